@@ -1,0 +1,96 @@
+// Storage: the key-value contract the API server keeps objects in, modelled on the subset of
+// etcd v3 that kube-apiserver uses. Two backends implement it (SQLite, etcd) and one shared test
+// suite checks both.
+//
+// Keys are laid out like kube-apiserver's: /registry/<resource>/<ns>/<name> for core and built-in
+// groups (e.g. /registry/deployments/default/web), /registry/<group>/<resource>/... for custom
+// resources. Values are opaque bytes (the object's JSON without metadata.resourceVersion; the
+// server injects the revision on read).
+//
+// Revisions: one global, strictly increasing 64-bit counter; every successful write bumps it by
+// at least one, and an object's resourceVersion is the revision of its last write (mod_revision).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace flotilla::storage {
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+  int64_t create_revision = 0;
+  int64_t mod_revision = 0;
+};
+
+struct ListOptions {
+  std::string prefix;       // keys starting with this prefix (use a trailing '/')
+  std::string start_after;  // exclusive lower bound on the key (pagination); "" = from start
+  int64_t limit = 0;        // 0 = no limit
+  int64_t revision = 0;     // 0 = latest; else the state at that revision (Gone if compacted)
+};
+
+struct ListResult {
+  std::vector<KeyValue> items;  // in key order
+  int64_t revision = 0;         // the revision the list reflects
+  bool more = false;            // more keys remain after the last item
+  int64_t remaining = 0;        // how many keys remain (when known; 0 otherwise)
+};
+
+enum class EventType { Put, Delete };
+
+struct Event {
+  EventType type = EventType::Put;
+  std::string key;
+  // Put: the new value. Delete: the value the key had before deletion.
+  std::shared_ptr<const std::string> value;
+  // The value before this event (null when the key was created by this event).
+  std::shared_ptr<const std::string> prev_value;
+  int64_t revision = 0;         // revision of this write
+  int64_t create_revision = 0;  // of the key (for Delete: of the deleted incarnation)
+};
+
+// One watch subscription. Events arrive in revision order, exactly once each.
+class Watch {
+ public:
+  virtual ~Watch() = default;
+  // Waits up to `timeout` for events and returns what arrived (possibly none). Errors end the
+  // watch: Gone when the watcher fell so far behind that events were discarded or the start
+  // revision was compacted; Unavailable when the backend went away; Aborted-like Cancelled is
+  // reported as Unavailable after cancel().
+  virtual core::Result<std::vector<Event>> next(std::chrono::milliseconds timeout) = 0;
+  virtual void cancel() = 0;
+};
+using WatchPtr = std::unique_ptr<Watch>;
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  virtual core::Result<KeyValue> get(const std::string& key) = 0;
+  virtual core::Result<ListResult> list(const ListOptions& options) = 0;
+  // Creates the key; AlreadyExists if present. Returns the write's revision. Durable on return.
+  virtual core::Result<int64_t> create(const std::string& key, const std::string& value) = 0;
+  // Replaces the value when the key's mod_revision equals expected_revision (0 = unconditional).
+  // NotFound if absent, Conflict on a revision mismatch. Returns the write's revision.
+  virtual core::Result<int64_t> update(const std::string& key, const std::string& value,
+                                       int64_t expected_revision) = 0;
+  // Deletes the key under the same precondition. Returns the deleted key/value with
+  // mod_revision set to the deletion's revision.
+  virtual core::Result<KeyValue> remove(const std::string& key, int64_t expected_revision) = 0;
+  virtual core::Result<int64_t> currentRevision() = 0;
+  // Every event under `prefix` with revision > after_revision. Gone if after_revision is older
+  // than the compacted revision.
+  virtual core::Result<WatchPtr> watch(const std::string& prefix, int64_t after_revision) = 0;
+  // Forgets history at or below `revision` (watches and lists from older revisions get Gone).
+  virtual core::Status compact(int64_t revision) = 0;
+  virtual core::Result<int64_t> compactedRevision() = 0;
+};
+using StoragePtr = std::unique_ptr<Storage>;
+
+}  // namespace flotilla::storage
