@@ -1,0 +1,2 @@
+// Placeholder; the registry lands in the next commit.
+namespace flotilla::apimachinery {}
