@@ -22,6 +22,17 @@ enum class NodeKind {
 
 enum class ListType { Atomic, Set, Map };
 
+// Which JSON values a Scalar node accepts (null is always accepted: it leaves the zero value).
+enum class ScalarType {
+  Unknown,      // anything scalar
+  String,       // JSON string (also bytes as base64, time, duration)
+  Integer,      // JSON integer (no fraction)
+  Number,       // any JSON number
+  Boolean,      // true/false
+  IntOrString,  // integer or string
+  Quantity,     // string or number
+};
+
 class SchemaNode {
  public:
   virtual ~SchemaNode() = default;
@@ -46,6 +57,12 @@ class SchemaNode {
   virtual std::string_view patchMergeKey() const { return {}; }
   // Object nodes: x-kubernetes-map-type: atomic (structType atomic) replaces wholesale.
   virtual bool atomicStruct() const { return false; }
+
+  // Scalar nodes: accepted JSON types, for type validation (validateTypes in unknown_fields.h).
+  virtual ScalarType scalarType() const { return ScalarType::Unknown; }
+  // A Go-like type name for error messages ("int32", "v1.DeploymentSpec", "[]v1.Container"); ""
+  // when unknown (CRD schemas), in which case messages use the JSON type instead.
+  virtual std::string_view typeName() const { return {}; }
 };
 
 }  // namespace flotilla::apimachinery
