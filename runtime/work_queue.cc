@@ -1,0 +1,207 @@
+#include "runtime/work_queue.h"
+
+namespace flotilla::runtime {
+
+namespace {
+class PrometheusQueueMetrics final : public QueueMetrics {
+ public:
+  PrometheusQueueMetrics(MetricsRegistry& r, std::string name) : labels_{std::move(name)} {
+    const auto buckets = exponentialBuckets(1e-8, 10, 10);
+    depth_ = r.gauge("workqueue_depth", "Current depth of the work queue.", {"name"});
+    adds_ = r.counter("workqueue_adds_total", "Total number of adds handled by the work queue.",
+                      {"name"});
+    retries_ = r.counter("workqueue_retries_total", "Total number of retries handled by the queue.",
+                         {"name"});
+    queue_duration_ = r.histogram("workqueue_queue_duration_seconds",
+                                  "How long an item stays in the queue before being requested.",
+                                  {"name"}, buckets);
+    work_duration_ = r.histogram("workqueue_work_duration_seconds",
+                                 "How long processing an item from the queue takes.", {"name"},
+                                 buckets);
+    depth_->set(labels_, 0);
+    adds_->inc(labels_, 0);
+    retries_->inc(labels_, 0);
+  }
+  void added() override { adds_->inc(labels_); }
+  void depth(std::size_t d) override { depth_->set(labels_, static_cast<double>(d)); }
+  void started(double s) override { queue_duration_->observe(labels_, s); }
+  void finished(double s) override { work_duration_->observe(labels_, s); }
+  void retried() override { retries_->inc(labels_); }
+
+ private:
+  LabelValues labels_;
+  GaugeFamily* depth_;
+  CounterFamily* adds_;
+  CounterFamily* retries_;
+  HistogramFamily* queue_duration_;
+  HistogramFamily* work_duration_;
+};
+
+double seconds(core::Clock::TimePoint from, core::Clock::TimePoint to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+}  // namespace
+
+QueueMetricsPtr prometheusQueueMetrics(MetricsRegistry& registry, const std::string& queue_name) {
+  return std::make_shared<PrometheusQueueMetrics>(registry, queue_name);
+}
+
+WorkQueue::WorkQueue(WorkQueueOptions options)
+    : clock_(options.clock ? options.clock : std::make_shared<core::RealClock>()),
+      limiter_(options.rate_limiter ? options.rate_limiter : defaultControllerRateLimiter(clock_)),
+      metrics_(std::move(options.metrics)),
+      max_poll_(options.max_poll) {
+  delay_thread_ = std::thread([this] { delayLoop(); });
+}
+
+WorkQueue::~WorkQueue() {
+  shutDown();
+  {
+    std::lock_guard lock(delay_mu_);
+    delay_stop_ = true;
+  }
+  delay_cv_.notify_all();
+  if (delay_thread_.joinable()) delay_thread_.join();
+}
+
+void WorkQueue::reportDepthLocked() {
+  if (metrics_) metrics_->depth(queue_.size());
+}
+
+void WorkQueue::addLocked(const std::string& key) {
+  if (shutting_down_) return;
+  if (!dirty_.insert(key).second) return;  // already queued or parked
+  if (metrics_) metrics_->added();
+  added_at_.emplace(key, clock_->now());
+  if (processing_.count(key)) return;  // re-queued by done()
+  queue_.push_back(key);
+  reportDepthLocked();
+  cv_.notify_one();
+}
+
+void WorkQueue::add(const std::string& key) {
+  std::lock_guard lock(mu_);
+  addLocked(key);
+}
+
+void WorkQueue::addAfter(const std::string& key, std::chrono::nanoseconds delay) {
+  {
+    std::lock_guard lock(mu_);
+    if (shutting_down_) return;
+  }
+  if (delay <= std::chrono::nanoseconds(0)) {
+    add(key);
+    return;
+  }
+  const auto ready = clock_->now() + delay;
+  {
+    std::lock_guard lock(delay_mu_);
+    auto it = waiting_index_.find(key);
+    if (it != waiting_index_.end()) {
+      if (it->second <= ready) return;  // an earlier wake-up is already scheduled
+      auto range = waiting_.equal_range(it->second);
+      for (auto w = range.first; w != range.second; ++w) {
+        if (w->second == key) {
+          waiting_.erase(w);
+          break;
+        }
+      }
+    }
+    waiting_.emplace(ready, key);
+    waiting_index_[key] = ready;
+  }
+  delay_cv_.notify_all();
+}
+
+void WorkQueue::addRateLimited(const std::string& key) {
+  if (metrics_) metrics_->retried();
+  addAfter(key, limiter_->when(key));
+}
+
+void WorkQueue::forget(const std::string& key) { limiter_->forget(key); }
+int WorkQueue::numRequeues(const std::string& key) { return limiter_->numRequeues(key); }
+
+std::optional<std::string> WorkQueue::get() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !queue_.empty() || shutting_down_; });
+  if (queue_.empty()) return std::nullopt;
+  std::string key = std::move(queue_.front());
+  queue_.pop_front();
+  const auto now = clock_->now();
+  processing_.insert(key);
+  dirty_.erase(key);
+  if (auto it = added_at_.find(key); it != added_at_.end()) {
+    if (metrics_) metrics_->started(seconds(it->second, now));
+    added_at_.erase(it);
+  }
+  started_at_[key] = now;
+  reportDepthLocked();
+  return key;
+}
+
+void WorkQueue::done(const std::string& key) {
+  std::lock_guard lock(mu_);
+  if (auto it = started_at_.find(key); it != started_at_.end()) {
+    if (metrics_) metrics_->finished(seconds(it->second, clock_->now()));
+    started_at_.erase(it);
+  }
+  processing_.erase(key);
+  if (dirty_.count(key)) {
+    queue_.push_back(key);
+    reportDepthLocked();
+    cv_.notify_one();
+  }
+  if (processing_.empty()) drained_cv_.notify_all();
+}
+
+std::size_t WorkQueue::len() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void WorkQueue::shutDown() {
+  {
+    std::lock_guard lock(mu_);
+    shutting_down_ = true;
+  }
+  cv_.notify_all();
+  delay_cv_.notify_all();
+}
+
+void WorkQueue::shutDownWithDrain() {
+  shutDown();
+  std::unique_lock lock(mu_);
+  drained_cv_.wait(lock, [&] { return processing_.empty(); });
+}
+
+bool WorkQueue::shuttingDown() const {
+  std::lock_guard lock(mu_);
+  return shutting_down_;
+}
+
+void WorkQueue::delayLoop() {
+  std::unique_lock lock(delay_mu_);
+  while (!delay_stop_) {
+    const auto now = clock_->now();
+    std::vector<std::string> ready;
+    while (!waiting_.empty() && waiting_.begin()->first <= now) {
+      ready.push_back(std::move(waiting_.begin()->second));
+      waiting_index_.erase(ready.back());
+      waiting_.erase(waiting_.begin());
+    }
+    if (!ready.empty()) {
+      lock.unlock();
+      {
+        std::lock_guard qlock(mu_);
+        for (const auto& k : ready) addLocked(k);
+      }
+      lock.lock();
+      continue;
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(max_poll_);
+    if (!waiting_.empty()) wait = std::min(wait, waiting_.begin()->first - now);
+    delay_cv_.wait_for(lock, wait);
+  }
+}
+
+}  // namespace flotilla::runtime
