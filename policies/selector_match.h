@@ -1,0 +1,18 @@
+// metav1.LabelSelector matching for policy logic ({matchLabels, matchExpressions} against a
+// label map). A stand-in for apimachinery::LabelSelector::fromJson/matches until that library
+// lands; the semantics are the same: {} or absent selects everything, an invalid selector
+// (In/NotIn without values, Exists with values, unknown operator) is an error, which policy
+// matching treats as "no match".
+#pragma once
+
+#include "api/meta.h"
+#include "core/status.h"
+
+namespace flotilla::policies {
+
+core::Result<bool> labelSelectorMatches(const api::Json& selector, const api::StringMap& labels);
+
+// Labels of an unstructured object (metadata.labels), empty when absent or malformed.
+api::StringMap objectLabels(const api::Json& object);
+
+}  // namespace flotilla::policies
