@@ -98,7 +98,7 @@ std::optional<int64_t> modelEstimate(const ResourceSummary& summary,
   return placed;
 }
 
-int32_t GeneralEstimator::maxAvailableReplicas(const ClusterResources& cluster,
+int32_t GeneralEstimator::maxAvailableReplicas(std::string_view, const ClusterResources& cluster,
                                                const ReplicaRequirements* requirements) const {
   if (!cluster.summary) return 0;
   const ResourceSummary& summary = *cluster.summary;
@@ -116,11 +116,11 @@ int32_t GeneralEstimator::maxAvailableReplicas(const ClusterResources& cluster,
 }
 
 int32_t estimateReplicas(std::span<const ReplicaEstimator* const> estimators,
-                         const ClusterResources& cluster,
+                         std::string_view cluster_name, const ClusterResources& cluster,
                          const ReplicaRequirements* requirements, int32_t spec_replicas) {
   int32_t result = kUnbounded;
   for (const ReplicaEstimator* e : estimators) {
-    const int32_t answer = e->maxAvailableReplicas(cluster, requirements);
+    const int32_t answer = e->maxAvailableReplicas(cluster_name, cluster, requirements);
     if (answer == kUnauthentic) continue;
     result = std::min(result, answer);
   }

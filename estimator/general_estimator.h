@@ -17,7 +17,7 @@ class GeneralEstimator final : public ReplicaEstimator {
   // `resource_modeling` mirrors the CustomizedClusterResourceModeling feature gate (default on).
   explicit GeneralEstimator(bool resource_modeling = true) : resource_modeling_(resource_modeling) {}
   std::string_view name() const override { return kName; }
-  int32_t maxAvailableReplicas(const ClusterResources& cluster,
+  int32_t maxAvailableReplicas(std::string_view cluster_name, const ClusterResources& cluster,
                                const ReplicaRequirements* requirements) const override;
 
  private:

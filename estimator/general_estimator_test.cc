@@ -26,7 +26,7 @@ class GeneralEstimatorTest : public ::testing::TestWithParam<EstimateCase> {};
 TEST_P(GeneralEstimatorTest, Estimates) {
   const auto& c = GetParam();
   GeneralEstimator estimator;
-  EXPECT_EQ(estimator.maxAvailableReplicas(c.cluster,
+  EXPECT_EQ(estimator.maxAvailableReplicas("member1", c.cluster,
                                            c.requirements ? &*c.requirements : nullptr),
             c.want);
 }
@@ -125,7 +125,8 @@ class FixedEstimator final : public ReplicaEstimator {
  public:
   explicit FixedEstimator(int32_t answer) : answer_(answer) {}
   std::string_view name() const override { return "Fixed"; }
-  int32_t maxAvailableReplicas(const ClusterResources&, const ReplicaRequirements*) const override {
+  int32_t maxAvailableReplicas(std::string_view, const ClusterResources&,
+                               const ReplicaRequirements*) const override {
     return answer_;
   }
 
@@ -149,7 +150,7 @@ TEST_P(MergeTest, MinimumIgnoringUnauthentic) {
   for (int32_t a : c.answers) owned.emplace_back(a);
   std::vector<const ReplicaEstimator*> estimators;
   for (const auto& e : owned) estimators.push_back(&e);
-  EXPECT_EQ(estimateReplicas(estimators, ClusterResources{}, nullptr, c.spec_replicas), c.want);
+  EXPECT_EQ(estimateReplicas(estimators, "member1", ClusterResources{}, nullptr, c.spec_replicas), c.want);
 }
 
 INSTANTIATE_TEST_SUITE_P(

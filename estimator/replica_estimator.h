@@ -24,8 +24,9 @@ class ReplicaEstimator {
   virtual ~ReplicaEstimator() = default;
   virtual std::string_view name() const = 0;
   // Maximum number of replicas with `requirements` (nullptr = no requirements) that fit in the
-  // cluster, or kUnauthentic.
-  virtual int32_t maxAvailableReplicas(const ClusterResources& cluster,
+  // cluster, or kUnauthentic. The name lets a member-side estimator find its cluster.
+  virtual int32_t maxAvailableReplicas(std::string_view cluster_name,
+                                       const ClusterResources& cluster,
                                        const ReplicaRequirements* requirements) const = 0;
 };
 using ReplicaEstimatorPtr = std::unique_ptr<ReplicaEstimator>;
@@ -33,7 +34,7 @@ using ReplicaEstimatorPtr = std::unique_ptr<ReplicaEstimator>;
 // Merges all estimators the way Karmada's scheduler does: the minimum over answers that are not
 // kUnauthentic; when nothing constrained the cluster the answer is `spec_replicas`.
 int32_t estimateReplicas(std::span<const ReplicaEstimator* const> estimators,
-                         const ClusterResources& cluster,
+                         std::string_view cluster_name, const ClusterResources& cluster,
                          const ReplicaRequirements* requirements, int32_t spec_replicas);
 
 }  // namespace flotilla::estimator
