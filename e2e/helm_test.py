@@ -1,0 +1,110 @@
+"""helm 3 install / upgrade / uninstall of e2e/testdata/hello-chart against Flotilla.
+
+Helm keeps releases in Secrets (type helm.sh/release.v1) found by label selector, reads
+discovery and OpenAPI, and creates the chart's objects with JSON bodies.
+"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import REPO, ServerTestCase, wait_until  # noqa: E402
+
+CHART = os.path.join(REPO, "e2e", "testdata", "hello-chart")
+
+
+class HelmTest(ServerTestCase):
+
+    def get(self, path):
+        return self.server.request("GET", path)
+
+    def test_install_upgrade_uninstall(self):
+        ns = self.new_namespace()
+        out = self.helm("install", "greet", CHART, "-n", ns).stdout
+        self.assertIn("STATUS: deployed", out, f"helm install output:\n{out}")
+        cm = self.get(f"/api/v1/namespaces/{ns}/configmaps/greet-hello")
+        self.assertEqual(cm.status, 200, f"chart ConfigMap after install: {cm}")
+        self.assertEqual(cm.json()["data"]["greeting"], "hello")
+        dep = self.get(f"/apis/apps/v1/namespaces/{ns}/deployments/greet-hello")
+        self.assertEqual(dep.status, 200, f"chart Deployment after install: {dep}")
+        self.assertEqual(dep.json()["spec"]["replicas"], 1)
+        self.assertEqual(dep.json()["metadata"]["annotations"].get("meta.helm.sh/release-name"),
+                         "greet", "helm ownership annotation")
+        svc = self.get(f"/api/v1/namespaces/{ns}/services/greet-hello")
+        self.assertEqual(svc.status, 200, f"chart Service after install: {svc}")
+        releases = self.get(f"/api/v1/namespaces/{ns}/secrets?labelSelector=owner%3Dhelm")
+        self.assertEqual(releases.status, 200)
+        self.assertEqual([s["type"] for s in releases.json()["items"]], ["helm.sh/release.v1"],
+                         "helm stores one release Secret per revision")
+
+        listing = self.helm("list", "-n", ns).stdout
+        self.assertIn("greet", listing)
+        self.assertIn("deployed", listing)
+
+        out = self.helm("upgrade", "greet", CHART, "-n", ns, "--set", "greeting=bye",
+                        "--set", "replicas=3").stdout
+        self.assertIn("REVISION: 2", out, f"helm upgrade output:\n{out}")
+        self.assertEqual(self.get(f"/api/v1/namespaces/{ns}/configmaps/greet-hello")
+                         .json()["data"]["greeting"], "bye", "upgrade must update the ConfigMap")
+        self.assertEqual(self.get(f"/apis/apps/v1/namespaces/{ns}/deployments/greet-hello")
+                         .json()["spec"]["replicas"], 3, "upgrade must patch the Deployment")
+        hist = self.helm("history", "greet", "-n", ns).stdout
+        self.assertIn("superseded", hist, f"helm history:\n{hist}")
+
+        out = self.helm("uninstall", "greet", "-n", ns).stdout
+        self.assertIn("uninstalled", out)
+        for path in (f"/api/v1/namespaces/{ns}/configmaps/greet-hello",
+                     f"/apis/apps/v1/namespaces/{ns}/deployments/greet-hello",
+                     f"/api/v1/namespaces/{ns}/services/greet-hello"):
+            wait_until(lambda: self.get(path).status == 404, timeout=30,
+                       what=f"{path} removed by helm uninstall")
+        releases = self.get(f"/api/v1/namespaces/{ns}/secrets?labelSelector=owner%3Dhelm")
+        self.assertEqual(releases.json()["items"], [], "uninstall removes the release Secrets")
+
+    def test_install_rejects_existing_objects(self):
+        ns = self.new_namespace()
+        r = self.server.request("POST", f"/api/v1/namespaces/{ns}/configmaps",
+                                {"metadata": {"name": "clash-hello"}, "data": {}})
+        self.assertEqual(r.status, 201)
+        p = self.helm("install", "clash", CHART, "-n", ns, check=False)
+        self.assertNotEqual(p.returncode, 0,
+                            "helm must refuse to adopt an object it does not own")
+        self.assertIn("exists", p.stderr, f"helm error: {p.stderr}")
+
+
+class FlotillaChartTest(unittest.TestCase):
+    """Static checks of charts/flotilla (no server)."""
+
+    def test_lint_and_template(self):
+        import subprocess
+        import yaml
+        from harness import HELM
+        chart = os.path.join(REPO, "charts", "flotilla")
+        p = subprocess.run([HELM, "lint", "--strict", chart], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, f"helm lint:\n{p.stdout}\n{p.stderr}")
+        for values in ([], ["--set", "apiserver.storage.backend=etcd",
+                            "--set", "apiserver.storage.etcd.endpoints={http://etcd:2379}",
+                            "--set", "apiserver.persistence.enabled=false"]):
+            p = subprocess.run([HELM, "template", "rel", chart, "--include-crds", *values],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, f"helm template {values}:\n{p.stderr}")
+            docs = [d for d in yaml.safe_load_all(p.stdout) if d]
+            kinds = [d["kind"] for d in docs]
+            self.assertGreaterEqual(kinds.count("CustomResourceDefinition"), 15)
+            deps = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+            cm = deps["rel-flotilla-controller-manager"]
+            self.assertEqual(cm["spec"]["replicas"], 2)
+            args = cm["spec"]["template"]["spec"]["containers"][0]["args"]
+            self.assertIn("--leader-elect", args)
+            api_args = deps["rel-flotilla-apiserver"]["spec"]["template"]["spec"][
+                "containers"][0]["args"]
+            self.assertEqual(api_args[0], "apiserver")
+            for k in ("ServiceAccount", "Role", "RoleBinding", "Service", "Secret"):
+                self.assertIn(k, kinds)
+        p = subprocess.run([HELM, "template", "rel", chart, "--set",
+                            "apiserver.storage.backend=etcd"], capture_output=True, text=True)
+        self.assertNotEqual(p.returncode, 0, "etcd without endpoints must fail to render")
+
+
+if __name__ == "__main__":
+    unittest.main()

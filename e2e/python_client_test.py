@@ -1,0 +1,201 @@
+"""The official Python client (python3-kubernetes 22.6, /usr/bin/python3) against Flotilla.
+
+Reference: /work/shared/spec/kube-api.md (§0.6-0.10 list what this client is strict about).
+"""
+import os
+import queue
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kubernetes  # noqa: E402
+from kubernetes import client, watch  # noqa: E402
+from kubernetes.client.rest import ApiException  # noqa: E402
+
+from harness import ServerTestCase, wait_until  # noqa: E402
+
+
+def cm(name, labels=None, data=None):
+    return client.V1ConfigMap(metadata=client.V1ObjectMeta(name=name, labels=labels),
+                              data=data or {})
+
+
+class PythonClientTest(ServerTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cfg = client.Configuration()
+        kubernetes.config.load_kube_config(config_file=cls.server.kubeconfig,
+                                           client_configuration=cfg)
+        cls.api_client = client.ApiClient(cfg)
+        cls.core = client.CoreV1Api(cls.api_client)
+        cls.apps = client.AppsV1Api(cls.api_client)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api_client.close()
+        super().tearDownClass()
+
+    def test_version_fields(self):
+        v = client.VersionApi(self.api_client).get_code()
+        self.assertEqual((v.major, v.minor), ("1", "32"),
+                         "/version must report 1.32 so the kubectl dispatcher runs kubectl 1.32")
+        self.assertTrue(v.git_version.startswith("v1.32"), f"gitVersion {v.git_version!r}")
+        for field in ("git_commit", "git_tree_state", "build_date", "go_version", "compiler",
+                      "platform"):
+            self.assertTrue(getattr(v, field), f"/version field {field} must be non-empty")
+
+    def test_create_and_read(self):
+        ns = self.new_namespace()
+        # the Python client posts bodies without apiVersion/kind; the server defaults them
+        created = self.core.create_namespaced_config_map(ns, {"metadata": {"name": "c"},
+                                                              "data": {"k": "v"}})
+        self.assertEqual(created.metadata.name, "c")
+        self.assertTrue(created.metadata.uid, "uid assigned on create")
+        got = self.core.read_namespaced_config_map("c", ns)
+        self.assertEqual(got.data, {"k": "v"})
+        self.assertEqual(got.metadata.resource_version, created.metadata.resource_version)
+        with self.assertRaises(ApiException) as ctx:
+            self.core.read_namespaced_config_map("missing", ns)
+        self.assertEqual(ctx.exception.status, 404, "reading a missing object")
+
+    def test_list_label_selector(self):
+        ns = self.new_namespace()
+        for name, tier in (("a", "web"), ("b", "db"), ("c", "web")):
+            self.core.create_namespaced_config_map(ns, cm(name, {"tier": tier}))
+        got = self.core.list_namespaced_config_map(ns, label_selector="tier=web")
+        self.assertEqual(sorted(i.metadata.name for i in got.items), ["a", "c"])
+        got = self.core.list_namespaced_config_map(ns, label_selector="tier notin (web)")
+        self.assertEqual([i.metadata.name for i in got.items], ["b"])
+        got = self.core.list_namespaced_config_map(ns, label_selector="")
+        self.assertEqual(len(got.items), 3, "an empty labelSelector selects everything")
+        got = self.core.list_namespaced_config_map(ns, label_selector="tier=none")
+        self.assertEqual(got.items, [], "an empty result must be an empty list, not null")
+
+    def test_list_pagination(self):
+        ns = self.new_namespace()
+        names = [f"p{i:02d}" for i in range(11)]
+        for n in names:
+            self.core.create_namespaced_config_map(ns, cm(n))
+        seen, token, pages = [], None, 0
+        while True:
+            page = self.core.list_namespaced_config_map(ns, limit=4, _continue=token)
+            pages += 1
+            self.assertLessEqual(len(page.items), 4, "a page must hold at most `limit` items")
+            seen += [i.metadata.name for i in page.items]
+            token = page.metadata._continue
+            if not token:
+                break
+            self.assertLess(pages, 10, "pagination does not terminate")
+        self.assertEqual(pages, 3, "11 items with limit=4 make 3 pages")
+        self.assertEqual(seen, names, "pages must return every item once, in name order")
+
+    def test_watch_resume_from_resource_version(self):
+        ns = self.new_namespace()
+        first = self.core.create_namespaced_config_map(ns, cm("w0"))
+        rv = first.metadata.resource_version
+        # changes made while nobody watches ...
+        self.core.create_namespaced_config_map(ns, cm("w1"))
+        self.core.patch_namespaced_config_map("w0", ns, {"data": {"x": "1"}})
+        self.core.delete_namespaced_config_map("w1", ns)
+        # ... are all replayed to a watch that starts from rv
+        events = []
+        w = watch.Watch()
+        for ev in w.stream(self.core.list_namespaced_config_map, ns, resource_version=rv,
+                           timeout_seconds=10):
+            events.append((ev["type"], ev["object"].metadata.name))
+            if len(events) == 3:
+                w.stop()
+        self.assertEqual(events, [("ADDED", "w1"), ("MODIFIED", "w0"), ("DELETED", "w1")],
+                         "watch from a resourceVersion must replay every later change in order")
+
+    def test_watch_live_events(self):
+        ns = self.new_namespace()
+        lst = self.core.list_namespaced_config_map(ns)
+        q = queue.Queue()
+        w = watch.Watch()
+
+        def run():
+            try:
+                for ev in w.stream(self.core.list_namespaced_config_map, ns,
+                                   resource_version=lst.metadata.resource_version,
+                                   timeout_seconds=15):
+                    q.put((ev["type"], ev["object"].metadata.name))
+            except Exception as e:  # noqa: BLE001
+                q.put(("EXC", repr(e)))
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        self.core.create_namespaced_config_map(ns, cm("live"))
+        try:
+            ev = q.get(timeout=15)
+        finally:
+            w.stop()
+        self.assertEqual(ev, ("ADDED", "live"), "a live watch must see the create")
+
+    def test_patch(self):
+        ns = self.new_namespace()
+        self.core.create_namespaced_config_map(ns, cm("pt", data={"a": "1"}))
+        got = self.core.patch_namespaced_config_map("pt", ns, {"data": {"b": "2"},
+                                                               "metadata": {"labels": {"x": "y"}}})
+        self.assertEqual(got.data, {"a": "1", "b": "2"}, "strategic merge patch of a map")
+        self.assertEqual(got.metadata.labels, {"x": "y"})
+        dep = {"metadata": {"name": "d"}, "spec": {
+            "replicas": 1, "selector": {"matchLabels": {"app": "d"}},
+            "template": {"metadata": {"labels": {"app": "d"}},
+                         "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+        self.apps.create_namespaced_deployment(ns, dep)
+        scale = self.apps.patch_namespaced_deployment_scale("d", ns, {"spec": {"replicas": 5}})
+        self.assertEqual(scale.spec.replicas, 5,
+                         "strategic merge patch on the scale subresource (Python's default)")
+        self.assertEqual(self.apps.read_namespaced_deployment("d", ns).spec.replicas, 5)
+        got = self.core.patch_namespaced_config_map(
+            "pt", ns, [{"op": "remove", "path": "/data/a"}])
+        self.assertEqual(got.data, {"b": "2"}, "a list body is sent as a JSON patch")
+
+    def test_conflict_on_stale_resource_version(self):
+        ns = self.new_namespace()
+        self.core.create_namespaced_config_map(ns, cm("cf", data={"v": "0"}))
+        mine = self.core.read_namespaced_config_map("cf", ns)
+        theirs = self.core.read_namespaced_config_map("cf", ns)
+        theirs.data = {"v": "theirs"}
+        self.core.replace_namespaced_config_map("cf", ns, theirs)
+        mine.data = {"v": "mine"}
+        with self.assertRaises(ApiException) as ctx:
+            self.core.replace_namespaced_config_map("cf", ns, mine)
+        self.assertEqual(ctx.exception.status, 409, "update with a stale resourceVersion")
+        self.assertIn("the object has been modified", ctx.exception.body)
+        # the usual client loop: re-read and retry
+        fresh = self.core.read_namespaced_config_map("cf", ns)
+        fresh.data = {"v": "mine"}
+        self.assertEqual(self.core.replace_namespaced_config_map("cf", ns, fresh).data,
+                         {"v": "mine"})
+
+    def test_discovery(self):
+        groups = client.ApisApi(self.api_client).get_api_versions()
+        names = {g.name for g in groups.groups}
+        for g in ("apps", "apiextensions.k8s.io", "policy.karmada.io", "work.karmada.io",
+                  "cluster.karmada.io"):
+            self.assertIn(g, names, f"/apis must list group {g}")
+        res = self.apps.get_api_resources()
+        self.assertIn("deployments", [r.name for r in res.resources])
+
+    def test_delete_with_propagation_query(self):
+        ns = self.new_namespace()
+        self.core.create_namespaced_config_map(ns, cm("del"))
+        # options travel as query parameters; foreground deletion of an object without
+        # dependents finishes as soon as the garbage collector removes its finalizer
+        self.core.delete_namespaced_config_map("del", ns, propagation_policy="Foreground")
+
+        def gone():
+            try:
+                self.core.read_namespaced_config_map("del", ns)
+                return False
+            except ApiException as e:
+                return e.status == 404
+        wait_until(gone, timeout=15, what="configmap del to be deleted")
+
+
+if __name__ == "__main__":
+    unittest.main()
