@@ -1,0 +1,57 @@
+// Client: the interface controllers, informers and tests use to talk to one Kubernetes API
+// server, for any group/version/resource. RestClient implements it over HTTP; FakeClient keeps
+// objects in memory with real resourceVersion and watch semantics. Errors are core::Status values
+// whose code reflects the Kubernetes reason (see api_errors.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "client/cancellation.h"
+#include "client/resource.h"
+#include "core/status.h"
+
+namespace flotilla::client {
+
+// Returns false to stop the watch.
+using WatchHandler = std::function<bool(WatchEvent&& event)>;
+
+class Client {
+ public:
+  virtual ~Client() = default;
+
+  // ns is "" for cluster-scoped resources (and, for list/watch, for all namespaces).
+  virtual core::Result<ObjectPtr> get(const GroupVersionResource& gvr, const std::string& ns,
+                                      const std::string& name,
+                                      const std::string& subresource = "") = 0;
+  virtual core::Result<ObjectList> list(const GroupVersionResource& gvr, const std::string& ns,
+                                        const ListOptions& options = {}) = 0;
+  virtual core::Result<ObjectPtr> create(const GroupVersionResource& gvr, const std::string& ns,
+                                         const nlohmann::json& object,
+                                         const WriteOptions& options = {}) = 0;
+  // PUT; the name comes from object.metadata.name. subresource "status" or "scale".
+  virtual core::Result<ObjectPtr> update(const GroupVersionResource& gvr, const std::string& ns,
+                                         const nlohmann::json& object,
+                                         const WriteOptions& options = {},
+                                         const std::string& subresource = "") = 0;
+  virtual core::Result<ObjectPtr> patch(const GroupVersionResource& gvr, const std::string& ns,
+                                        const std::string& name, PatchType type,
+                                        const std::string& body, const PatchOptions& options = {},
+                                        const std::string& subresource = "") = 0;
+  virtual core::Status remove(const GroupVersionResource& gvr, const std::string& ns,
+                              const std::string& name, const DeleteOptions& options = {}) = 0;
+  // Streams events until the server closes the stream (OK), handler returns false (OK),
+  // cancel fires (OK) or an error occurs. A 410 becomes Code::Gone whether it arrives as the
+  // HTTP status or as an ERROR event.
+  virtual core::Status watch(const GroupVersionResource& gvr, const std::string& ns,
+                             const ListOptions& options, const WatchHandler& handler,
+                             Cancellation* cancel = nullptr) = 0;
+  // GET of an arbitrary path (discovery documents); the parsed JSON body.
+  virtual core::Result<nlohmann::json> getPath(const std::string& path) = 0;
+};
+using ClientPtr = std::shared_ptr<Client>;
+
+}  // namespace flotilla::client

@@ -1,0 +1,298 @@
+#include "client/json_scan.h"
+
+#include <cstdint>
+
+namespace flotilla::client::json_scan {
+
+namespace {
+inline bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+bool skipString(const char*& p, const char* end) {
+  // p at the opening quote.
+  const char* q = p + 1;
+  while (q < end) {
+    const char c = *q;
+    if (c == '"') {
+      p = q + 1;
+      return true;
+    }
+    if (c == '\\') {
+      if (q + 1 >= end) return false;
+      q += 2;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) return false;
+    ++q;
+  }
+  return false;
+}
+
+bool skipNumber(const char*& p, const char* end) {
+  const char* q = p;
+  if (q < end && *q == '-') ++q;
+  const char* digits = q;
+  while (q < end && *q >= '0' && *q <= '9') ++q;
+  if (q == digits) return false;
+  if (q < end && *q == '.') {
+    ++q;
+    const char* frac = q;
+    while (q < end && *q >= '0' && *q <= '9') ++q;
+    if (q == frac) return false;
+  }
+  if (q < end && (*q == 'e' || *q == 'E')) {
+    ++q;
+    if (q < end && (*q == '+' || *q == '-')) ++q;
+    const char* exp = q;
+    while (q < end && *q >= '0' && *q <= '9') ++q;
+    if (q == exp) return false;
+  }
+  p = q;
+  return true;
+}
+
+bool skipLiteral(const char*& p, const char* end, std::string_view lit) {
+  if (static_cast<std::size_t>(end - p) < lit.size()) return false;
+  if (std::string_view(p, lit.size()) != lit) return false;
+  p += lit.size();
+  return true;
+}
+
+// Iterative skip of nested containers with an explicit depth counter; strings are skipped
+// wholesale, so brackets inside strings are never miscounted.
+bool skipContainer(const char*& p, const char* end) {
+  const char* q = p;
+  int depth = 0;
+  // Tracks the expected token loosely: full validation of separators is done by a small state
+  // machine so malformed input is rejected rather than silently accepted.
+  enum class Expect { Value, KeyOrEnd, Key, Colon, CommaOrEnd, ValueOrEnd };
+  constexpr int kMaxDepth = 512;
+  char stack[kMaxDepth];
+  Expect expect = Expect::Value;
+  while (q < end) {
+    const char c = *q;
+    if (isSpace(c)) {
+      ++q;
+      continue;
+    }
+    switch (expect) {
+      case Expect::Value:
+      case Expect::ValueOrEnd:
+        if (c == '{' || c == '[') {
+          if (depth >= kMaxDepth) return false;
+          stack[depth++] = c;
+          ++q;
+          expect = c == '{' ? Expect::KeyOrEnd : Expect::ValueOrEnd;
+          continue;
+        }
+        if (expect == Expect::ValueOrEnd && c == ']') break;  // empty array, handled below
+        if (c == '"') {
+          if (!skipString(q, end)) return false;
+        } else if (c == 't') {
+          if (!skipLiteral(q, end, "true")) return false;
+        } else if (c == 'f') {
+          if (!skipLiteral(q, end, "false")) return false;
+        } else if (c == 'n') {
+          if (!skipLiteral(q, end, "null")) return false;
+        } else {
+          if (!skipNumber(q, end)) return false;
+        }
+        if (depth == 0) {
+          p = q;
+          return true;
+        }
+        expect = Expect::CommaOrEnd;
+        continue;
+      case Expect::KeyOrEnd:
+      case Expect::Key:
+        if (c == '"') {
+          if (!skipString(q, end)) return false;
+          expect = Expect::Colon;
+          continue;
+        }
+        if (expect == Expect::KeyOrEnd && c == '}') break;
+        return false;
+      case Expect::Colon:
+        if (c != ':') return false;
+        ++q;
+        expect = Expect::Value;
+        continue;
+      case Expect::CommaOrEnd:
+        if (c == ',') {
+          ++q;
+          expect = stack[depth - 1] == '{' ? Expect::Key : Expect::Value;
+          continue;
+        }
+        break;
+    }
+    // Closing bracket.
+    if ((c == '}' && stack[depth - 1] == '{') || (c == ']' && stack[depth - 1] == '[')) {
+      --depth;
+      ++q;
+      if (depth == 0) {
+        p = q;
+        return true;
+      }
+      expect = Expect::CommaOrEnd;
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+}  // namespace
+
+void skipSpace(const char*& p, const char* end) {
+  while (p < end && isSpace(*p)) ++p;
+}
+
+bool skipValue(const char*& p, const char* end) {
+  const char* q = p;
+  skipSpace(q, end);
+  if (q >= end) return false;
+  if (!skipContainer(q, end)) return false;
+  p = q;
+  return true;
+}
+
+bool forEachMember(const char*& p, const char* end,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) {
+  const char* q = p;
+  skipSpace(q, end);
+  if (q >= end || *q != '{') return false;
+  ++q;
+  skipSpace(q, end);
+  if (q < end && *q == '}') {
+    p = q + 1;
+    return true;
+  }
+  while (q < end) {
+    skipSpace(q, end);
+    if (q >= end || *q != '"') return false;
+    const char* key_begin = q;
+    if (!skipString(q, end)) return false;
+    const std::string_view key(key_begin + 1, static_cast<std::size_t>(q - key_begin - 2));
+    skipSpace(q, end);
+    if (q >= end || *q != ':') return false;
+    ++q;
+    skipSpace(q, end);
+    const char* value_begin = q;
+    if (!skipValue(q, end)) return false;
+    if (!fn(key, std::string_view(value_begin, static_cast<std::size_t>(q - value_begin)))) {
+      return false;
+    }
+    skipSpace(q, end);
+    if (q < end && *q == ',') {
+      ++q;
+      continue;
+    }
+    if (q < end && *q == '}') {
+      p = q + 1;
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+bool forEachElement(const char*& p, const char* end,
+                    const std::function<bool(std::string_view)>& fn) {
+  const char* q = p;
+  skipSpace(q, end);
+  if (q >= end || *q != '[') return false;
+  ++q;
+  skipSpace(q, end);
+  if (q < end && *q == ']') {
+    p = q + 1;
+    return true;
+  }
+  while (q < end) {
+    skipSpace(q, end);
+    const char* value_begin = q;
+    if (!skipValue(q, end)) return false;
+    if (!fn(std::string_view(value_begin, static_cast<std::size_t>(q - value_begin)))) {
+      return false;
+    }
+    skipSpace(q, end);
+    if (q < end && *q == ',') {
+      ++q;
+      continue;
+    }
+    if (q < end && *q == ']') {
+      p = q + 1;
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+std::optional<std::string> decodeString(std::string_view lit) {
+  if (lit.size() < 2 || lit.front() != '"' || lit.back() != '"') return std::nullopt;
+  std::string out;
+  out.reserve(lit.size() - 2);
+  for (std::size_t i = 1; i + 1 < lit.size(); ++i) {
+    const char c = lit[i];
+    if (c != '\\') {
+      out.push_back(c);
+      continue;
+    }
+    if (i + 2 >= lit.size()) return std::nullopt;
+    const char e = lit[++i];
+    switch (e) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '/': out.push_back('/'); break;
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 't': out.push_back('\t'); break;
+      case 'u': {
+        auto hex4 = [&](std::size_t at, uint32_t* v) {
+          if (at + 4 > lit.size() - 1) return false;
+          *v = 0;
+          for (std::size_t k = 0; k < 4; ++k) {
+            const char h = lit[at + k];
+            *v <<= 4;
+            if (h >= '0' && h <= '9') *v |= static_cast<uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f') *v |= static_cast<uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F') *v |= static_cast<uint32_t>(h - 'A' + 10);
+            else return false;
+          }
+          return true;
+        };
+        uint32_t cp;
+        if (!hex4(i + 1, &cp)) return std::nullopt;
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < lit.size() && lit[i + 1] == '\\' &&
+            lit[i + 2] == 'u') {
+          uint32_t lo;
+          if (hex4(i + 3, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+          }
+        }
+        if (cp < 0x80) {
+          out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+          out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) {
+          out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+          out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+        break;
+      }
+      default: return std::nullopt;
+    }
+  }
+  return out;
+}
+
+}  // namespace flotilla::client::json_scan

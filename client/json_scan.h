@@ -1,0 +1,30 @@
+// JsonScanner: a validating, allocation-free walk over JSON text that finds the spans of values
+// without building a tree. Informers use it to pull the metadata they index on (name, namespace,
+// resourceVersion, labels) and the `type`/`object` of watch events out of the stream at several
+// hundred MB/s; the full nlohmann tree is built only when a consumer asks for it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flotilla::client::json_scan {
+
+// Skips whitespace then one complete JSON value; false (p unchanged) when malformed.
+bool skipValue(const char*& p, const char* end);
+void skipSpace(const char*& p, const char* end);
+
+// Visits each member of the object at p (which must be '{'); the callback gets the raw key
+// (escapes not decoded) and the span of the value. Returns false when malformed or when the
+// callback returns false. p ends after the closing '}'.
+bool forEachMember(const char*& p, const char* end,
+                   const std::function<bool(std::string_view key, std::string_view value)>& fn);
+// Visits each element of the array at p (which must be '[').
+bool forEachElement(const char*& p, const char* end,
+                    const std::function<bool(std::string_view value)>& fn);
+
+// Decodes a JSON string literal span ("..." including quotes); nullopt when it is not a string.
+std::optional<std::string> decodeString(std::string_view literal);
+
+}  // namespace flotilla::client::json_scan
