@@ -366,7 +366,8 @@ class KubectlTest(ServerTestCase):
     # ---- wait ---------------------------------------------------------------------------------
 
     def test_wait_crd_established(self):
-        crd = widget_crd(group="wait.e2e.flotilla.io", plural="gadgets", kind="Gadget")
+        crd = widget_crd(group="wait.e2e.flotilla.io", plural="gadgets", kind="Gadget",
+                         short_names=("gdg",))
         self.create(crd)
         self.kubectl("wait", "--for=condition=Established",
                      "crd/gadgets.wait.e2e.flotilla.io", "--timeout=30s")

@@ -395,13 +395,12 @@ class ServerTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.workdir = tempfile.mkdtemp(prefix=f"flotilla-e2e-{cls.__name__}-")
-        try:
-            cls.start_backend()
-            cls.server = Server(cls.workdir, etcd_endpoint=cls.etcd.endpoint if cls.etcd
-                                else None).start()
-        except BaseException:
-            cls._cleanup()
-            raise
+        # Class cleanups also run when a subclass's setUpClass fails after this point, so no
+        # server or etcd outlives its test class.
+        cls.addClassCleanup(cls._cleanup)
+        cls.start_backend()
+        cls.server = Server(cls.workdir, etcd_endpoint=cls.etcd.endpoint if cls.etcd
+                            else None).start()
         cls.kubectl = Kubectl(cls.server.kubeconfig, cls.workdir)
         cls.helm = Helm(cls.server.kubeconfig, cls.workdir)
 
@@ -409,11 +408,6 @@ class ServerTestCase(unittest.TestCase):
     def start_backend(cls):
         if storage_backend() == "etcd":
             cls.etcd = Etcd(cls.workdir).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._cleanup()
-        super().tearDownClass()
 
     @classmethod
     def _cleanup(cls):
@@ -520,7 +514,8 @@ def deployment(name, namespace=None, replicas=1, image="nginx:1.25", labels=None
     }
 
 
-def widget_crd(group="e2e.flotilla.io", plural="widgets", kind="Widget", scope="Namespaced"):
+def widget_crd(group="e2e.flotilla.io", plural="widgets", kind="Widget", scope="Namespaced",
+               short_names=("wdg",)):
     """A small CRD with printer columns, a status subresource and typed fields."""
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
@@ -529,7 +524,7 @@ def widget_crd(group="e2e.flotilla.io", plural="widgets", kind="Widget", scope="
         "spec": {
             "group": group,
             "names": {"plural": plural, "singular": kind.lower(), "kind": kind,
-                      "listKind": kind + "List", "shortNames": ["wdg"]},
+                      "listKind": kind + "List", "shortNames": list(short_names)},
             "scope": scope,
             "versions": [{
                 "name": "v1",
