@@ -56,6 +56,21 @@ TEST(ProtobufCodecTest, EveryFixtureDecodesToItsJson) {
   EXPECT_EQ(checked, 171);
 }
 
+TEST(ProtobufCodecTest, KubectlRequestBodiesDecodeToKubectlJson) {
+  const fs::path dir = fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" / "testdata" / "kubectl_protobuf";
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".pb") continue;
+    const std::string stem = entry.path().stem().string();
+    auto got = decodeProtobufObject(readFile(entry.path()));
+    ASSERT_TRUE(got.isOk()) << stem << ": " << got.status().toString();
+    json want = json::parse(readFile(dir / (stem + ".json")));
+    EXPECT_EQ(*got, want) << stem << "\n got: " << got->dump() << "\nwant: " << want.dump();
+    ++checked;
+  }
+  EXPECT_EQ(checked, 16);
+}
+
 std::string envelope(std::string_view api_version, std::string_view kind, std::string_view raw) {
   auto field = [](int number, std::string_view payload) {
     std::string out;
