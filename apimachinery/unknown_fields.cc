@@ -65,6 +65,110 @@ void walk(Json& value, const SchemaNode& node, const std::string& path, int dept
   }
 }
 
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// resource.ParseQuantity's grammar: sign, decimal number, then a binary/decimal SI suffix or an
+// exponent.
+bool validQuantity(std::string_view q) {
+  size_t i = 0;
+  if (i < q.size() && (q[i] == '+' || q[i] == '-')) ++i;
+  size_t digits = 0, dots = 0;
+  for (; i < q.size() && (isDigit(q[i]) || q[i] == '.'); ++i) {
+    if (q[i] == '.') ++dots;
+    else ++digits;
+  }
+  if (digits == 0 || dots > 1) return false;
+  std::string_view suffix = q.substr(i);
+  static constexpr std::string_view kSuffixes[] = {"",   "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n",
+                                                   "u",  "m",  "k",  "M",  "G",  "T",  "P",  "E"};
+  for (std::string_view s : kSuffixes) {
+    if (suffix == s) return true;
+  }
+  if (suffix[0] != 'e' && suffix[0] != 'E') return false;
+  size_t j = 1;
+  if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
+  if (j == suffix.size()) return false;
+  for (; j < suffix.size(); ++j) {
+    if (!isDigit(suffix[j])) return false;
+  }
+  return true;
+}
+
+// time.Parse(time.RFC3339, ...) acceptance: date, 'T', time, optional fraction, Z or offset.
+bool validRfc3339(std::string_view t) {
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > t.size()) return false;
+    for (size_t k = at; k < at + n; ++k) {
+      if (!isDigit(t[k])) return false;
+    }
+    return true;
+  };
+  if (!digits(0, 4) || t.size() < 20 || t[4] != '-' || !digits(5, 2) || t[7] != '-' ||
+      !digits(8, 2) || (t[10] != 'T' && t[10] != 't') || !digits(11, 2) || t[13] != ':' ||
+      !digits(14, 2) || t[16] != ':' || !digits(17, 2)) {
+    return false;
+  }
+  size_t i = 19;
+  if (t[i] == '.') {
+    ++i;
+    size_t start = i;
+    while (i < t.size() && isDigit(t[i])) ++i;
+    if (i == start) return false;
+  }
+  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) return i + 1 == t.size();
+  return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) &&
+         t[i + 3] == ':' && digits(i + 4, 2);
+}
+
+// time.ParseDuration acceptance: [-+] then one or more <number><unit>, or "0".
+bool validGoDuration(std::string_view d) {
+  size_t i = 0;
+  if (i < d.size() && (d[i] == '-' || d[i] == '+')) ++i;
+  if (d.substr(i) == "0") return true;
+  if (i == d.size()) return false;
+  while (i < d.size()) {
+    size_t digits = 0;
+    bool dot = false;
+    for (; i < d.size() && (isDigit(d[i]) || (d[i] == '.' && !dot)); ++i) {
+      if (d[i] == '.') dot = true;
+      else ++digits;
+    }
+    if (digits == 0) return false;
+    static constexpr std::string_view kUnits[] = {"ns", "us", "\xC2\xB5s", "\xCE\xBCs", "ms",
+                                                  "s",  "m",  "h"};
+    bool matched = false;
+    for (std::string_view unit : kUnits) {  // longest first where prefixes overlap ("ms" vs "m")
+      if (d.substr(i, unit.size()) == unit) {
+        i += unit.size();
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return false;
+  }
+  return true;
+}
+
+// encoding/base64.StdEncoding acceptance (padding required; \r and \n ignored).
+size_t invalidBase64At(std::string_view b) {
+  size_t n = 0, pad = 0, last = std::string_view::npos;
+  for (size_t i = 0; i < b.size(); ++i) {
+    char c = b[i];
+    if (c == '\r' || c == '\n') continue;
+    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) ||
+                       c == '+' || c == '/';
+    if (c == '=') {
+      ++pad;
+    } else if (!alpha || pad > 0) {
+      return i;
+    }
+    ++n;
+    last = i;
+  }
+  if (n % 4 != 0 || pad > 2) return last == std::string_view::npos ? 0 : last;
+  return std::string_view::npos;
+}
+
 const char* goJsonType(const json& v) {
   switch (v.type()) {
     case json::value_t::object: return "object";
@@ -156,13 +260,35 @@ class TypeChecker {
     }
   }
 
+  // Strings that Go parses further when decoding: times, durations and base64 bytes.
+  void format(const std::string& text, std::string_view type, const std::string& path) {
+    if (type == "v1.Time" || type == "v1.MicroTime") {
+      if (!validRfc3339(text)) {
+        causes.push_back({"FieldValueInvalid",
+                          "parsing time \"" + text + "\" as \"2006-01-02T15:04:05Z07:00\": "
+                          "cannot parse \"" + text + "\" as RFC 3339",
+                          path});
+      }
+    } else if (type == "v1.Duration") {
+      if (!validGoDuration(text)) {
+        causes.push_back({"FieldValueInvalid", "time: invalid duration \"" + text + "\"", path});
+      }
+    } else if (type == "[]uint8") {
+      size_t at = invalidBase64At(text);
+      if (at != std::string_view::npos) {
+        causes.push_back({"FieldValueInvalid",
+                          "illegal base64 data at input byte " + std::to_string(at), path});
+      }
+    }
+  }
+
   void scalar(const json& v, const SchemaNode& node, const std::string& path,
               std::string_view parent) {
     const std::string_view type = node.typeName();
     switch (node.scalarType()) {
       case ScalarType::String:
-        if (!v.is_string()) fail(goJsonType(v), node, path, parent);
-        return;
+        if (!v.is_string()) return fail(goJsonType(v), node, path, parent);
+        return format(v.get_ref<const std::string&>(), type, path);
       case ScalarType::Boolean:
         if (!v.is_boolean()) fail(goJsonType(v), node, path, parent);
         return;
@@ -184,7 +310,13 @@ class TypeChecker {
         }
         return;
       case ScalarType::Quantity:
-        if (!v.is_string() && !v.is_number()) fail(goJsonType(v), node, path, parent);
+        if (!v.is_string() && !v.is_number()) return fail(goJsonType(v), node, path, parent);
+        if (v.is_string() && !validQuantity(v.get_ref<const std::string&>())) {
+          causes.push_back({"FieldValueInvalid",
+                            "quantities must match the regular expression "
+                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+                            path});
+        }
         return;
       case ScalarType::Unknown:
         if (v.is_object() || v.is_array()) fail(goJsonType(v), node, path, parent);

@@ -111,6 +111,39 @@ TEST(UnknownFieldsTest, ValidateTypes) {
   }
 }
 
+struct FormatCase {
+  std::string name;
+  std::string kind;  // "group/version/Kind"
+  std::string obj;
+  std::vector<std::string> fields;
+};
+
+TEST(UnknownFieldsTest, ValidateStringFormatsGoWouldParse) {
+  const std::vector<FormatCase> cases = {
+      {"good time", "/v1/ConfigMap", R"({"metadata":{"creationTimestamp":"2024-01-02T03:04:05Z"}})",
+       {}},
+      {"time with offset and fraction", "/v1/ConfigMap",
+       R"({"metadata":{"creationTimestamp":"2024-01-02T03:04:05.5+01:00"}})", {}},
+      {"bad time", "/v1/ConfigMap", R"({"metadata":{"creationTimestamp":"yesterday"}})",
+       {"metadata.creationTimestamp"}},
+      {"good base64", "/v1/Secret", R"({"data":{"a":"cHc=","b":""}})", {}},
+      {"bad base64", "/v1/Secret", R"({"data":{"a":"not base64!"}})", {"data.a"}},
+      {"good quantities", "/v1/ResourceQuota",
+       R"({"spec":{"hard":{"cpu":"100m","memory":"1.5Gi","x":"1e3","y":".5","z":2}}})", {}},
+      {"bad quantity", "/v1/ResourceQuota", R"({"spec":{"hard":{"cpu":"lots","m":"1 Gi"}}})",
+       {"spec.hard.cpu", "spec.hard.m"}},
+  };
+  for (const FormatCase& c : cases) {
+    size_t a = c.kind.find('/'), b = c.kind.rfind('/');
+    const SchemaNode* node = BuiltinSchema::instance().nodeForKind(
+        c.kind.substr(0, a), c.kind.substr(a + 1, b - a - 1), c.kind.substr(b + 1));
+    ASSERT_NE(node, nullptr) << c.name;
+    std::vector<std::string> fields;
+    for (const auto& cause : validateTypes(json::parse(c.obj), *node)) fields.push_back(cause.field);
+    EXPECT_EQ(fields, c.fields) << c.name;
+  }
+}
+
 TEST(UnknownFieldsTest, QuantitiesAcceptStringsAndNumbers) {
   const SchemaNode& pod = *BuiltinSchema::instance().nodeForKind("", "v1", "Pod");
   auto causes = validateTypes(
