@@ -116,7 +116,8 @@ std::string formatQuantity(int64_t milli, QuantityFormat format) {
   auto str = [](I128 v) { return std::to_string(static_cast<int64_t>(v)); };
   if (m % 1000 != 0) return sign + str(m) + "m";
   I128 v = m / 1000;
-  if (format == QuantityFormat::BinarySI) {
+  // Like resource.Quantity, binary values below 1024 print in decimal ("1k", not "1000").
+  if (format == QuantityFormat::BinarySI && v >= 1024) {
     static const char* kSuffix[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
     int k = 0;
     while (k < 6 && v % 1024 == 0) {
