@@ -175,6 +175,30 @@ TEST(ProtobufCodecTest, GarbageNeverCrashes) {
   }
 }
 
+// Every truncation and many deterministic byte mutations of real bodies decode or fail cleanly.
+TEST(ProtobufCodecTest, MutatedRealBodiesNeverCrash) {
+  std::vector<std::string> bodies = {readFile(fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" /
+                                              "testdata" / "kubectl_protobuf" / "deployment.pb")};
+  if (fs::exists(kFixtures / "core.v1.Pod.pb")) bodies.push_back(readFile(kFixtures / "core.v1.Pod.pb"));
+  uint32_t state = 42;
+  for (const std::string& base : bodies) {
+    ASSERT_FALSE(base.empty());
+    for (size_t len = 0; len < base.size(); ++len) {
+      auto got = decodeProtobufObject(std::string_view(base).substr(0, len));
+      if (got.isOk()) (void)got->dump();
+    }
+    for (int i = 0; i < 3000; ++i) {
+      std::string body = base;
+      for (int k = 0; k < 4; ++k) {
+        state = state * 1664525 + 1013904223;
+        body[4 + (state >> 8) % (body.size() - 4)] = static_cast<char>(state >> 24);
+      }
+      auto got = decodeProtobufObject(body);
+      if (got.isOk()) (void)got->dump();
+    }
+  }
+}
+
 struct DurationCase {
   int64_t nanos;
   std::string want;
