@@ -1,0 +1,120 @@
+#include "storage/event_hub.h"
+
+#include <algorithm>
+
+#include "storage/key_range.h"
+
+namespace flotilla::storage {
+
+core::Result<std::vector<Event>> Subscription::next(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || !ended_.isOk(); });
+  // A subscriber that fell behind loses its queue (it must relist anyway); otherwise queued
+  // events are handed out before the end is reported.
+  if (!queue_.empty()) {
+    std::vector<Event> out;
+    out.swap(queue_);
+    allowance_ = backlog_limit_;
+    return out;
+  }
+  if (!ended_.isOk()) return ended_;
+  return std::vector<Event>{};
+}
+
+void Subscription::cancel() {
+  if (auto hub = hub_.lock()) hub->remove(this);
+  std::lock_guard lock(mu_);
+  if (ended_.isOk()) ended_ = core::Status(core::Code::Unavailable, "watch cancelled");
+  queue_.clear();
+  cv_.notify_all();
+}
+
+bool Subscription::deliver(const Event& event) {
+  if (!hasPrefix(event.key, prefix_)) return true;
+  std::lock_guard lock(mu_);
+  if (!ended_.isOk()) return false;
+  if (queue_.size() >= allowance_) {
+    queue_.clear();
+    ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");
+    cv_.notify_all();
+    return false;
+  }
+  queue_.push_back(event);
+  cv_.notify_all();
+  return true;
+}
+
+void Subscription::end(core::Status status) {
+  std::lock_guard lock(mu_);
+  if (ended_.isOk()) ended_ = std::move(status);
+  cv_.notify_all();
+}
+
+std::shared_ptr<EventHub> EventHub::create(EventHubOptions options, int64_t floor_revision) {
+  return std::shared_ptr<EventHub>(new EventHub(options, floor_revision));
+}
+
+void EventHub::publish(const std::vector<Event>& events) {
+  if (events.empty()) return;
+  std::lock_guard lock(mu_);
+  for (const auto& event : events) {
+    ring_.push_back(event);
+    last_ = event.revision;
+  }
+  while (ring_.size() > options_.ring_capacity) {
+    floor_ = ring_.front().revision;
+    ring_.pop_front();
+  }
+  std::erase_if(subscribers_, [&](const SubscriptionPtr& subscriber) {
+    for (const auto& event : events) {
+      if (!subscriber->deliver(event)) return true;
+    }
+    return false;
+  });
+}
+
+EventHub::Subscribed EventHub::subscribe(const std::string& prefix, int64_t after_revision) {
+  std::lock_guard lock(mu_);
+  auto subscription = SubscriptionPtr(
+      new Subscription(weak_from_this(), prefix, options_.subscriber_backlog_limit));
+  if (!closed_.isOk()) {
+    subscription->end(closed_);
+    return {subscription, after_revision};
+  }
+  Subscribed out{subscription, after_revision};
+  if (after_revision < floor_) {
+    out.replay_to = last_;
+  } else {
+    auto first = std::upper_bound(
+        ring_.begin(), ring_.end(), after_revision,
+        [](int64_t revision, const Event& event) { return revision < event.revision; });
+    // The backlog limit does not apply here: the ring already bounds this copy.
+    std::lock_guard sub_lock(subscription->mu_);
+    for (auto it = first; it != ring_.end(); ++it) {
+      if (hasPrefix(it->key, prefix)) subscription->queue_.push_back(*it);
+    }
+    subscription->allowance_ += subscription->queue_.size();
+  }
+  subscribers_.push_back(subscription);
+  return out;
+}
+
+void EventHub::close(const core::Status& reason) {
+  std::lock_guard lock(mu_);
+  closed_ = reason;
+  for (auto& subscriber : subscribers_) subscriber->end(reason);
+  subscribers_.clear();
+}
+
+int64_t EventHub::lastRevision() const {
+  std::lock_guard lock(mu_);
+  return last_;
+}
+
+void EventHub::remove(const Subscription* subscription) {
+  std::lock_guard lock(mu_);
+  std::erase_if(subscribers_,
+                [&](const SubscriptionPtr& entry) { return entry.get() == subscription; });
+}
+
+}  // namespace flotilla::storage

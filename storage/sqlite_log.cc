@@ -1,0 +1,248 @@
+#include "storage/sqlite_log.h"
+
+#include <memory>
+
+#include "storage/key_range.h"
+
+namespace flotilla::storage::sqlite_log {
+namespace {
+
+constexpr const char* kCompactedName = "compact_revision";
+
+// Range conditions on column `column` for `prefix`: `column >= ?lo [AND column < ?hi]`, using
+// parameters `lo` and `lo + 1`. The bounded and unbounded forms are separate statements so the
+// planner always sees a plain index range.
+std::string rangeCondition(const std::string& column, bool bounded, int lo) {
+  std::string out = column + " >= ?" + std::to_string(lo);
+  if (bounded) out += " AND " + column + " < ?" + std::to_string(lo + 1);
+  return out;
+}
+
+void bindRange(SqliteStatement& stmt, const std::string& prefix,
+               const std::optional<std::string>& end, int lo) {
+  stmt.bindBlob(lo, prefix);
+  if (end) stmt.bindBlob(lo + 1, *end);
+}
+
+std::shared_ptr<const std::string> share(std::string value) {
+  return std::make_shared<const std::string>(std::move(value));
+}
+
+}  // namespace
+
+core::Status createSchema(SqliteConnection& conn) {
+  return conn.exec(
+      "CREATE TABLE IF NOT EXISTS log ("
+      "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      "  key BLOB NOT NULL,"
+      "  value BLOB,"
+      "  create_revision INTEGER NOT NULL,"
+      "  prev_revision INTEGER NOT NULL,"
+      "  deleted INTEGER NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS log_key_id ON log(key, id);"
+      "CREATE TABLE IF NOT EXISTS current (key BLOB PRIMARY KEY, id INTEGER NOT NULL) "
+      "  WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) "
+      "  WITHOUT ROWID;");
+}
+
+core::Result<Revisions> readRevisions(SqliteConnection& conn) {
+  Revisions out;
+  {
+    auto stmt = conn.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'");
+    if (!stmt.isOk()) return stmt.status();
+    auto row = stmt->step();
+    if (!row.isOk()) return row.status();
+    if (*row) out.current = stmt->columnInt(0);
+  }
+  auto stmt = conn.prepare("SELECT value FROM meta WHERE name = ?1");
+  if (!stmt.isOk()) return stmt.status();
+  stmt->bindBlob(1, kCompactedName);
+  auto row = stmt->step();
+  if (!row.isOk()) return row.status();
+  if (*row) out.compacted = stmt->columnInt(0);
+  return out;
+}
+
+core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
+                                              bool with_value) {
+  auto stmt = conn.prepare(
+      with_value ? "SELECT c.id, l.create_revision, l.value FROM current AS c "
+                   "JOIN log AS l ON l.id = c.id WHERE c.key = ?1"
+                 : "SELECT c.id, l.create_revision FROM current AS c "
+                   "JOIN log AS l ON l.id = c.id WHERE c.key = ?1");
+  if (!stmt.isOk()) return stmt.status();
+  stmt->bindBlob(1, key);
+  auto row = stmt->step();
+  if (!row.isOk()) return row.status();
+  if (!*row) return std::optional<CurrentRow>();
+  CurrentRow out;
+  out.mod_revision = stmt->columnInt(0);
+  out.create_revision = stmt->columnInt(1);
+  if (with_value) out.value = stmt->columnBlob(2);
+  return std::optional<CurrentRow>(std::move(out));
+}
+
+core::Status append(SqliteConnection& conn, const Row& row) {
+  {
+    auto stmt = conn.prepare(
+        "INSERT INTO log (id, key, value, create_revision, prev_revision, deleted) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!stmt.isOk()) return stmt.status();
+    stmt->bind(1, row.id);
+    stmt->bindBlob(2, row.key);
+    if (row.deleted) {
+      stmt->bindNull(3);
+    } else {
+      stmt->bindBlob(3, row.value);
+    }
+    stmt->bind(4, row.create_revision);
+    stmt->bind(5, row.prev_revision);
+    stmt->bind(6, row.deleted ? 1 : 0);
+    FLOTILLA_RETURN_IF_ERROR(stmt->run());
+  }
+  auto stmt = conn.prepare(row.deleted ? "DELETE FROM current WHERE key = ?1"
+                                       : "INSERT INTO current (key, id) VALUES (?1, ?2) "
+                                         "ON CONFLICT (key) DO UPDATE SET id = excluded.id");
+  if (!stmt.isOk()) return stmt.status();
+  stmt->bindBlob(1, row.key);
+  if (!row.deleted) stmt->bind(2, row.id);
+  return stmt->run();
+}
+
+core::Result<KeyValue> get(SqliteConnection& conn, const std::string& key) {
+  auto found = lookup(conn, key, /*with_value=*/true);
+  if (!found.isOk()) return found.status();
+  if (!found->has_value()) return core::notFound("key " + key + " not found");
+  auto& row = **found;
+  return KeyValue{key, std::move(row.value), row.create_revision, row.mod_revision};
+}
+
+core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options,
+                              int64_t snapshot_revision) {
+  const auto end = prefixEnd(options.prefix);
+  const bool bounded = end.has_value();
+  const bool latest = options.revision == 0;
+  // ?1/?2 prefix range, ?3 start_after, ?4 revision (history only), ?5 limit.
+  std::string filter;
+  if (latest) {
+    filter = "FROM current AS c JOIN log AS l ON l.id = c.id WHERE " +
+             rangeCondition("c.key", bounded, 1) + " AND c.key > ?3";
+  } else {
+    filter = "FROM (SELECT key AS k, max(id) AS mid FROM log WHERE " +
+             rangeCondition("key", bounded, 1) +
+             " AND key > ?3 AND id <= ?4 GROUP BY key) AS m "
+             "JOIN log AS l ON l.id = m.mid WHERE l.deleted = 0";
+  }
+  const std::string key_column = latest ? "c.key" : "m.k";
+  auto bindAll = [&](SqliteStatement& stmt, const std::string& after) {
+    bindRange(stmt, options.prefix, end, 1);
+    stmt.bindBlob(3, after);
+    if (!latest) stmt.bind(4, options.revision);
+  };
+
+  ListResult out;
+  out.revision = latest ? snapshot_revision : options.revision;
+  {
+    auto stmt = conn.prepare("SELECT l.key, l.value, l.create_revision, l.id " + filter +
+                             " ORDER BY " + key_column + " LIMIT ?5");
+    if (!stmt.isOk()) return stmt.status();
+    bindAll(*stmt, options.start_after);
+    // One extra row tells whether more remain.
+    stmt->bind(5, options.limit > 0 ? options.limit + 1 : -1);
+    while (true) {
+      auto row = stmt->step();
+      if (!row.isOk()) return row.status();
+      if (!*row) break;
+      if (options.limit > 0 && static_cast<int64_t>(out.items.size()) == options.limit) {
+        out.more = true;
+        break;
+      }
+      out.items.push_back(KeyValue{stmt->columnBlob(0), stmt->columnBlob(1), stmt->columnInt(2),
+                                   stmt->columnInt(3)});
+    }
+  }
+  if (out.more) {
+    auto stmt = conn.prepare("SELECT count(*) " + filter);
+    if (!stmt.isOk()) return stmt.status();
+    bindAll(*stmt, out.items.back().key);
+    auto row = stmt->step();
+    if (!row.isOk()) return row.status();
+    if (*row) out.remaining = stmt->columnInt(0);
+  }
+  return out;
+}
+
+core::Result<std::vector<Event>> readEvents(SqliteConnection& conn, const std::string& prefix,
+                                            int64_t after, int64_t upto, int64_t limit) {
+  const auto end = prefixEnd(prefix);
+  auto stmt = conn.prepare(
+      "SELECT l.id, l.key, l.value, l.create_revision, l.deleted, l.prev_revision, p.value "
+      "FROM log AS l LEFT JOIN log AS p ON p.id = l.prev_revision "
+      "WHERE l.id > ?1 AND l.id <= ?2 AND " +
+      rangeCondition("l.key", end.has_value(), 3) + " ORDER BY l.id LIMIT ?5");
+  if (!stmt.isOk()) return stmt.status();
+  stmt->bind(1, after);
+  stmt->bind(2, upto);
+  bindRange(*stmt, prefix, end, 3);
+  stmt->bind(5, limit);
+  std::vector<Event> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row.isOk()) return row.status();
+    if (!*row) break;
+    Event event;
+    event.revision = stmt->columnInt(0);
+    event.key = stmt->columnBlob(1);
+    event.create_revision = stmt->columnInt(3);
+    const bool deleted = stmt->columnInt(4) != 0;
+    if (stmt->columnInt(5) != 0) event.prev_value = share(stmt->columnBlob(6));
+    if (deleted) {
+      event.type = EventType::Delete;
+      event.value = event.prev_value ? event.prev_value : share("");
+    } else {
+      event.type = EventType::Put;
+      event.value = share(stmt->columnBlob(2));
+    }
+    out.push_back(std::move(event));
+  }
+  return out;
+}
+
+core::Status setCompacted(SqliteConnection& conn, int64_t revision) {
+  auto stmt = conn.prepare(
+      "INSERT INTO meta (name, value) VALUES (?1, ?2) "
+      "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)");
+  if (!stmt.isOk()) return stmt.status();
+  stmt->bindBlob(1, kCompactedName);
+  stmt->bind(2, revision);
+  return stmt->run();
+}
+
+core::Result<std::optional<int64_t>> oldestRow(SqliteConnection& conn) {
+  auto stmt = conn.prepare("SELECT min(id) FROM log");
+  if (!stmt.isOk()) return stmt.status();
+  auto row = stmt->step();
+  if (!row.isOk()) return row.status();
+  if (!*row || stmt->columnIsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->columnInt(0));
+}
+
+core::Result<int64_t> compactRange(SqliteConnection& conn, int64_t target, int64_t from,
+                                   int64_t to) {
+  auto stmt = conn.prepare(
+      "DELETE FROM log WHERE id > ?1 AND id <= ?2 AND (deleted = 1 OR EXISTS ("
+      "  SELECT 1 FROM log AS n WHERE n.key = log.key AND n.id > log.id AND n.id <= ?3))");
+  if (!stmt.isOk()) return stmt.status();
+  stmt->bind(1, from);
+  stmt->bind(2, to);
+  stmt->bind(3, target);
+  FLOTILLA_RETURN_IF_ERROR(stmt->run());
+  auto changes = conn.prepare("SELECT changes()");
+  if (!changes.isOk()) return changes.status();
+  auto row = changes->step();
+  if (!row.isOk()) return row.status();
+  return *row ? changes->columnInt(0) : int64_t{0};
+}
+
+}  // namespace flotilla::storage::sqlite_log

@@ -1,0 +1,72 @@
+// The SQLite backend's on-disk layout and every query on it.
+//
+// `log` is append-only: one row per write, whose integer primary key is the write's revision
+// (AUTOINCREMENT, so a revision is never reused even after compaction deleted the newest rows).
+// A row holds the key, the new value, the key's create_revision, the revision of the key's
+// previous row (0 on create) and a deleted flag (tombstone). `current` maps each live key to its
+// newest row, which makes get and latest-list index lookups instead of max-per-key scans. History
+// (list at a revision, watch replay) reads `log` through its (key, id) index. `meta` holds the
+// compacted revision. Compaction deletes rows at or below it that a later row at or below it
+// supersedes, and tombstones at or below it, so the state at any revision >= it stays readable.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/sqlite_db.h"
+#include "storage/storage.h"
+
+namespace flotilla::storage::sqlite_log {
+
+core::Status createSchema(SqliteConnection& conn);
+
+struct Revisions {
+  int64_t current = 0;    // the newest revision ever written
+  int64_t compacted = 0;  // history at or below this is gone
+};
+// Reads both counters (inside a read transaction, they describe that snapshot).
+core::Result<Revisions> readRevisions(SqliteConnection& conn);
+
+// The live row of a key.
+struct CurrentRow {
+  int64_t mod_revision = 0;
+  int64_t create_revision = 0;
+  std::string value;  // only filled when asked for
+};
+core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
+                                              bool with_value);
+
+// Appends a row with an explicit id (the writer assigns revisions) and updates `current`.
+struct Row {
+  int64_t id = 0;
+  std::string_view key;
+  std::string_view value;
+  int64_t create_revision = 0;
+  int64_t prev_revision = 0;
+  bool deleted = false;
+};
+core::Status append(SqliteConnection& conn, const Row& row);
+
+core::Result<KeyValue> get(SqliteConnection& conn, const std::string& key);
+
+// Lists from a snapshot; the caller has opened a read transaction and checked `revision`.
+core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options,
+                              int64_t snapshot_revision);
+
+// Events in (after, upto] under `prefix`, oldest first, at most `limit`.
+core::Result<std::vector<Event>> readEvents(SqliteConnection& conn, const std::string& prefix,
+                                            int64_t after, int64_t upto, int64_t limit);
+
+// Records the compacted revision (never lowers it).
+core::Status setCompacted(SqliteConnection& conn, int64_t revision);
+// The smallest row id still present, or nullopt for an empty log.
+core::Result<std::optional<int64_t>> oldestRow(SqliteConnection& conn);
+// Deletes rows with id in (from, to] that compaction at `target` makes unreachable; returns how
+// many rows it deleted.
+core::Result<int64_t> compactRange(SqliteConnection& conn, int64_t target, int64_t from,
+                                   int64_t to);
+
+}  // namespace flotilla::storage::sqlite_log

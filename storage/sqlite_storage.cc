@@ -1,0 +1,445 @@
+#include "storage/sqlite_storage.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/logging.h"
+#include "storage/event_hub.h"
+#include "storage/sqlite_db.h"
+#include "storage/sqlite_log.h"
+#include "storage/sqlite_watch.h"
+
+namespace flotilla::storage {
+namespace {
+
+// An exclusive advisory lock on "<path>.lock" for the life of the store.
+class FileLock {
+ public:
+  static core::Result<std::unique_ptr<FileLock>> acquire(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return core::Status(core::Code::Unavailable,
+                          "opening " + path + ": " + std::strerror(errno));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return core::Status(core::Code::Unavailable,
+                          "database is in use by another process (" + path + " is locked)");
+    }
+    return std::unique_ptr<FileLock>(new FileLock(fd));
+  }
+  ~FileLock() { ::close(fd_); }
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+enum class WriteOp { Create, Update, Remove };
+
+// One queued write; the writer fills in the outcome and sets `done`.
+struct PendingWrite {
+  WriteOp op = WriteOp::Create;
+  std::string key;
+  std::string value;
+  int64_t expected = 0;
+  core::Status status;
+  int64_t revision = 0;
+  KeyValue removed;
+  bool done = false;
+};
+
+// One queued compaction; runs in chunks between write batches.
+struct PendingCompaction {
+  int64_t target = 0;
+  bool started = false;
+  int64_t cursor = 0;  // rows with id <= cursor are done
+  core::Status status;
+  bool done = false;
+};
+
+class SqliteStorage final : public Storage {
+ public:
+  SqliteStorage(SqliteOptions options, std::unique_ptr<FileLock> lock,
+                std::unique_ptr<SqliteConnection> writer,
+                std::shared_ptr<SqliteReaderPool> readers, sqlite_log::Revisions revisions)
+      : options_(options),
+        lock_(std::move(lock)),
+        writer_conn_(std::move(writer)),
+        readers_(std::move(readers)),
+        hub_(EventHub::create({options.event_ring_capacity, options.watch_backlog_limit},
+                              revisions.current)),
+        revision_(revisions.current),
+        compacted_(revisions.compacted) {
+    writer_ = std::thread([this] { writerLoop(); });
+    if (options_.compaction_interval.count() > 0) {
+      compactor_ = std::thread([this] { compactorLoop(); });
+    }
+  }
+
+  ~SqliteStorage() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    stop_cv_.notify_all();
+    if (compactor_.joinable()) compactor_.join();
+    writer_.join();
+    hub_->close(core::Status(core::Code::Unavailable, "storage closed"));
+  }
+
+  core::Result<KeyValue> get(const std::string& key) override {
+    auto conn = readers_->acquire();
+    if (!conn.isOk()) return conn.status();
+    return sqlite_log::get(**conn, key);
+  }
+
+  core::Result<ListResult> list(const ListOptions& options) override {
+    if (options.limit < 0) return core::invalidArgument("negative list limit");
+    auto conn = readers_->acquire();
+    if (!conn.isOk()) return conn.status();
+    SqliteReadTransaction tx(**conn);
+    FLOTILLA_RETURN_IF_ERROR(tx.begin());
+    auto revisions = sqlite_log::readRevisions(**conn);
+    if (!revisions.isOk()) return revisions.status();
+    if (options.revision > 0) {
+      if (options.revision < revisions->compacted) {
+        return core::Status(core::Code::Gone,
+                            "revision " + std::to_string(options.revision) +
+                                " has been compacted (at " +
+                                std::to_string(revisions->compacted) + ")");
+      }
+      if (options.revision > revisions->current) {
+        return core::invalidArgument("revision " + std::to_string(options.revision) +
+                                     " is in the future");
+      }
+    }
+    return sqlite_log::list(**conn, options, revisions->current);
+  }
+
+  core::Result<int64_t> create(const std::string& key, const std::string& value) override {
+    auto write = submit(WriteOp::Create, key, value, 0);
+    if (!write.status.isOk()) return write.status;
+    return write.revision;
+  }
+
+  core::Result<int64_t> update(const std::string& key, const std::string& value,
+                               int64_t expected_revision) override {
+    auto write = submit(WriteOp::Update, key, value, expected_revision);
+    if (!write.status.isOk()) return write.status;
+    return write.revision;
+  }
+
+  core::Result<KeyValue> remove(const std::string& key, int64_t expected_revision) override {
+    auto write = submit(WriteOp::Remove, key, {}, expected_revision);
+    if (!write.status.isOk()) return write.status;
+    return std::move(write.removed);
+  }
+
+  core::Result<int64_t> currentRevision() override { return revision_.load(); }
+
+  core::Result<WatchPtr> watch(const std::string& prefix, int64_t after_revision) override {
+    int64_t compacted = compacted_.load();
+    if (after_revision < compacted) {
+      return core::Status(core::Code::Gone, "watch from revision " +
+                                                std::to_string(after_revision) +
+                                                " is older than the compacted revision " +
+                                                std::to_string(compacted));
+    }
+    auto subscribed = hub_->subscribe(prefix, after_revision);
+    return WatchPtr(std::make_unique<SqliteWatch>(readers_, prefix, after_revision,
+                                                  subscribed.replay_to,
+                                                  std::move(subscribed.subscription)));
+  }
+
+  core::Status compact(int64_t revision) override {
+    if (revision <= compacted_.load()) return core::Status::ok();
+    if (revision > revision_.load()) {
+      return core::invalidArgument("cannot compact at future revision " +
+                                   std::to_string(revision));
+    }
+    PendingCompaction job;
+    job.target = revision;
+    std::unique_lock lock(mu_);
+    if (stopping_) return core::Status(core::Code::Unavailable, "storage closed");
+    compactions_.push_back(&job);
+    queue_cv_.notify_all();
+    done_cv_.wait(lock, [&] { return job.done; });
+    return job.status;
+  }
+
+  core::Result<int64_t> compactedRevision() override { return compacted_.load(); }
+
+ private:
+  PendingWrite submit(WriteOp op, const std::string& key, const std::string& value,
+                      int64_t expected) {
+    PendingWrite write;
+    write.op = op;
+    write.key = key;
+    write.value = value;
+    write.expected = expected;
+    if (expected < 0) {
+      write.status = core::invalidArgument("negative expected revision");
+      return write;
+    }
+    std::unique_lock lock(mu_);
+    if (stopping_) {
+      write.status = core::Status(core::Code::Unavailable, "storage closed");
+      return write;
+    }
+    queue_.push_back(&write);
+    queue_cv_.notify_all();
+    done_cv_.wait(lock, [&] { return write.done; });
+    return write;
+  }
+
+  void writerLoop() {
+    std::vector<PendingWrite*> batch;
+    while (true) {
+      PendingCompaction* compaction = nullptr;
+      {
+        std::unique_lock lock(mu_);
+        queue_cv_.wait(lock, [&] {
+          return stopping_ || !queue_.empty() || !compactions_.empty();
+        });
+        if (queue_.empty() && (stopping_ || compactions_.empty())) break;
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+        // Compaction advances one chunk per turn so writers keep flowing meanwhile.
+        if (!compactions_.empty()) compaction = compactions_.front();
+      }
+      if (!batch.empty()) {
+        commitBatch(batch);
+        {
+          std::lock_guard lock(mu_);
+          for (auto* write : batch) write->done = true;
+        }
+        done_cv_.notify_all();
+        batch.clear();
+      }
+      if (compaction != nullptr && compactionStep(*compaction)) {
+        {
+          std::lock_guard lock(mu_);
+          compactions_.pop_front();
+          compaction->done = true;
+        }
+        done_cv_.notify_all();
+      }
+    }
+    // Writes always drain before stopping; compactions still queued are abandoned.
+    std::lock_guard lock(mu_);
+    for (auto* job : compactions_) {
+      job->status = core::Status(core::Code::Unavailable, "storage closed");
+      job->done = true;
+    }
+    compactions_.clear();
+    done_cv_.notify_all();
+  }
+
+  // Applies the batch in one transaction; fills in each write's outcome.
+  void commitBatch(std::vector<PendingWrite*>& batch) {
+    std::vector<Event> events;
+    events.reserve(batch.size());
+    int64_t next = revision_.load() + 1;
+    core::Status status = writer_conn_->exec("BEGIN IMMEDIATE");
+    if (status.isOk()) {
+      for (auto* write : batch) {
+        status = applyWrite(*write, next, events);
+        if (!status.isOk()) break;
+      }
+    }
+    if (status.isOk()) status = writer_conn_->exec("COMMIT");
+    if (!status.isOk()) {
+      (void)writer_conn_->exec("ROLLBACK");
+      core::logger("storage")->error("sqlite write batch of {} failed: {}", batch.size(),
+                                     status.toString());
+      for (auto* write : batch) write->status = status;
+      return;
+    }
+    revision_.store(next - 1);
+    hub_->publish(events);
+  }
+
+  // Checks one write's precondition against the state so far (including earlier writes of this
+  // batch) and appends its row. A failed precondition is the write's outcome, not an error.
+  core::Status applyWrite(PendingWrite& write, int64_t& next, std::vector<Event>& events) {
+    auto current = sqlite_log::lookup(*writer_conn_, write.key, write.op != WriteOp::Create);
+    if (!current.isOk()) return current.status();
+    if (write.op == WriteOp::Create) {
+      if (current->has_value()) {
+        write.status = core::Status(core::Code::AlreadyExists, "key " + write.key + " exists");
+        return core::Status::ok();
+      }
+    } else {
+      if (!current->has_value()) {
+        write.status = core::notFound("key " + write.key + " not found");
+        return core::Status::ok();
+      }
+      if (write.expected != 0 && (*current)->mod_revision != write.expected) {
+        write.status = core::Status(
+            core::Code::Conflict, "key " + write.key + " is at revision " +
+                                      std::to_string((*current)->mod_revision) + ", not " +
+                                      std::to_string(write.expected));
+        return core::Status::ok();
+      }
+    }
+    Event event;
+    event.key = write.key;
+    event.revision = next;
+    sqlite_log::Row row;
+    row.id = next;
+    row.key = write.key;
+    if (write.op == WriteOp::Create) {
+      event.value = std::make_shared<const std::string>(std::move(write.value));
+      event.create_revision = next;
+      row.value = *event.value;
+      row.create_revision = next;
+    } else {
+      auto& found = **current;
+      event.prev_value = std::make_shared<const std::string>(std::move(found.value));
+      event.create_revision = found.create_revision;
+      row.create_revision = found.create_revision;
+      row.prev_revision = found.mod_revision;
+      if (write.op == WriteOp::Update) {
+        event.value = std::make_shared<const std::string>(std::move(write.value));
+        row.value = *event.value;
+      } else {
+        event.type = EventType::Delete;
+        event.value = event.prev_value;
+        row.deleted = true;
+        write.removed = KeyValue{write.key, *event.prev_value, found.create_revision, next};
+      }
+    }
+    FLOTILLA_RETURN_IF_ERROR(sqlite_log::append(*writer_conn_, row));
+    write.revision = next;
+    ++next;
+    events.push_back(std::move(event));
+    return core::Status::ok();
+  }
+
+  // Runs one transaction of `job`; true when the job is finished (status set).
+  bool compactionStep(PendingCompaction& job) {
+    auto& conn = *writer_conn_;
+    core::Status status = conn.exec("BEGIN IMMEDIATE");
+    bool finished = false;
+    if (status.isOk()) {
+      if (!job.started) {
+        // Record the revision first: from now on reads below it get Gone, even while rows
+        // are still being deleted.
+        status = sqlite_log::setCompacted(conn, job.target);
+        if (status.isOk()) {
+          auto oldest = sqlite_log::oldestRow(conn);
+          if (oldest.isOk()) {
+            job.cursor = oldest->has_value() ? **oldest - 1 : job.target;
+          } else {
+            status = oldest.status();
+          }
+        }
+      } else {
+        int64_t to = std::min(job.target, job.cursor + options_.compaction_chunk);
+        auto deleted = sqlite_log::compactRange(conn, job.target, job.cursor, to);
+        if (deleted.isOk()) {
+          job.cursor = to;
+        } else {
+          status = deleted.status();
+        }
+      }
+    }
+    if (status.isOk()) status = conn.exec("COMMIT");
+    if (!status.isOk()) {
+      (void)conn.exec("ROLLBACK");
+      job.status = status;
+      core::logger("storage")->error("sqlite compaction to {} failed: {}", job.target,
+                                     status.toString());
+      return true;
+    }
+    if (!job.started) {
+      job.started = true;
+      int64_t seen = compacted_.load();
+      while (seen < job.target && !compacted_.compare_exchange_weak(seen, job.target)) {
+      }
+    } else if (job.cursor >= job.target) {
+      finished = true;
+    }
+    return finished;
+  }
+
+  void compactorLoop() {
+    int64_t previous = revision_.load();
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      stop_cv_.wait_for(lock, options_.compaction_interval, [&] { return stopping_; });
+      if (stopping_) break;
+      int64_t current = revision_.load();
+      int64_t target = options_.compaction_keep_revisions > 0
+                           ? current - options_.compaction_keep_revisions
+                           : previous;
+      previous = current;
+      if (target <= compacted_.load()) continue;
+      lock.unlock();
+      auto status = compact(target);
+      if (!status.isOk()) {
+        core::logger("storage")->warn("automatic compaction to {} failed: {}", target,
+                                      status.toString());
+      } else {
+        core::logger("storage")->debug("compacted history up to revision {}", target);
+      }
+      lock.lock();
+    }
+  }
+
+  const SqliteOptions options_;
+  std::unique_ptr<FileLock> lock_;
+  std::unique_ptr<SqliteConnection> writer_conn_;  // used by the writer thread only
+  std::shared_ptr<SqliteReaderPool> readers_;
+  std::shared_ptr<EventHub> hub_;
+  std::atomic<int64_t> revision_;
+  std::atomic<int64_t> compacted_;
+
+  std::mutex mu_;  // guards the queues, stopping_ and every pending item's outcome
+  std::condition_variable queue_cv_;
+  std::condition_variable done_cv_;
+  std::condition_variable stop_cv_;  // wakes the compactor on shutdown
+  std::deque<PendingWrite*> queue_;
+  std::deque<PendingCompaction*> compactions_;
+  bool stopping_ = false;
+  std::thread writer_;
+  std::thread compactor_;
+};
+
+}  // namespace
+
+core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOptions options) {
+  if (options.max_batch == 0) options.max_batch = 1;
+  if (options.compaction_chunk <= 0) options.compaction_chunk = 1;
+  auto lock = FileLock::acquire(path + ".lock");
+  if (!lock.isOk()) return lock.status();
+  auto writer = SqliteConnection::open(path, options.busy_timeout, /*create=*/true);
+  if (!writer.isOk()) return writer.status().withContext("opening sqlite storage");
+  FLOTILLA_RETURN_IF_ERROR(sqlite_log::createSchema(**writer));
+  auto revisions = sqlite_log::readRevisions(**writer);
+  if (!revisions.isOk()) return revisions.status();
+  auto readers = std::make_shared<SqliteReaderPool>(path, options.busy_timeout);
+  core::logger("storage")->info("sqlite storage {} at revision {} (compacted {})", path,
+                                revisions->current, revisions->compacted);
+  return StoragePtr(std::make_unique<SqliteStorage>(options, std::move(lock).value(),
+                                                    std::move(writer).value(),
+                                                    std::move(readers), *revisions));
+}
+
+}  // namespace flotilla::storage

@@ -1,0 +1,38 @@
+// The SQLite backend of Storage: one database file for a single API server process.
+//
+// Writes go through one writer thread that drains the queue of pending writes into a single
+// transaction, checks each write's precondition in arrival order, commits with one fsync
+// (WAL, synchronous=FULL) and only then acknowledges them all and publishes their events, so many
+// concurrent clients share each fsync and every acknowledged write is durable. Reads use a pool of
+// read connections and never wait for the writer. Watches follow an in-memory ring of recent
+// events and replay older history from the log table until it is compacted. A background task
+// compacts history (every `compaction_interval`, keeping either the last
+// `compaction_keep_revisions` revisions or one interval's worth). The file is locked against a
+// second process opening it, because revisions are assigned in memory by the one writer.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "storage/storage.h"
+
+namespace flotilla::storage {
+
+struct SqliteOptions {
+  std::chrono::milliseconds busy_timeout{30'000};
+  size_t max_batch = 1024;  // writes per group commit
+  size_t event_ring_capacity = 100'000;
+  size_t watch_backlog_limit = 50'000;  // undelivered events before a watcher gets Gone
+  // 0 disables automatic compaction (compact() still works).
+  std::chrono::milliseconds compaction_interval{std::chrono::minutes(5)};
+  // > 0: each automatic run compacts to current - N. 0: to the revision seen one run earlier.
+  int64_t compaction_keep_revisions = 0;
+  int64_t compaction_chunk = 5'000;  // revisions examined per compaction transaction
+};
+
+// Opens or creates the database at `path` (its directory must exist).
+core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOptions options = {});
+
+}  // namespace flotilla::storage

@@ -1,0 +1,174 @@
+// SQLite-only behaviour: group commit under contention, the single-process lock, slow watchers,
+// ring eviction, paging of long replays and automatic compaction.
+#include "storage/sqlite_storage.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "storage/storage_test_backends.h"
+
+namespace flotilla::storage {
+namespace {
+
+using core::Code;
+
+class SqliteStorageTest : public ::testing::Test {
+ protected:
+  StoragePtr open(SqliteOptions options = {}) {
+    if (options.compaction_interval == SqliteOptions{}.compaction_interval) {
+      options.compaction_interval = std::chrono::milliseconds(0);
+    }
+    auto opened = openSqliteStorage(path(), options);
+    EXPECT_TRUE(opened.isOk()) << opened.status().toString();
+    return opened.isOk() ? std::move(opened).value() : nullptr;
+  }
+  std::string path() const { return dir_.path() + "/flotilla.db"; }
+
+  TempDir dir_;
+};
+
+TEST_F(SqliteStorageTest, ConcurrentReadModifyWriteLosesNoUpdate) {
+  // 32 clients increment one counter with optimistic concurrency. Writes of one group commit
+  // are checked in order, so exactly one of several racing updates at a revision wins.
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->create("/counter", "0").isOk());
+  constexpr int kThreads = 32;
+  constexpr int kIncrements = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> conflicts{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements;) {
+        auto current = store->get("/counter");
+        ASSERT_TRUE(current.isOk());
+        auto next = std::to_string(std::stoi(current->value) + 1);
+        auto written = store->update("/counter", next, current->mod_revision);
+        if (written.isOk()) {
+          ++i;
+        } else {
+          ASSERT_EQ(written.status().code(), Code::Conflict);
+          ++conflicts;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(store->get("/counter")->value, std::to_string(kThreads * kIncrements));
+  EXPECT_EQ(store->currentRevision().valueOr(0), 1 + kThreads * kIncrements);
+}
+
+TEST_F(SqliteStorageTest, SecondOpenOfTheSameFileIsRefused) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto second = openSqliteStorage(path(), {});
+  EXPECT_EQ(second.status().code(), Code::Unavailable);
+  store.reset();
+  EXPECT_TRUE(openSqliteStorage(path(), {}).isOk());
+}
+
+TEST_F(SqliteStorageTest, SlowWatcherGetsGoneAndWritersContinue) {
+  SqliteOptions options;
+  options.watch_backlog_limit = 10;
+  auto store = open(options);
+  ASSERT_TRUE(store);
+  auto slow = store->watch("/s/", 0);
+  ASSERT_TRUE(slow.isOk());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(store->create("/s/" + std::to_string(i), "v").isOk());
+  auto result = (*slow)->next(std::chrono::milliseconds(10));
+  EXPECT_EQ(result.status().code(), Code::Gone);
+  // A fresh watch from the current revision works.
+  auto fresh = store->watch("/s/", store->currentRevision().valueOr(0));
+  ASSERT_TRUE(fresh.isOk());
+  ASSERT_TRUE(store->create("/s/new", "v").isOk());
+  EXPECT_EQ(collectEvents(**fresh, 1).events.size(), 1u);
+}
+
+TEST_F(SqliteStorageTest, WatchOlderThanTheRingReplaysFromTheLog) {
+  SqliteOptions options;
+  options.event_ring_capacity = 10;
+  auto store = open(options);
+  ASSERT_TRUE(store);
+  // More than one replay page (1000 rows), interleaved with keys outside the prefix.
+  constexpr int kWrites = 2500;
+  for (int i = 0; i < kWrites; ++i) {
+    std::string prefix = i % 5 == 0 ? "/other/" : "/ring/";
+    ASSERT_TRUE(store->create(prefix + std::to_string(i), std::to_string(i)).isOk());
+  }
+  auto watch = store->watch("/ring/", 3);
+  ASSERT_TRUE(watch.isOk());
+  // Writes that happen while the replay is in progress arrive after it, once.
+  ASSERT_TRUE(store->create("/ring/late", "late").isOk());
+  size_t want = 0;
+  for (int i = 3; i < kWrites; ++i) want += i % 5 == 0 ? 0 : 1;
+  auto collected = collectEvents(**watch, want + 1);
+  ASSERT_EQ(collected.events.size(), want + 1) << collected.end.toString();
+  for (size_t i = 1; i < collected.events.size(); ++i) {
+    ASSERT_GT(collected.events[i].revision, collected.events[i - 1].revision);
+  }
+  EXPECT_EQ(collected.events.front().revision, 4);
+  EXPECT_EQ(collected.events.back().key, "/ring/late");
+}
+
+TEST_F(SqliteStorageTest, AutomaticCompactionKeepsTheLastRevisions) {
+  SqliteOptions options;
+  options.compaction_interval = std::chrono::milliseconds(20);
+  options.compaction_keep_revisions = 10;
+  options.compaction_chunk = 7;  // several chunks per run
+  auto store = open(options);
+  ASSERT_TRUE(store);
+  int64_t revision = store->create("/auto/a", "0").valueOr(0);
+  for (int i = 1; i < 100; ++i) revision = store->update("/auto/a", std::to_string(i), 0).valueOr(0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (store->compactedRevision().valueOr(0) < revision - 10 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(store->compactedRevision().valueOr(0), revision - 10);
+  EXPECT_EQ(store->list({.prefix = "/auto/", .revision = revision - 11}).status().code(),
+            Code::Gone);
+  auto kept = store->list({.prefix = "/auto/", .revision = revision - 10});
+  ASSERT_TRUE(kept.isOk()) << kept.status().toString();
+  EXPECT_EQ(kept->items.at(0).value, "89");
+  // The compacted revision survives a restart.
+  store.reset();
+  store = open();
+  EXPECT_EQ(store->compactedRevision().valueOr(0), revision - 10);
+}
+
+TEST_F(SqliteStorageTest, CompactionRemovesSupersededRowsAndTombstones) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(store->create("/gc/" + std::to_string(i), "v").isOk());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(store->update("/gc/" + std::to_string(i), "w", 0).isOk());
+  for (int i = 0; i < 25; ++i) ASSERT_TRUE(store->remove("/gc/" + std::to_string(i), 0).isOk());
+  int64_t current = store->currentRevision().valueOr(0);
+  ASSERT_TRUE(store->compact(current).isOk());
+  // Only the 25 live rows remain; their state at the compacted revision is intact.
+  auto listed = store->list({.prefix = "/gc/", .revision = current});
+  ASSERT_TRUE(listed.isOk());
+  EXPECT_EQ(listed->items.size(), 25u);
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM log", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 25);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStorageTest, ClosingEndsWatches) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto watch = store->watch("/", 0);
+  ASSERT_TRUE(watch.isOk());
+  store.reset();
+  EXPECT_EQ((*watch)->next(std::chrono::milliseconds(10)).status().code(), Code::Unavailable);
+}
+
+}  // namespace
+}  // namespace flotilla::storage
