@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "apimachinery/generated/builtin_schema_data.h"
 
@@ -113,24 +112,40 @@ std::string goName(std::string_view definition) {
 
 std::string goTypeName(const ValueType& v) {
   switch (v.type) {
-    case FieldType::String: return "string";
-    case FieldType::Bytes: return "[]uint8";
-    case FieldType::Int32: return "int32";
-    case FieldType::Int64: return "int64";
-    case FieldType::Bool: return "bool";
-    case FieldType::Double: return "float64";
-    case FieldType::Ref: return v.ref ? v.ref->go_name : "struct";
-    case FieldType::Array: return "[]" + (v.element ? goTypeName(*v.element) : std::string("any"));
+    case FieldType::String:
+      return "string";
+    case FieldType::Bytes:
+      return "[]uint8";
+    case FieldType::Int32:
+      return "int32";
+    case FieldType::Int64:
+      return "int64";
+    case FieldType::Bool:
+      return "bool";
+    case FieldType::Double:
+      return "float64";
+    case FieldType::Ref:
+      return v.ref ? v.ref->go_name : "struct";
+    case FieldType::Array:
+      return "[]" + (v.element ? goTypeName(*v.element) : std::string("any"));
     case FieldType::Map:
       return "map[string]" + (v.element ? goTypeName(*v.element) : std::string("any"));
-    case FieldType::Quantity: return "resource.Quantity";
-    case FieldType::Time: return "v1.Time";
-    case FieldType::MicroTime: return "v1.MicroTime";
-    case FieldType::Duration: return "v1.Duration";
-    case FieldType::IntOrString: return "intstr.IntOrString";
-    case FieldType::RawExtension: return "runtime.RawExtension";
-    case FieldType::FieldsV1: return "v1.FieldsV1";
-    case FieldType::Any: return "interface {}";
+    case FieldType::Quantity:
+      return "resource.Quantity";
+    case FieldType::Time:
+      return "v1.Time";
+    case FieldType::MicroTime:
+      return "v1.MicroTime";
+    case FieldType::Duration:
+      return "v1.Duration";
+    case FieldType::IntOrString:
+      return "intstr.IntOrString";
+    case FieldType::RawExtension:
+      return "runtime.RawExtension";
+    case FieldType::FieldsV1:
+      return "v1.FieldsV1";
+    case FieldType::Any:
+      return "interface {}";
   }
   return "";
 }
@@ -314,15 +329,21 @@ void BuiltinSchema::load() {
       case FieldType::Int64:
         node = std::make_unique<ScalarNode>(ScalarType::Integer, name);
         break;
-      case FieldType::Bool: node = std::make_unique<ScalarNode>(ScalarType::Boolean, name); break;
-      case FieldType::Double: node = std::make_unique<ScalarNode>(ScalarType::Number, name); break;
+      case FieldType::Bool:
+        node = std::make_unique<ScalarNode>(ScalarType::Boolean, name);
+        break;
+      case FieldType::Double:
+        node = std::make_unique<ScalarNode>(ScalarType::Number, name);
+        break;
       case FieldType::Quantity:
         node = std::make_unique<ScalarNode>(ScalarType::Quantity, name);
         break;
       case FieldType::IntOrString:
         node = std::make_unique<ScalarNode>(ScalarType::IntOrString, name);
         break;
-      default: node = std::make_unique<AnyNode>(name); break;
+      default:
+        node = std::make_unique<AnyNode>(name);
+        break;
     }
     nodes_.push_back(std::move(node));
     leaf_nodes.emplace(static_cast<int>(type), nodes_.back().get());
@@ -361,8 +382,8 @@ void BuiltinSchema::load() {
           lt = ListType::Set;
         }
       }
-      nodes_.push_back(std::make_unique<ArrayNode>(items, lt, std::move(keys), strategy,
-                                                   merge_key, goTypeName(v)));
+      nodes_.push_back(std::make_unique<ArrayNode>(items, lt, std::move(keys), strategy, merge_key,
+                                                   goTypeName(v)));
       return nodes_.back().get();
     }
     return leaf(v.type);

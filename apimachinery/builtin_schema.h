@@ -1,20 +1,20 @@
 // BuiltinSchema: the registry of Kubernetes 1.32 built-in API types, loaded once from the generated
 // tables (generated/builtin_schema_data.cc, produced by gen/gen_builtin_schema.py from the shared
-// k8s-1.32 schema data). It answers "what does a Deployment look like" for every consumer that needs
-// the shape of a built-in object: the protobuf decoder (field numbers, wire types, Go presence
-// rules), strategic merge patch and server-side apply (patch strategies, merge keys, list types, via
-// SchemaNode), unknown-field detection, OpenAPI publishing and discovery (the resources list).
+// k8s-1.32 schema data). It answers "what does a Deployment look like" for every consumer that
+// needs the shape of a built-in object: the protobuf decoder (field numbers, wire types, Go
+// presence rules), strategic merge patch and server-side apply (patch strategies, merge keys, list
+// types, via SchemaNode), unknown-field detection, OpenAPI publishing and discovery (the resources
+// list).
 //
 // The registry is immutable after construction and safe to share between threads.
 #pragma once
 
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "apimachinery/schema_view.h"
 
@@ -98,14 +98,14 @@ struct ProtoLayout {
 };
 
 struct TypeInfo {
-  std::string name;  // OpenAPI definition name, e.g. io.k8s.api.apps.v1.Deployment
+  std::string name;     // OpenAPI definition name, e.g. io.k8s.api.apps.v1.Deployment
   std::string go_name;  // package-qualified Go name for messages, e.g. v1.Deployment
   std::string kind;     // "" when the type is not a registered kind
   std::string group;    // "" for core
   std::string version;
-  std::string proto;       // protobuf message name, "" when the type has no protobuf form
-  bool atomic_struct = false;  // +structType=atomic
-  std::string kind_scope;  // meta/v1 only: "everyGroupVersion" or "unversioned"
+  std::string proto;              // protobuf message name, "" when the type has no protobuf form
+  bool atomic_struct = false;     // +structType=atomic
+  std::string kind_scope;         // meta/v1 only: "everyGroupVersion" or "unversioned"
   std::vector<FieldInfo> fields;  // JSON view in Go declaration order
   ProtoLayout proto_layout;
   const SchemaNode* node = nullptr;  // Object node for this type
@@ -174,7 +174,7 @@ class BuiltinSchema {
 
   std::unordered_map<std::string, std::unique_ptr<TypeInfo>> types_;
   std::vector<const TypeInfo*> ordered_types_;
-  std::unordered_map<std::string, const TypeInfo*> by_gvk_;  // "group/version/kind"
+  std::unordered_map<std::string, const TypeInfo*> by_gvk_;      // "group/version/kind"
   std::unordered_map<std::string, const TypeInfo*> meta_kinds_;  // kind -> everyGroupVersion type
   std::vector<ResourceInfo> resources_;
   std::unordered_map<std::string, std::vector<std::string>> enums_;

@@ -3,9 +3,8 @@
 #include <cctype>
 #include <cstdio>
 #include <deque>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace flotilla::apimachinery {
 namespace {
@@ -94,12 +93,18 @@ class SchemaCollector {
 
   json valueSchema(const ValueType& v, bool pointer) {
     switch (v.type) {
-      case FieldType::String: return {{"type", "string"}};
-      case FieldType::Bytes: return {{"type", "string"}, {"format", "byte"}};
-      case FieldType::Int32: return {{"type", "integer"}, {"format", "int32"}};
-      case FieldType::Int64: return {{"type", "integer"}, {"format", "int64"}};
-      case FieldType::Bool: return {{"type", "boolean"}};
-      case FieldType::Double: return {{"type", "number"}, {"format", "double"}};
+      case FieldType::String:
+        return {{"type", "string"}};
+      case FieldType::Bytes:
+        return {{"type", "string"}, {"format", "byte"}};
+      case FieldType::Int32:
+        return {{"type", "integer"}, {"format", "int32"}};
+      case FieldType::Int64:
+        return {{"type", "integer"}, {"format", "int64"}};
+      case FieldType::Bool:
+        return {{"type", "boolean"}};
+      case FieldType::Double:
+        return {{"type", "number"}, {"format", "double"}};
       case FieldType::Ref: {
         if (!v.ref) return {{"type", "object"}};
         add(v.ref->name);
@@ -120,14 +125,22 @@ class SchemaCollector {
         s["additionalProperties"] = v.element ? valueSchema(*v.element, false) : json::object();
         return s;
       }
-      case FieldType::Quantity: return special("quantity");
-      case FieldType::Time: return special("time");
-      case FieldType::MicroTime: return special("microtime");
-      case FieldType::Duration: return special("duration");
-      case FieldType::IntOrString: return special("intOrString");
-      case FieldType::RawExtension: return special("rawExtension");
-      case FieldType::FieldsV1: return special("fieldsV1");
-      case FieldType::Any: return {{"x-kubernetes-preserve-unknown-fields", true}};
+      case FieldType::Quantity:
+        return special("quantity");
+      case FieldType::Time:
+        return special("time");
+      case FieldType::MicroTime:
+        return special("microtime");
+      case FieldType::Duration:
+        return special("duration");
+      case FieldType::IntOrString:
+        return special("intOrString");
+      case FieldType::RawExtension:
+        return special("rawExtension");
+      case FieldType::FieldsV1:
+        return special("fieldsV1");
+      case FieldType::Any:
+        return {{"x-kubernetes-preserve-unknown-fields", true}};
     }
     return json::object();
   }
@@ -197,8 +210,8 @@ struct PathSpec {
 void addPaths(json& paths, const PathSpec& r) {
   const std::string base = "/" + openApiV3Path(r.group, r.version) +
                            (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural;
-  const std::string stem = groupVersionStem(r.group, r.version) +
-                           (r.namespaced ? "Namespaced" : "") + r.kind;
+  const std::string stem =
+      groupVersionStem(r.group, r.version) + (r.namespaced ? "Namespaced" : "") + r.kind;
   const json kind_gvk = gvk(r.group, r.version, r.kind);
   json common = json::array();
   if (r.namespaced) common.push_back(pathParam("namespace"));
@@ -219,11 +232,11 @@ void addPaths(json& paths, const PathSpec& r) {
   patch_params.push_back(queryParam("force", "boolean"));
 
   json collection = {{"parameters", common}};
-  collection["get"] = op("list", "list", r.list_schema, kind_gvk,
-                         json::array({queryParam("labelSelector"), queryParam("fieldSelector"),
-                                      queryParam("limit", "integer"), queryParam("continue"),
-                                      queryParam("resourceVersion"),
-                                      queryParam("watch", "boolean")}));
+  collection["get"] =
+      op("list", "list", r.list_schema, kind_gvk,
+         json::array({queryParam("labelSelector"), queryParam("fieldSelector"),
+                      queryParam("limit", "integer"), queryParam("continue"),
+                      queryParam("resourceVersion"), queryParam("watch", "boolean")}));
   collection["post"] = op("create", "post", r.schema, kind_gvk, write_params);
   paths[base] = std::move(collection);
 
@@ -233,10 +246,10 @@ void addPaths(json& paths, const PathSpec& r) {
   item["get"] = op("read", "get", r.schema, kind_gvk, json::array());
   item["put"] = op("replace", "put", r.schema, kind_gvk, write_params);
   item["patch"] = op("patch", "patch", r.schema, kind_gvk, patch_params);
-  item["delete"] = op("delete", "delete", "", kind_gvk,
-                      json::array({queryParam("dryRun"),
-                                   queryParam("gracePeriodSeconds", "integer"),
-                                   queryParam("propagationPolicy")}));
+  item["delete"] =
+      op("delete", "delete", "", kind_gvk,
+         json::array({queryParam("dryRun"), queryParam("gracePeriodSeconds", "integer"),
+                      queryParam("propagationPolicy")}));
   paths[base + "/{name}"] = std::move(item);
 
   for (const std::string& sub : r.subresources) {

@@ -13,11 +13,10 @@
 // server should cache them and rebuild only when the served set (or a CRD) changes.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "apimachinery/builtin_schema.h"
 

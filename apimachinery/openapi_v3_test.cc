@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 namespace flotilla::apimachinery {
@@ -88,7 +87,8 @@ TEST(OpenApiV3Test, DeploymentSchemaIsComplete) {
   EXPECT_EQ(spec["properties"]["replicas"], json::parse(R"({"type":"integer","format":"int32"})"));
   EXPECT_NE(std::find(spec["required"].begin(), spec["required"].end(), "selector"),
             spec["required"].end());
-  const json& pod_spec = resolve(doc, resolve(doc, spec["properties"]["template"])["properties"]["spec"]);
+  const json& pod_spec =
+      resolve(doc, resolve(doc, spec["properties"]["template"])["properties"]["spec"]);
   const json& containers = pod_spec["properties"]["containers"];
   EXPECT_EQ(containers["type"], "array");
   EXPECT_EQ(containers["x-kubernetes-patch-strategy"], "merge");
@@ -97,7 +97,7 @@ TEST(OpenApiV3Test, DeploymentSchemaIsComplete) {
   EXPECT_EQ(container["properties"]["imagePullPolicy"]["enum"],
             json::parse(R"(["Always","IfNotPresent","Never"])"));
   EXPECT_EQ(resolve(doc, container["properties"]["resources"])["properties"]["limits"]
-                       ["additionalProperties"]["$ref"],
+                                                              ["additionalProperties"]["$ref"],
             "#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity");
   EXPECT_TRUE(schemas.contains("io.k8s.apimachinery.pkg.util.intstr.IntOrString"));
   EXPECT_TRUE(schemas.at("io.k8s.apimachinery.pkg.util.intstr.IntOrString").contains("oneOf"));
@@ -120,12 +120,13 @@ TEST(OpenApiV3Test, CrdDocumentWrapsSchema) {
             "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
   EXPECT_EQ(s["x-kubernetes-group-version-kind"][0]["kind"], "Widget");
   EXPECT_TRUE(doc["components"]["schemas"].contains("com.example.v1.WidgetList"));
-  EXPECT_TRUE(doc["components"]["schemas"].contains(
-      "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
+  EXPECT_TRUE(
+      doc["components"]["schemas"].contains("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
   const json& patch =
       doc["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}"]["patch"];
   EXPECT_EQ(patch["x-kubernetes-group-version-kind"]["group"], "example.com");
-  EXPECT_TRUE(doc["paths"].contains("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status"));
+  EXPECT_TRUE(
+      doc["paths"].contains("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status"));
 }
 
 TEST(OpenApiV3Test, IndexAndHash) {
@@ -135,8 +136,8 @@ TEST(OpenApiV3Test, IndexAndHash) {
   EXPECT_EQ(openApiDocumentHash(a).size(), 16u);
   b["paths"].erase(b["paths"].begin());
   EXPECT_NE(openApiDocumentHash(a), openApiDocumentHash(b));
-  json index = buildOpenApiV3Index({{openApiV3Path("", "v1"), "AB"},
-                                    {openApiV3Path("apps", "v1"), "CD"}});
+  json index =
+      buildOpenApiV3Index({{openApiV3Path("", "v1"), "AB"}, {openApiV3Path("apps", "v1"), "CD"}});
   EXPECT_EQ(index, json::parse(R"({"paths":{
       "api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=AB"},
       "apis/apps/v1":{"serverRelativeURL":"/openapi/v3/apis/apps/v1?hash=CD"}}})"));

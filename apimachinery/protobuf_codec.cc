@@ -1,18 +1,17 @@
 #include "apimachinery/protobuf_codec.h"
 
 #include <cstring>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "apimachinery/go_format.h"
 
 namespace flotilla::apimachinery {
 namespace {
 
-using nlohmann::json;
 using core::Result;
 using core::Status;
+using nlohmann::json;
 
 constexpr std::string_view kMagic("k8s\0", 4);
 // Built-in types nest about 15 messages deep; the limit only stops hostile input.
@@ -20,8 +19,14 @@ constexpr int kMaxDepth = 64;
 // Embedded JSON (RawExtension, FieldsV1) nesting limit, to keep later recursive walks safe.
 constexpr int kMaxJsonDepth = 1000;
 
-enum Wire : int { kVarint = 0, kFixed64 = 1, kBytes = 2, kStartGroup = 3, kEndGroup = 4,
-                  kFixed32 = 5 };
+enum Wire : int {
+  kVarint = 0,
+  kFixed64 = 1,
+  kBytes = 2,
+  kStartGroup = 3,
+  kEndGroup = 4,
+  kFixed32 = 5
+};
 
 Status malformed(std::string_view what) {
   return core::invalidArgument("invalid protobuf body: " + std::string(what));
@@ -64,7 +69,8 @@ class Reader {
   bool fixed(size_t n, uint64_t* out) {
     if (static_cast<size_t>(end_ - p_) < n) return false;
     uint64_t v = 0;
-    for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(p_[i])) << (8 * i);
+    for (size_t i = 0; i < n; ++i)
+      v |= static_cast<uint64_t>(static_cast<uint8_t>(p_[i])) << (8 * i);
     p_ += n;
     *out = v;
     return true;
@@ -74,11 +80,16 @@ class Reader {
     uint64_t ignored;
     std::string_view ignored_bytes;
     switch (wire) {
-      case kVarint: return varint(&ignored);
-      case kFixed64: return fixed(8, &ignored);
-      case kBytes: return bytes(&ignored_bytes);
-      case kFixed32: return fixed(4, &ignored);
-      default: return false;
+      case kVarint:
+        return varint(&ignored);
+      case kFixed64:
+        return fixed(8, &ignored);
+      case kBytes:
+        return bytes(&ignored_bytes);
+      case kFixed32:
+        return fixed(4, &ignored);
+      default:
+        return false;
     }
   }
 
@@ -309,8 +320,8 @@ Result<json> Decoder::value(const ValueType& v, int wire, Reader& r, const std::
 }
 
 // Quantity, Time, MicroTime, Duration, IntOrString, RawExtension, FieldsV1 and nested maps.
-Result<json> Decoder::special(const ValueType& v, std::string_view payload,
-                              const std::string& name, int depth) {
+Result<json> Decoder::special(const ValueType& v, std::string_view payload, const std::string& name,
+                              int depth) {
   if (depth > kMaxDepth) return malformed("message nesting exceeds the maximum depth");
   if ((v.type == FieldType::Time || v.type == FieldType::MicroTime) && payload.empty()) {
     return json(nullptr);  // the zero time
@@ -346,7 +357,8 @@ Result<json> Decoder::special(const ValueType& v, std::string_view payload,
       if (!text) return malformed(name + ": " + text.status().message());
       return json(std::move(text).value());
     }
-    case FieldType::Duration: return json(formatGoDuration(static_cast<int64_t>(ints[1])));
+    case FieldType::Duration:
+      return json(formatGoDuration(static_cast<int64_t>(ints[1])));
     case FieldType::IntOrString: {
       if (ints[1] == 0) return json(static_cast<int32_t>(static_cast<uint32_t>(ints[2])));
       if (ints[1] == 1) return json(texts[3] ? sanitizeUtf8(*texts[3]) : std::string());
@@ -369,39 +381,51 @@ Result<json> Decoder::special(const ValueType& v, std::string_view payload,
       }
       return parseEmbeddedJson(*texts[1], name);
     }
-    default: return json(nullptr);
+    default:
+      return json(nullptr);
   }
 }
 
 // The JSON of a Go zero value of type `v` in a non-pointer position.
 Result<json> Decoder::zeroValue(const ValueType& v, int depth) {
   switch (v.type) {
-    case FieldType::String: return json("");
+    case FieldType::String:
+      return json("");
     case FieldType::Int32:
     case FieldType::Int64:
     case FieldType::Double:
-    case FieldType::IntOrString: return json(0);
-    case FieldType::Bool: return json(false);
-    case FieldType::Quantity: return json("0");
-    case FieldType::Duration: return json("0s");
+    case FieldType::IntOrString:
+      return json(0);
+    case FieldType::Bool:
+      return json(false);
+    case FieldType::Quantity:
+      return json("0");
+    case FieldType::Duration:
+      return json("0s");
     case FieldType::Ref:
       if (!v.ref) return json(nullptr);
       return message(*v.ref, {}, depth + 1);
-    default: return json(nullptr);  // nil slices, maps, bytes; zero times; empty raw JSON
+    default:
+      return json(nullptr);  // nil slices, maps, bytes; zero times; empty raw JSON
   }
 }
 
 bool isEmptyGoValue(const ValueType& v, const json& value) {
   switch (v.type) {
     case FieldType::String:
-    case FieldType::Bytes: return value.is_string() && value.get_ref<const std::string&>().empty();
+    case FieldType::Bytes:
+      return value.is_string() && value.get_ref<const std::string&>().empty();
     case FieldType::Int32:
     case FieldType::Int64:
-    case FieldType::Double: return value.is_number() && value == 0;
-    case FieldType::Bool: return value.is_boolean() && !value.get<bool>();
+    case FieldType::Double:
+      return value.is_number() && value == 0;
+    case FieldType::Bool:
+      return value.is_boolean() && !value.get<bool>();
     case FieldType::Array:
-    case FieldType::Map: return value.is_null() || value.empty();
-    default: return false;  // structs (including the special types) are never "empty" to Go
+    case FieldType::Map:
+      return value.is_null() || value.empty();
+    default:
+      return false;  // structs (including the special types) are never "empty" to Go
   }
 }
 
@@ -436,7 +460,8 @@ Status Decoder::finalize(const TypeInfo& type, json& obj, int depth) {
       case FieldType::Any:
         if (f.omitempty) continue;
         break;
-      default: break;  // structs are always written
+      default:
+        break;  // structs are always written
     }
     if (f.value.type == FieldType::Bytes || f.value.type == FieldType::Array ||
         f.value.type == FieldType::Map) {

@@ -13,10 +13,9 @@
 // crash. Strings with invalid UTF-8 are repaired the way Go's encoder does (U+FFFD).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "apimachinery/builtin_schema.h"
 #include "core/status.h"

@@ -4,9 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "apimachinery/go_format.h"
 
@@ -16,8 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const fs::path kFixtures = fs::path(FLOTILLA_SOURCE_DIR) / ".." / "shared" / "data" / "k8s-1.32" /
-                           "fixtures";
+const fs::path kFixtures =
+    fs::path(FLOTILLA_SOURCE_DIR) / ".." / "shared" / "data" / "k8s-1.32" / "fixtures";
 
 std::string readFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -57,7 +56,8 @@ TEST(ProtobufCodecTest, EveryFixtureDecodesToItsJson) {
 }
 
 TEST(ProtobufCodecTest, KubectlRequestBodiesDecodeToKubectlJson) {
-  const fs::path dir = fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" / "testdata" / "kubectl_protobuf";
+  const fs::path dir =
+      fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" / "testdata" / "kubectl_protobuf";
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".pb") continue;
@@ -90,8 +90,15 @@ std::string envelope(std::string_view api_version, std::string_view kind, std::s
 
 TEST(ProtobufCodecTest, KubectlCreateConfigMapBody) {
   // ConfigMap{metadata{name:"a", 2..6:"", 7:0, 8:{}}, data{"x": "1"}} as kubectl 1.32 sends it.
-  std::string meta = std::string("\x0a\x01" "a" "\x12\x00\x1a\x00\x22\x00\x2a\x00\x32\x00\x38\x00\x42\x00", 17);
-  std::string entry = std::string("\x0a\x01x\x12\x01" "1", 6);
+  std::string meta = std::string(
+      "\x0a\x01"
+      "a"
+      "\x12\x00\x1a\x00\x22\x00\x2a\x00\x32\x00\x38\x00\x42\x00",
+      17);
+  std::string entry = std::string(
+      "\x0a\x01x\x12\x01"
+      "1",
+      6);
   std::string raw = "\x0a" + std::string(1, static_cast<char>(meta.size())) + meta + "\x12" +
                     std::string(1, static_cast<char>(entry.size())) + entry;
   auto got = decodeProtobufObject(envelope("v1", "ConfigMap", raw));
@@ -119,7 +126,8 @@ TEST(ProtobufCodecTest, MalformedInputIsAnErrorNotACrash) {
        core::Code::UnsupportedMediaType},
       {"truncated object", envelope("v1", "ConfigMap", std::string("\x0a\x05\x0a\x01", 4)),
        core::Code::InvalidArgument},
-      {"wrong wire type for string", envelope("v1", "ConfigMap", std::string("\x0a\x02\x08\x01", 4)),
+      {"wrong wire type for string",
+       envelope("v1", "ConfigMap", std::string("\x0a\x02\x08\x01", 4)),
        core::Code::InvalidArgument},
       {"eleven byte varint",
        envelope("v1", "ConfigMap",
@@ -129,8 +137,7 @@ TEST(ProtobufCodecTest, MalformedInputIsAnErrorNotACrash) {
        envelope("apps/v1", "ControllerRevision", std::string("\x12\x04\x0a\x02{x", 6)),
        core::Code::InvalidArgument},
       {"bad intorstring type",
-       envelope("policy/v1", "PodDisruptionBudget",
-                std::string("\x12\x04\x0a\x02\x08\x07", 6)),
+       envelope("policy/v1", "PodDisruptionBudget", std::string("\x12\x04\x0a\x02\x08\x07", 6)),
        core::Code::InvalidArgument},
   };
   for (const BadCase& c : cases) {
@@ -161,7 +168,11 @@ TEST(ProtobufCodecTest, DeepNestingIsRejected) {
 
 TEST(ProtobufCodecTest, GarbageNeverCrashes) {
   // Deterministic pseudo-random mutations of a real body.
-  std::string base = envelope("v1", "ConfigMap", std::string("\x0a\x03\x0a\x01" "a\x12\x06\x0a\x01x\x12\x01" "1", 13));
+  std::string base = envelope("v1", "ConfigMap",
+                              std::string("\x0a\x03\x0a\x01"
+                                          "a\x12\x06\x0a\x01x\x12\x01"
+                                          "1",
+                                          13));
   uint32_t state = 12345;
   for (int i = 0; i < 20000; ++i) {
     std::string body = base;
@@ -179,7 +190,8 @@ TEST(ProtobufCodecTest, GarbageNeverCrashes) {
 TEST(ProtobufCodecTest, MutatedRealBodiesNeverCrash) {
   std::vector<std::string> bodies = {readFile(fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" /
                                               "testdata" / "kubectl_protobuf" / "deployment.pb")};
-  if (fs::exists(kFixtures / "core.v1.Pod.pb")) bodies.push_back(readFile(kFixtures / "core.v1.Pod.pb"));
+  if (fs::exists(kFixtures / "core.v1.Pod.pb"))
+    bodies.push_back(readFile(kFixtures / "core.v1.Pod.pb"));
   uint32_t state = 42;
   for (const std::string& base : bodies) {
     ASSERT_FALSE(base.empty());
@@ -206,9 +218,15 @@ struct DurationCase {
 
 TEST(GoFormatTest, Durations) {
   const std::vector<DurationCase> cases = {
-      {0, "0s"},           {1, "1ns"},           {1500, "1.5\xC2\xB5s"},
-      {300'000'000, "300ms"}, {1'000'000'000, "1s"}, {3'600'000'000'000, "1h0m0s"},
-      {3'723'500'000'000, "1h2m3.5s"}, {-2'000'000'000, "-2s"}, {90'000'000'000, "1m30s"},
+      {0, "0s"},
+      {1, "1ns"},
+      {1500, "1.5\xC2\xB5s"},
+      {300'000'000, "300ms"},
+      {1'000'000'000, "1s"},
+      {3'600'000'000'000, "1h0m0s"},
+      {3'723'500'000'000, "1h2m3.5s"},
+      {-2'000'000'000, "-2s"},
+      {90'000'000'000, "1m30s"},
   };
   for (const auto& c : cases) EXPECT_EQ(formatGoDuration(c.nanos), c.want) << c.nanos;
 }

@@ -1,9 +1,8 @@
 #include "apimachinery/strategic_merge_patch.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace flotilla::apimachinery {
 namespace {
@@ -26,9 +25,12 @@ bool startsWith(std::string_view s, std::string_view prefix) {
 const SchemaNode* childOf(const SchemaNode* node, const std::string& key) {
   if (!node) return nullptr;
   switch (node->kind()) {
-    case NodeKind::Object: return node->field(key);
-    case NodeKind::Map: return node->items();
-    default: return nullptr;
+    case NodeKind::Object:
+      return node->field(key);
+    case NodeKind::Map:
+      return node->items();
+    default:
+      return nullptr;
   }
 }
 

@@ -106,8 +106,8 @@ TEST(StrategicMergePatchTest, Table) {
        R"({"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}})", ""},
   };
   for (const PatchCase& c : cases) {
-    auto got = applyStrategicMergePatch(json::parse(c.original), json::parse(c.patch),
-                                        schemaFor(c.kind));
+    auto got =
+        applyStrategicMergePatch(json::parse(c.original), json::parse(c.patch), schemaFor(c.kind));
     if (c.want.empty()) {
       EXPECT_FALSE(got.isOk()) << c.name;
       if (!got.isOk()) {
@@ -133,11 +133,188 @@ TEST(StrategicMergePatchTest, Table) {
 // A three-way patch exactly as `kubectl apply` 1.32 sent it (captured), with $retainKeys,
 // $setElementOrder and $patch: delete in nested lists; fields the server added survive.
 TEST(StrategicMergePatchTest, KubectlApplyPatch) {
-  const json live = json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "default", "uid": "u1", "resourceVersion": "5"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"a": "b"}}, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "nginx", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}], "ports": [{"containerPort": 80}], "imagePullPolicy": "Always"}, {"name": "side", "image": "busybox"}]}}}})");
-  const json patch = json::parse(R"({"spec": {"replicas": 3, "strategy": {"$retainKeys": ["type"], "rollingUpdate": null, "type": "Recreate"}, "template": {"spec": {"$setElementOrder/containers": [{"name": "new"}, {"name": "c"}], "containers": [{"image": "redis", "name": "new"}, {"$setElementOrder/env": [{"name": "B"}], "$setElementOrder/ports": [{"containerPort": 80}, {"containerPort": 443}], "env": [{"name": "B", "value": "3"}, {"$patch": "delete", "name": "A"}], "image": "nginx:2", "name": "c", "ports": [{"containerPort": 443}]}, {"$patch": "delete", "name": "side"}]}}}})");
-  const json want = json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "default", "resourceVersion": "5", "uid": "u1"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"a": "b"}}, "strategy": {"type": "Recreate"}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"image": "redis", "name": "new"}, {"env": [{"name": "B", "value": "3"}], "image": "nginx:2", "imagePullPolicy": "Always", "name": "c", "ports": [{"containerPort": 80}, {"containerPort": 443}]}]}}}})");
-  auto got = applyStrategicMergePatch(live, patch,
-                                      BuiltinSchema::instance().nodeForKind("apps", "v1", "Deployment"));
+  const json live = json::parse(R"({
+       "apiVersion":"apps/v1",
+       "kind":"Deployment",
+       "metadata":{
+        "name":"d",
+        "namespace":"default",
+        "uid":"u1",
+        "resourceVersion":"5"
+       },
+       "spec":{
+        "replicas":2,
+        "selector":{
+         "matchLabels":{
+          "a":"b"
+         }
+        },
+        "strategy":{
+         "type":"RollingUpdate",
+         "rollingUpdate":{
+          "maxSurge":1
+         }
+        },
+        "template":{
+         "metadata":{
+          "labels":{
+           "a":"b"
+          }
+         },
+         "spec":{
+          "containers":[
+           {
+            "name":"c",
+            "image":"nginx",
+            "env":[
+             {
+              "name":"A",
+              "value":"1"
+             },
+             {
+              "name":"B",
+              "value":"2"
+             }
+            ],
+            "ports":[
+             {
+              "containerPort":80
+             }
+            ],
+            "imagePullPolicy":"Always"
+           },
+           {
+            "name":"side",
+            "image":"busybox"
+           }
+          ]
+         }
+        }
+       }
+      })");
+  const json patch = json::parse(R"({
+       "spec":{
+        "replicas":3,
+        "strategy":{
+         "$retainKeys":[
+          "type"
+         ],
+         "rollingUpdate":null,
+         "type":"Recreate"
+        },
+        "template":{
+         "spec":{
+          "$setElementOrder/containers":[
+           {
+            "name":"new"
+           },
+           {
+            "name":"c"
+           }
+          ],
+          "containers":[
+           {
+            "image":"redis",
+            "name":"new"
+           },
+           {
+            "$setElementOrder/env":[
+             {
+              "name":"B"
+             }
+            ],
+            "$setElementOrder/ports":[
+             {
+              "containerPort":80
+             },
+             {
+              "containerPort":443
+             }
+            ],
+            "env":[
+             {
+              "name":"B",
+              "value":"3"
+             },
+             {
+              "$patch":"delete",
+              "name":"A"
+             }
+            ],
+            "image":"nginx:2",
+            "name":"c",
+            "ports":[
+             {
+              "containerPort":443
+             }
+            ]
+           },
+           {
+            "$patch":"delete",
+            "name":"side"
+           }
+          ]
+         }
+        }
+       }
+      })");
+  const json want = json::parse(R"({
+       "apiVersion":"apps/v1",
+       "kind":"Deployment",
+       "metadata":{
+        "name":"d",
+        "namespace":"default",
+        "resourceVersion":"5",
+        "uid":"u1"
+       },
+       "spec":{
+        "replicas":3,
+        "selector":{
+         "matchLabels":{
+          "a":"b"
+         }
+        },
+        "strategy":{
+         "type":"Recreate"
+        },
+        "template":{
+         "metadata":{
+          "labels":{
+           "a":"b"
+          }
+         },
+         "spec":{
+          "containers":[
+           {
+            "image":"redis",
+            "name":"new"
+           },
+           {
+            "env":[
+             {
+              "name":"B",
+              "value":"3"
+             }
+            ],
+            "image":"nginx:2",
+            "imagePullPolicy":"Always",
+            "name":"c",
+            "ports":[
+             {
+              "containerPort":80
+             },
+             {
+              "containerPort":443
+             }
+            ]
+           }
+          ]
+         }
+        }
+       }
+      })");
+  auto got = applyStrategicMergePatch(
+      live, patch, BuiltinSchema::instance().nodeForKind("apps", "v1", "Deployment"));
   ASSERT_TRUE(got.isOk()) << got.status().toString();
   EXPECT_EQ(*got, want) << got->dump();
 }

@@ -2,9 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <type_traits>
-
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace flotilla::apimachinery {
 namespace {
@@ -61,7 +60,8 @@ void walk(Json& value, const SchemaNode& node, const std::string& path, int dept
       }
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -74,13 +74,15 @@ bool validQuantity(std::string_view q) {
   if (i < q.size() && (q[i] == '+' || q[i] == '-')) ++i;
   size_t digits = 0, dots = 0;
   for (; i < q.size() && (isDigit(q[i]) || q[i] == '.'); ++i) {
-    if (q[i] == '.') ++dots;
-    else ++digits;
+    if (q[i] == '.')
+      ++dots;
+    else
+      ++digits;
   }
   if (digits == 0 || dots > 1) return false;
   std::string_view suffix = q.substr(i);
-  static constexpr std::string_view kSuffixes[] = {"",   "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n",
-                                                   "u",  "m",  "k",  "M",  "G",  "T",  "P",  "E"};
+  static constexpr std::string_view kSuffixes[] = {"",  "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n",
+                                                   "u", "m",  "k",  "M",  "G",  "T",  "P",  "E"};
   for (std::string_view s : kSuffixes) {
     if (suffix == s) return true;
   }
@@ -116,8 +118,8 @@ bool validRfc3339(std::string_view t) {
     if (i == start) return false;
   }
   if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) return i + 1 == t.size();
-  return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) &&
-         t[i + 3] == ':' && digits(i + 4, 2);
+  return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) && t[i + 3] == ':' &&
+         digits(i + 4, 2);
 }
 
 // time.ParseDuration acceptance: [-+] then one or more <number><unit>, or "0".
@@ -130,12 +132,14 @@ bool validGoDuration(std::string_view d) {
     size_t digits = 0;
     bool dot = false;
     for (; i < d.size() && (isDigit(d[i]) || (d[i] == '.' && !dot)); ++i) {
-      if (d[i] == '.') dot = true;
-      else ++digits;
+      if (d[i] == '.')
+        dot = true;
+      else
+        ++digits;
     }
     if (digits == 0) return false;
-    static constexpr std::string_view kUnits[] = {"ns", "us", "\xC2\xB5s", "\xCE\xBCs", "ms",
-                                                  "s",  "m",  "h"};
+    static constexpr std::string_view kUnits[] = {"ns", "us", "\xC2\xB5s", "\xCE\xBCs",
+                                                  "ms", "s",  "m",         "h"};
     bool matched = false;
     for (std::string_view unit : kUnits) {  // longest first where prefixes overlap ("ms" vs "m")
       if (d.substr(i, unit.size()) == unit) {
@@ -155,8 +159,8 @@ size_t invalidBase64At(std::string_view b) {
   for (size_t i = 0; i < b.size(); ++i) {
     char c = b[i];
     if (c == '\r' || c == '\n') continue;
-    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) ||
-                       c == '+' || c == '/';
+    const bool alpha =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) || c == '+' || c == '/';
     if (c == '=') {
       ++pad;
     } else if (!alpha || pad > 0) {
@@ -171,14 +175,20 @@ size_t invalidBase64At(std::string_view b) {
 
 const char* goJsonType(const json& v) {
   switch (v.type()) {
-    case json::value_t::object: return "object";
-    case json::value_t::array: return "array";
-    case json::value_t::string: return "string";
-    case json::value_t::boolean: return "bool";
+    case json::value_t::object:
+      return "object";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::boolean:
+      return "bool";
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "number";
-    default: return "null";
+    case json::value_t::number_float:
+      return "number";
+    default:
+      return "null";
   }
 }
 
@@ -214,8 +224,10 @@ class TypeChecker {
           }
         }
         return;
-      case NodeKind::Scalar: return scalar(v, node, path, parent);
-      case NodeKind::Any: return;
+      case NodeKind::Scalar:
+        return scalar(v, node, path, parent);
+      case NodeKind::Any:
+        return;
     }
   }
 
@@ -245,18 +257,28 @@ class TypeChecker {
   static std::string expectedJsonType(const SchemaNode& node) {
     switch (node.kind()) {
       case NodeKind::Object:
-      case NodeKind::Map: return "object";
-      case NodeKind::Array: return "array";
-      default: break;
+      case NodeKind::Map:
+        return "object";
+      case NodeKind::Array:
+        return "array";
+      default:
+        break;
     }
     switch (node.scalarType()) {
-      case ScalarType::String: return "string";
-      case ScalarType::Integer: return "integer";
-      case ScalarType::Number: return "number";
-      case ScalarType::Boolean: return "boolean";
-      case ScalarType::IntOrString: return "int-or-string";
-      case ScalarType::Quantity: return "quantity";
-      default: return "scalar";
+      case ScalarType::String:
+        return "string";
+      case ScalarType::Integer:
+        return "integer";
+      case ScalarType::Number:
+        return "number";
+      case ScalarType::Boolean:
+        return "boolean";
+      case ScalarType::IntOrString:
+        return "int-or-string";
+      case ScalarType::Quantity:
+        return "quantity";
+      default:
+        return "scalar";
     }
   }
 
@@ -265,8 +287,10 @@ class TypeChecker {
     if (type == "v1.Time" || type == "v1.MicroTime") {
       if (!validRfc3339(text)) {
         causes.push_back({"FieldValueInvalid",
-                          "parsing time \"" + text + "\" as \"2006-01-02T15:04:05Z07:00\": "
-                          "cannot parse \"" + text + "\" as RFC 3339",
+                          "parsing time \"" + text +
+                              "\" as \"2006-01-02T15:04:05Z07:00\": "
+                              "cannot parse \"" +
+                              text + "\" as RFC 3339",
                           path});
       }
     } else if (type == "v1.Duration") {
@@ -276,8 +300,8 @@ class TypeChecker {
     } else if (type == "[]uint8") {
       size_t at = invalidBase64At(text);
       if (at != std::string_view::npos) {
-        causes.push_back({"FieldValueInvalid",
-                          "illegal base64 data at input byte " + std::to_string(at), path});
+        causes.push_back(
+            {"FieldValueInvalid", "illegal base64 data at input byte " + std::to_string(at), path});
       }
     }
   }

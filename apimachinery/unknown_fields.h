@@ -6,10 +6,9 @@
 // the same. Top-level apiVersion/kind/metadata need no special casing: the schemas describe them.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "apimachinery/schema_view.h"
 #include "core/status.h"

@@ -37,7 +37,8 @@ TEST(UnknownFieldsTest, FindsPathsLikeKubeApiserver) {
        R"({"a":1,"spec":{"b":2,"selector":{"matchLabels":{"x":"y"},"c":3}}})",
        {"a", "spec.b", "spec.selector.c"}},
       {"raw extension content is free",
-       R"({"spec":{"template":{"metadata":{"annotations":{"k":"v"}}}}})", {}},
+       R"({"spec":{"template":{"metadata":{"annotations":{"k":"v"}}}}})",
+       {}},
   };
   for (const UnknownCase& c : cases) {
     auto got = findUnknownFields(json::parse(c.obj), deployment());
@@ -50,9 +51,10 @@ TEST(UnknownFieldsTest, FindsPathsLikeKubeApiserver) {
 }
 
 TEST(UnknownFieldsTest, AnyNodesAcceptEverything) {
-  const SchemaNode& rev = *BuiltinSchema::instance().nodeForKind("apps", "v1", "ControllerRevision");
-  EXPECT_TRUE(findUnknownFields(json::parse(R"({"data":{"whatever":{"x":1}},"revision":1})"), rev)
-                  .empty());
+  const SchemaNode& rev =
+      *BuiltinSchema::instance().nodeForKind("apps", "v1", "ControllerRevision");
+  EXPECT_TRUE(
+      findUnknownFields(json::parse(R"({"data":{"whatever":{"x":1}},"revision":1})"), rev).empty());
 }
 
 TEST(UnknownFieldsTest, PruneRemovesUnknownOnly) {
@@ -74,30 +76,44 @@ struct TypeCase {
 
 TEST(UnknownFieldsTest, ValidateTypes) {
   const std::vector<TypeCase> cases = {
-      {"valid", R"({"spec":{"replicas":3,"paused":true,"strategy":{"rollingUpdate":{"maxSurge":"25%"}}}})",
-       {}, ""},
-      {"string for int32", R"({"spec":{"replicas":"3"}})", {"spec.replicas"},
+      {"valid",
+       R"({"spec":{"replicas":3,"paused":true,"strategy":{"rollingUpdate":{"maxSurge":"25%"}}}})",
+       {},
+       ""},
+      {"string for int32",
+       R"({"spec":{"replicas":"3"}})",
+       {"spec.replicas"},
        "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type "
        "int32"},
-      {"fraction for int32", R"({"spec":{"replicas":1.5}})", {"spec.replicas"},
+      {"fraction for int32",
+       R"({"spec":{"replicas":1.5}})",
+       {"spec.replicas"},
        "json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of "
        "type int32"},
       {"int32 overflow", R"({"spec":{"replicas":3000000000}})", {"spec.replicas"}, ""},
-      {"object for list", R"({"spec":{"template":{"spec":{"containers":{"name":"x"}}}}})",
+      {"object for list",
+       R"({"spec":{"template":{"spec":{"containers":{"name":"x"}}}}})",
        {"spec.template.spec.containers"},
        "json: cannot unmarshal object into Go struct field PodSpec.spec.template.spec.containers "
        "of type []v1.Container"},
-      {"string for struct", R"({"spec":"x"})", {"spec"},
+      {"string for struct",
+       R"({"spec":"x"})",
+       {"spec"},
        "json: cannot unmarshal string into Go struct field Deployment.spec of type "
        "v1.DeploymentSpec"},
       {"number for label value", R"({"metadata":{"labels":{"a":1}}})", {"metadata.labels.a"}, ""},
       {"bool for string in list",
        R"({"spec":{"template":{"spec":{"containers":[{"name":"c","args":[true]}]}}}})",
-       {"spec.template.spec.containers[0].args[0]"}, ""},
+       {"spec.template.spec.containers[0].args[0]"},
+       ""},
       {"int-or-string accepts both",
-       R"({"spec":{"strategy":{"rollingUpdate":{"maxSurge":1,"maxUnavailable":"10%"}}}})", {}, ""},
+       R"({"spec":{"strategy":{"rollingUpdate":{"maxSurge":1,"maxUnavailable":"10%"}}}})",
+       {},
+       ""},
       {"nulls are fine", R"({"spec":{"replicas":null,"template":null}})", {}, ""},
-      {"root not object", R"([1])", {""},
+      {"root not object",
+       R"([1])",
+       {""},
        "json: cannot unmarshal array into Go value of type v1.Deployment"},
   };
   for (const TypeCase& c : cases) {
@@ -120,17 +136,27 @@ struct FormatCase {
 
 TEST(UnknownFieldsTest, ValidateStringFormatsGoWouldParse) {
   const std::vector<FormatCase> cases = {
-      {"good time", "/v1/ConfigMap", R"({"metadata":{"creationTimestamp":"2024-01-02T03:04:05Z"}})",
+      {"good time",
+       "/v1/ConfigMap",
+       R"({"metadata":{"creationTimestamp":"2024-01-02T03:04:05Z"}})",
        {}},
-      {"time with offset and fraction", "/v1/ConfigMap",
-       R"({"metadata":{"creationTimestamp":"2024-01-02T03:04:05.5+01:00"}})", {}},
-      {"bad time", "/v1/ConfigMap", R"({"metadata":{"creationTimestamp":"yesterday"}})",
+      {"time with offset and fraction",
+       "/v1/ConfigMap",
+       R"({"metadata":{"creationTimestamp":"2024-01-02T03:04:05.5+01:00"}})",
+       {}},
+      {"bad time",
+       "/v1/ConfigMap",
+       R"({"metadata":{"creationTimestamp":"yesterday"}})",
        {"metadata.creationTimestamp"}},
       {"good base64", "/v1/Secret", R"({"data":{"a":"cHc=","b":""}})", {}},
       {"bad base64", "/v1/Secret", R"({"data":{"a":"not base64!"}})", {"data.a"}},
-      {"good quantities", "/v1/ResourceQuota",
-       R"({"spec":{"hard":{"cpu":"100m","memory":"1.5Gi","x":"1e3","y":".5","z":2}}})", {}},
-      {"bad quantity", "/v1/ResourceQuota", R"({"spec":{"hard":{"cpu":"lots","m":"1 Gi"}}})",
+      {"good quantities",
+       "/v1/ResourceQuota",
+       R"({"spec":{"hard":{"cpu":"100m","memory":"1.5Gi","x":"1e3","y":".5","z":2}}})",
+       {}},
+      {"bad quantity",
+       "/v1/ResourceQuota",
+       R"({"spec":{"hard":{"cpu":"lots","m":"1 Gi"}}})",
        {"spec.hard.cpu", "spec.hard.m"}},
   };
   for (const FormatCase& c : cases) {
@@ -139,7 +165,8 @@ TEST(UnknownFieldsTest, ValidateStringFormatsGoWouldParse) {
         c.kind.substr(0, a), c.kind.substr(a + 1, b - a - 1), c.kind.substr(b + 1));
     ASSERT_NE(node, nullptr) << c.name;
     std::vector<std::string> fields;
-    for (const auto& cause : validateTypes(json::parse(c.obj), *node)) fields.push_back(cause.field);
+    for (const auto& cause : validateTypes(json::parse(c.obj), *node))
+      fields.push_back(cause.field);
     EXPECT_EQ(fields, c.fields) << c.name;
   }
 }
@@ -147,7 +174,8 @@ TEST(UnknownFieldsTest, ValidateStringFormatsGoWouldParse) {
 TEST(UnknownFieldsTest, QuantitiesAcceptStringsAndNumbers) {
   const SchemaNode& pod = *BuiltinSchema::instance().nodeForKind("", "v1", "Pod");
   auto causes = validateTypes(
-      json::parse(R"({"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":1,"memory":"1Gi","x":true}}}]}})"),
+      json::parse(
+          R"({"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":1,"memory":"1Gi","x":true}}}]}})"),
       pod);
   ASSERT_EQ(causes.size(), 1u);
   EXPECT_EQ(causes[0].field, "spec.containers[0].resources.limits.x");
