@@ -1,0 +1,13 @@
+// The wire form of a Plan, as `flotilla plan -o json|yaml` prints it:
+// {"kind":"Plan","placements":[...],"errors":[...]}. Money is printed as decimal strings with six
+// fractional digits ("0.120000") so the output is byte-stable across platforms.
+#pragma once
+
+#include "api/codec.h"
+#include "planner/planner.h"
+
+namespace flotilla::planner {
+
+api::Json planToJson(const Plan& plan, bool explain);
+
+}  // namespace flotilla::planner
