@@ -199,3 +199,189 @@ std::string sanitizeUtf8(std::string_view text) {
 }
 
 }  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+core::Result<int64_t> parseGoDuration(std::string_view text) {
+  const auto invalid = [&] {
+    return core::invalidArgument("time: invalid duration \"" + std::string(text) + "\"");
+  };
+  std::string_view s = text;
+  bool neg = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    neg = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s == "0") return int64_t{0};
+  if (s.empty()) return invalid();
+  struct Unit {
+    std::string_view name;
+    uint64_t nanos;
+  };
+  static constexpr Unit kUnits[] = {{"ns", 1},
+                                    {"us", 1'000},
+                                    {"\xC2\xB5s", 1'000},
+                                    {"\xCE\xBCs", 1'000},
+                                    {"ms", 1'000'000},
+                                    {"s", 1'000'000'000},
+                                    {"m", 60'000'000'000},
+                                    {"h", 3'600'000'000'000}};
+  // Go allows exactly 1<<63 for "-9223372036854775808ns"; everything is accumulated unsigned.
+  const uint64_t limit = neg ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
+  uint64_t total = 0;
+  while (!s.empty()) {
+    uint64_t whole = 0, frac = 0, scale = 1;
+    size_t i = 0, digits = 0;
+    for (; i < s.size() && isDigit(s[i]); ++i, ++digits) {
+      if (whole > (limit - (s[i] - '0')) / 10) return invalid();
+      whole = whole * 10 + static_cast<uint64_t>(s[i] - '0');
+    }
+    if (i < s.size() && s[i] == '.') {
+      for (++i; i < s.size() && isDigit(s[i]); ++i, ++digits) {
+        if (scale > uint64_t{1} << 59) continue;  // further digits cannot matter
+        frac = frac * 10 + static_cast<uint64_t>(s[i] - '0');
+        scale *= 10;
+      }
+    }
+    if (digits == 0) return invalid();
+    s.remove_prefix(i);
+    const Unit* unit = nullptr;
+    for (const Unit& u : kUnits) {  // "ms" is listed before "m" and "s"
+      if (s.substr(0, u.name.size()) == u.name) {
+        unit = &u;
+        break;
+      }
+    }
+    if (!unit) return invalid();
+    s.remove_prefix(unit->name.size());
+    if (whole > limit / unit->nanos) return invalid();
+    uint64_t v = whole * unit->nanos;
+    v += static_cast<uint64_t>(static_cast<long double>(frac) * unit->nanos / scale);
+    if (v > limit || total > limit - v) return invalid();
+    total += v;
+  }
+  return neg ? static_cast<int64_t>(0 - total) : static_cast<int64_t>(total);
+}
+
+core::Result<GoTime> parseGoTime(std::string_view t) {
+  const auto invalid = [&] {
+    return core::invalidArgument("parsing time \"" + std::string(t) +
+                                 "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"" +
+                                 std::string(t) + "\" as RFC 3339");
+  };
+  auto num = [&](size_t at, size_t n, int* out) {
+    if (at + n > t.size()) return false;
+    int v = 0;
+    for (size_t k = at; k < at + n; ++k) {
+      if (!isDigit(t[k])) return false;
+      v = v * 10 + (t[k] - '0');
+    }
+    *out = v;
+    return true;
+  };
+  int year, month, day, hour, minute, second;
+  if (!num(0, 4, &year) || t.size() < 20 || t[4] != '-' || !num(5, 2, &month) || t[7] != '-' ||
+      !num(8, 2, &day) || (t[10] != 'T' && t[10] != 't') || !num(11, 2, &hour) || t[13] != ':' ||
+      !num(14, 2, &minute) || t[16] != ':' || !num(17, 2, &second)) {
+    return invalid();
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] ||
+      (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 59) {
+    return invalid();
+  }
+  size_t i = 19;
+  int64_t nanos = 0;
+  if (t[i] == '.' || t[i] == ',') {
+    ++i;
+    size_t start = i;
+    int64_t scale = 100'000'000;
+    for (; i < t.size() && isDigit(t[i]); ++i) {
+      nanos += (t[i] - '0') * scale;
+      scale /= 10;
+    }
+    if (i == start) return invalid();
+  }
+  int64_t offset = 0;
+  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) {
+    if (i + 1 != t.size()) return invalid();
+  } else {
+    int oh, om;
+    if (i + 6 != t.size() || (t[i] != '+' && t[i] != '-') || !num(i + 1, 2, &oh) ||
+        t[i + 3] != ':' || !num(i + 4, 2, &om) || oh > 23 || om > 59) {
+      return invalid();
+    }
+    offset = (oh * 3600 + om * 60) * (t[i] == '+' ? 1 : -1);
+  }
+  GoTime out;
+  out.seconds = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
+                    86400 +
+                hour * 3600 + minute * 60 + second - offset;
+  out.nanos = nanos;
+  return out;
+}
+
+core::Result<std::string> base64Decode(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (isDigit(c)) return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  const auto illegal = [](size_t at) {
+    return core::invalidArgument("illegal base64 data at input byte " + std::to_string(at));
+  };
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  uint32_t acc = 0;
+  int have = 0;    // sextets in the current quantum
+  int padding = 0;
+  size_t last = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r' || c == '\n') continue;
+    last = i;
+    if (c == '=') {
+      if (have < 2 || padding + have >= 4) return illegal(i);
+      ++padding;
+      if (have + padding == 4) {
+        const uint32_t full = acc << (6 * padding);  // the quantum as 24 bits
+        out.push_back(static_cast<char>(full >> 16 & 0xFF));
+        if (have == 3) out.push_back(static_cast<char>(full >> 8 & 0xFF));
+        have = 0;
+      }
+      continue;
+    }
+    if (padding > 0) return illegal(i);
+    const int v = value(c);
+    if (v < 0) return illegal(i);
+    acc = (have == 0 ? 0 : acc << 6) | static_cast<uint32_t>(v);
+    if (++have == 4) {
+      out.push_back(static_cast<char>(acc >> 16 & 0xFF));
+      out.push_back(static_cast<char>(acc >> 8 & 0xFF));
+      out.push_back(static_cast<char>(acc & 0xFF));
+      have = 0;
+    }
+  }
+  if (have != 0) return illegal(last);
+  return out;
+}
+
+}  // namespace flotilla::apimachinery

@@ -19,8 +19,23 @@ std::string formatGoDuration(int64_t nanos);
 // form with exactly six fractional digits. Years outside [0, 9999] are an error, as in Go.
 core::Result<std::string> formatGoTime(int64_t unix_seconds, int64_t nanos, bool micro);
 
+// Go's time.ParseDuration, in nanoseconds ("1h2m3.5s", "300ms", "-1.5µs", "0"). InvalidArgument
+// `time: invalid duration "x"` otherwise.
+core::Result<int64_t> parseGoDuration(std::string_view text);
+
+// time.Parse(time.RFC3339, text) as Unix seconds and nanoseconds: "2006-01-02T15:04:05Z", with
+// optional fraction and numeric offset. InvalidArgument `parsing time "x" as "2006-01-02T15:04:05Z07:00"`.
+struct GoTime {
+  int64_t seconds = 0;
+  int64_t nanos = 0;
+};
+core::Result<GoTime> parseGoTime(std::string_view text);
+
 // Standard base64 with padding (Go's encoding/json for []byte).
 std::string base64Encode(std::string_view bytes);
+// Decodes standard base64 as Go's encoding/json does (padding required; \r and \n skipped).
+// InvalidArgument `illegal base64 data at input byte N` otherwise.
+core::Result<std::string> base64Decode(std::string_view text);
 
 // Returns the text with each invalid UTF-8 byte replaced by U+FFFD, as Go's encoder does. Valid
 // text is returned unchanged (the common case costs one scan).

@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "apimachinery/go_format.h"
 
 namespace flotilla::apimachinery {
 namespace {
@@ -209,38 +208,6 @@ TEST(ProtobufCodecTest, MutatedRealBodiesNeverCrash) {
       if (got.isOk()) (void)got->dump();
     }
   }
-}
-
-struct DurationCase {
-  int64_t nanos;
-  std::string want;
-};
-
-TEST(GoFormatTest, Durations) {
-  const std::vector<DurationCase> cases = {
-      {0, "0s"},
-      {1, "1ns"},
-      {1500, "1.5\xC2\xB5s"},
-      {300'000'000, "300ms"},
-      {1'000'000'000, "1s"},
-      {3'600'000'000'000, "1h0m0s"},
-      {3'723'500'000'000, "1h2m3.5s"},
-      {-2'000'000'000, "-2s"},
-      {90'000'000'000, "1m30s"},
-  };
-  for (const auto& c : cases) EXPECT_EQ(formatGoDuration(c.nanos), c.want) << c.nanos;
-}
-
-TEST(GoFormatTest, TimesAndBytes) {
-  EXPECT_EQ(*formatGoTime(1199149261, 0, false), "2008-01-01T01:01:01Z");
-  EXPECT_EQ(*formatGoTime(1199149261, 123456789, true), "2008-01-01T01:01:01.123456Z");
-  EXPECT_EQ(*formatGoTime(-1, 0, false), "1969-12-31T23:59:59Z");
-  EXPECT_FALSE(formatGoTime(-62135596801LL - 86400LL * 366, 0, false).isOk());
-  EXPECT_EQ(base64Encode("\x03"), "Aw==");
-  EXPECT_EQ(base64Encode("abc"), "YWJj");
-  EXPECT_EQ(base64Encode("ab"), "YWI=");
-  EXPECT_EQ(sanitizeUtf8("ok\xff"), "ok\xEF\xBF\xBD");
-  EXPECT_EQ(sanitizeUtf8("\xC3\xA9"), "\xC3\xA9");
 }
 
 }  // namespace

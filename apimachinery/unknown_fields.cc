@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+
+#include "apimachinery/go_format.h"
 #include <type_traits>
 
 namespace flotilla::apimachinery {
@@ -94,83 +96,6 @@ bool validQuantity(std::string_view q) {
     if (!isDigit(suffix[j])) return false;
   }
   return true;
-}
-
-// time.Parse(time.RFC3339, ...) acceptance: date, 'T', time, optional fraction, Z or offset.
-bool validRfc3339(std::string_view t) {
-  auto digits = [&](size_t at, size_t n) {
-    if (at + n > t.size()) return false;
-    for (size_t k = at; k < at + n; ++k) {
-      if (!isDigit(t[k])) return false;
-    }
-    return true;
-  };
-  if (!digits(0, 4) || t.size() < 20 || t[4] != '-' || !digits(5, 2) || t[7] != '-' ||
-      !digits(8, 2) || (t[10] != 'T' && t[10] != 't') || !digits(11, 2) || t[13] != ':' ||
-      !digits(14, 2) || t[16] != ':' || !digits(17, 2)) {
-    return false;
-  }
-  size_t i = 19;
-  if (t[i] == '.') {
-    ++i;
-    size_t start = i;
-    while (i < t.size() && isDigit(t[i])) ++i;
-    if (i == start) return false;
-  }
-  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) return i + 1 == t.size();
-  return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(i + 1, 2) && t[i + 3] == ':' &&
-         digits(i + 4, 2);
-}
-
-// time.ParseDuration acceptance: [-+] then one or more <number><unit>, or "0".
-bool validGoDuration(std::string_view d) {
-  size_t i = 0;
-  if (i < d.size() && (d[i] == '-' || d[i] == '+')) ++i;
-  if (d.substr(i) == "0") return true;
-  if (i == d.size()) return false;
-  while (i < d.size()) {
-    size_t digits = 0;
-    bool dot = false;
-    for (; i < d.size() && (isDigit(d[i]) || (d[i] == '.' && !dot)); ++i) {
-      if (d[i] == '.')
-        dot = true;
-      else
-        ++digits;
-    }
-    if (digits == 0) return false;
-    static constexpr std::string_view kUnits[] = {"ns", "us", "\xC2\xB5s", "\xCE\xBCs",
-                                                  "ms", "s",  "m",         "h"};
-    bool matched = false;
-    for (std::string_view unit : kUnits) {  // longest first where prefixes overlap ("ms" vs "m")
-      if (d.substr(i, unit.size()) == unit) {
-        i += unit.size();
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) return false;
-  }
-  return true;
-}
-
-// encoding/base64.StdEncoding acceptance (padding required; \r and \n ignored).
-size_t invalidBase64At(std::string_view b) {
-  size_t n = 0, pad = 0, last = std::string_view::npos;
-  for (size_t i = 0; i < b.size(); ++i) {
-    char c = b[i];
-    if (c == '\r' || c == '\n') continue;
-    const bool alpha =
-        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) || c == '+' || c == '/';
-    if (c == '=') {
-      ++pad;
-    } else if (!alpha || pad > 0) {
-      return i;
-    }
-    ++n;
-    last = i;
-  }
-  if (n % 4 != 0 || pad > 2) return last == std::string_view::npos ? 0 : last;
-  return std::string_view::npos;
 }
 
 const char* goJsonType(const json& v) {
@@ -284,26 +209,15 @@ class TypeChecker {
 
   // Strings that Go parses further when decoding: times, durations and base64 bytes.
   void format(const std::string& text, std::string_view type, const std::string& path) {
+    core::Status st;
     if (type == "v1.Time" || type == "v1.MicroTime") {
-      if (!validRfc3339(text)) {
-        causes.push_back({"FieldValueInvalid",
-                          "parsing time \"" + text +
-                              "\" as \"2006-01-02T15:04:05Z07:00\": "
-                              "cannot parse \"" +
-                              text + "\" as RFC 3339",
-                          path});
-      }
+      st = parseGoTime(text).status();
     } else if (type == "v1.Duration") {
-      if (!validGoDuration(text)) {
-        causes.push_back({"FieldValueInvalid", "time: invalid duration \"" + text + "\"", path});
-      }
+      st = parseGoDuration(text).status();
     } else if (type == "[]uint8") {
-      size_t at = invalidBase64At(text);
-      if (at != std::string_view::npos) {
-        causes.push_back(
-            {"FieldValueInvalid", "illegal base64 data at input byte " + std::to_string(at), path});
-      }
+      st = base64Decode(text).status();
     }
+    if (!st.isOk()) causes.push_back({"FieldValueInvalid", st.message(), path});
   }
 
   void scalar(const json& v, const SchemaNode& node, const std::string& path,
