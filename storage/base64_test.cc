@@ -12,9 +12,14 @@ TEST(Base64Test, RoundTripsRfc4648Vectors) {
     std::string plain;
     std::string encoded;
   };
-  const Row rows[] = {{"", ""},          {"f", "Zg=="},         {"fo", "Zm8="},
-                      {"foo", "Zm9v"},   {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
-                      {"foobar", "Zm9vYmFy"}, {std::string("\0\xff", 2), "AP8="}};
+  const Row rows[] = {{"", ""},
+                      {"f", "Zg=="},
+                      {"fo", "Zm8="},
+                      {"foo", "Zm9v"},
+                      {"foob", "Zm9vYg=="},
+                      {"fooba", "Zm9vYmE="},
+                      {"foobar", "Zm9vYmFy"},
+                      {std::string("\0\xff", 2), "AP8="}};
   for (const auto& row : rows) {
     EXPECT_EQ(base64Encode(row.plain), row.encoded);
     auto decoded = base64Decode(row.encoded);

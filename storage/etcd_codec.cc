@@ -99,13 +99,12 @@ std::string encodeRange(const std::string& key, const std::string& range_end, in
 
 std::string encodeCreate(const std::string& key, const std::string& value) {
   json request = {
-      {"compare",
-       json::array({{{"target", "CREATE"},
-                     {"result", "EQUAL"},
-                     {"key", base64Encode(key)},
-                     {"create_revision", "0"}}})},
-      {"success",
-       json::array({{{"request_put", {{"key", base64Encode(key)}, {"value", base64Encode(value)}}}}})},
+      {"compare", json::array({{{"target", "CREATE"},
+                                {"result", "EQUAL"},
+                                {"key", base64Encode(key)},
+                                {"create_revision", "0"}}})},
+      {"success", json::array({{{"request_put",
+                                 {{"key", base64Encode(key)}, {"value", base64Encode(value)}}}}})},
       {"failure", json::array()}};
   return request.dump();
 }
@@ -113,8 +112,8 @@ std::string encodeCreate(const std::string& key, const std::string& value) {
 std::string encodeUpdate(const std::string& key, const std::string& value, int64_t expected) {
   json request = {
       {"compare", json::array({compare(key, expected)})},
-      {"success",
-       json::array({{{"request_put", {{"key", base64Encode(key)}, {"value", base64Encode(value)}}}}})},
+      {"success", json::array({{{"request_put",
+                                 {{"key", base64Encode(key)}, {"value", base64Encode(value)}}}}})},
       {"failure", json::array({getRequest(key)})}};
   return request.dump();
 }
@@ -146,8 +145,8 @@ core::Status decodeError(int http_status, const std::string& body) {
   int64_t code = 0;
   try {
     json reply = json::parse(body);
-    const json& error = reply.contains("error") && reply["error"].is_object() ? reply["error"]
-                                                                               : reply;
+    const json& error =
+        reply.contains("error") && reply["error"].is_object() ? reply["error"] : reply;
     if (error.contains("message") && error["message"].is_string()) {
       message = error["message"].get<std::string>();
     } else if (error.contains("error") && error["error"].is_string()) {
@@ -166,11 +165,15 @@ core::Status decodeError(int http_status, const std::string& body) {
   }
   // gRPC codes: 3 InvalidArgument, 4 DeadlineExceeded, 8 ResourceExhausted, 14 Unavailable.
   switch (code) {
-    case 3: return core::invalidArgument(message);
+    case 3:
+      return core::invalidArgument(message);
     case 4:
-    case 14: return core::Status(core::Code::Unavailable, message);
-    case 8: return core::Status(core::Code::TooManyRequests, message);
-    default: break;
+    case 14:
+      return core::Status(core::Code::Unavailable, message);
+    case 8:
+      return core::Status(core::Code::TooManyRequests, message);
+    default:
+      break;
   }
   if (http_status >= 500 && code == 0) return core::Status(core::Code::Unavailable, message);
   return core::internalError(message);
@@ -203,10 +206,8 @@ core::Result<TxnReply> decodeTxn(const std::string& body) {
 }
 
 core::Result<int64_t> decodeHeaderRevision(const std::string& body) {
-  return parse<int64_t>(body,
-                        [](const json& reply) -> core::Result<int64_t> {
-                          return headerRevision(reply);
-                        });
+  return parse<int64_t>(
+      body, [](const json& reply) -> core::Result<int64_t> { return headerRevision(reply); });
 }
 
 core::Result<WatchMessage> decodeWatch(const std::string& line) {
@@ -236,8 +237,7 @@ core::Result<WatchMessage> decodeWatch(const std::string& line) {
         if (type != item.end() && type->is_string() && type->get<std::string>() == "DELETE") {
           event.type = EventType::Delete;
           // Without prev_kv (its revision compacted meanwhile) the last value is unknown.
-          event.value = event.prev_value ? event.prev_value
-                                         : std::make_shared<const std::string>();
+          event.value = event.prev_value ? event.prev_value : std::make_shared<const std::string>();
           event.create_revision = prev ? prev->create_revision : 0;
         } else {
           event.type = EventType::Put;

@@ -72,8 +72,7 @@ struct HttpConnection::Impl {
                           std::chrono::milliseconds timeout) {
     beast::error_code result;
     stream.expires_after(timeout);
-    http::async_write(stream, request,
-                      [&](beast::error_code ec, std::size_t) { result = ec; });
+    http::async_write(stream, request, [&](beast::error_code ec, std::size_t) { result = ec; });
     drive();
     return result;
   }
@@ -104,9 +103,8 @@ core::Result<std::unique_ptr<HttpConnection>> HttpConnection::connect(
   if (ec) return transportError(endpoint, "resolving", ec);
   beast::error_code result;
   impl->stream.expires_after(timeout);
-  impl->stream.async_connect(results, [&](beast::error_code e, const tcp::endpoint&) {
-    result = e;
-  });
+  impl->stream.async_connect(results,
+                             [&](beast::error_code e, const tcp::endpoint&) { result = e; });
   impl->drive();
   if (result) return transportError(endpoint, "connecting to", result);
   impl->stream.socket().set_option(tcp::no_delay(true), ec);

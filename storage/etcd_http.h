@@ -68,8 +68,7 @@ class HttpPool {
 
   // POSTs to the preferred endpoint, failing over to the others when it is unreachable. A request
   // that may have reached a server is only retried elsewhere when `idempotent`.
-  core::Result<HttpReply> post(const std::string& target, const std::string& body,
-                               bool idempotent);
+  core::Result<HttpReply> post(const std::string& target, const std::string& body, bool idempotent);
   // A fresh connection to the first reachable endpoint (watch streams own their connection).
   core::Result<std::unique_ptr<HttpConnection>> connect();
   const HttpPoolOptions& options() const { return options_; }

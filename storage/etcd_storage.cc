@@ -19,9 +19,9 @@ class EtcdStorage final : public Storage {
  public:
   EtcdStorage(std::vector<HttpEndpoint> endpoints, EtcdOptions options)
       : options_(options),
-        pool_(std::move(endpoints), HttpPoolOptions{options.connect_timeout,
-                                                    options.request_timeout,
-                                                    options.max_idle_connections}) {}
+        pool_(std::move(endpoints),
+              HttpPoolOptions{options.connect_timeout, options.request_timeout,
+                              options.max_idle_connections}) {}
 
   core::Result<KeyValue> get(const std::string& key) override {
     auto reply = range(etcd_codec::encodeRange(key, "", 0, 0, false));
@@ -157,8 +157,7 @@ class EtcdStorage final : public Storage {
 
 }  // namespace
 
-core::Result<StoragePtr> openEtcdStorage(std::vector<std::string> endpoints,
-                                         EtcdOptions options) {
+core::Result<StoragePtr> openEtcdStorage(std::vector<std::string> endpoints, EtcdOptions options) {
   if (endpoints.empty()) return core::invalidArgument("no etcd endpoints given");
   std::vector<HttpEndpoint> parsed;
   for (const auto& url : endpoints) {

@@ -39,7 +39,8 @@ TEST_F(EtcdStorageTest, ClientSurvivesEtcdRestart) {
   // Several pooled keep-alive connections that the restart will break.
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] { EXPECT_TRUE(store->create("/rs/" + std::to_string(t), "v").isOk()); });
+    threads.emplace_back(
+        [&, t] { EXPECT_TRUE(store->create("/rs/" + std::to_string(t), "v").isOk()); });
   }
   for (auto& thread : threads) thread.join();
   int64_t before = store->currentRevision().valueOr(0);

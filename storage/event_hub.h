@@ -21,7 +21,7 @@
 namespace flotilla::storage {
 
 struct EventHubOptions {
-  size_t ring_capacity = 100'000;          // recent events kept for new watches
+  size_t ring_capacity = 100'000;            // recent events kept for new watches
   size_t subscriber_backlog_limit = 50'000;  // undelivered events before a subscriber gets Gone
 };
 
@@ -52,7 +52,7 @@ class Subscription {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Event> queue_;
-  size_t allowance_;  // queue size that ends the subscription (limit plus the initial replay)
+  size_t allowance_;    // queue size that ends the subscription (limit plus the initial replay)
   core::Status ended_;  // non-OK once ended
 };
 using SubscriptionPtr = std::shared_ptr<Subscription>;

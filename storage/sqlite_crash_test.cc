@@ -40,8 +40,8 @@ struct Ack {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0;; ++i) {
-        std::string key = "/crash/" + std::to_string(round) + "/" + std::to_string(t) + "/" +
-                          std::to_string(i);
+        std::string key =
+            "/crash/" + std::to_string(round) + "/" + std::to_string(t) + "/" + std::to_string(i);
         auto created = store->create(key, valueFor(key, 1));
         if (!created.isOk()) _exit(3);
         std::string line = "C " + key + " " + std::to_string(*created) + "\n";

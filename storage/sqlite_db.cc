@@ -13,9 +13,9 @@ core::Status sqliteError(sqlite3* db, int rc, const char* what) {
   // Busy/locked/IO problems are transient from the caller's point of view; anything else means
   // the database or our SQL is broken.
   int primary = rc & 0xff;
-  bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED ||
-                   primary == SQLITE_IOERR || primary == SQLITE_FULL ||
-                   primary == SQLITE_CANTOPEN || primary == SQLITE_PROTOCOL;
+  bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+                   primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+                   primary == SQLITE_PROTOCOL;
   return core::Status(transient ? core::Code::Unavailable : core::Code::Internal, message);
 }
 
@@ -104,7 +104,8 @@ core::Result<SqliteStatement> SqliteConnection::prepare(const std::string& sql) 
   auto it = statements_.find(sql);
   if (it != statements_.end()) return SqliteStatement(db_, it->second);
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()) + 1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()) + 1,
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return sqliteError(db_, rc, "sqlite prepare");
   statements_.emplace(sql, stmt);
   return SqliteStatement(db_, stmt);

@@ -65,12 +65,11 @@ core::Result<Revisions> readRevisions(SqliteConnection& conn) {
 }
 
 core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
-                                              bool with_value) {
-  auto stmt = conn.prepare(
-      with_value ? "SELECT c.id, l.create_revision, l.value FROM current AS c "
-                   "JOIN log AS l ON l.id = c.id WHERE c.key = ?1"
-                 : "SELECT c.id, l.create_revision FROM current AS c "
-                   "JOIN log AS l ON l.id = c.id WHERE c.key = ?1");
+                                               bool with_value) {
+  auto stmt = conn.prepare(with_value ? "SELECT c.id, l.create_revision, l.value FROM current AS c "
+                                        "JOIN log AS l ON l.id = c.id WHERE c.key = ?1"
+                                      : "SELECT c.id, l.create_revision FROM current AS c "
+                                        "JOIN log AS l ON l.id = c.id WHERE c.key = ?1");
   if (!stmt.isOk()) return stmt.status();
   stmt->bindBlob(1, key);
   auto row = stmt->step();

@@ -37,7 +37,7 @@ struct CurrentRow {
   std::string value;  // only filled when asked for
 };
 core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
-                                              bool with_value);
+                                               bool with_value);
 
 // Appends a row with an explicit id (the writer assigns revisions) and updates `current`.
 struct Row {

@@ -1,6 +1,7 @@
 #include "storage/sqlite_storage.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -12,8 +13,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "core/logging.h"
 #include "storage/event_hub.h"
@@ -30,8 +29,7 @@ class FileLock {
   static core::Result<std::unique_ptr<FileLock>> acquire(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-      return core::Status(core::Code::Unavailable,
-                          "opening " + path + ": " + std::strerror(errno));
+      return core::Status(core::Code::Unavailable, "opening " + path + ": " + std::strerror(errno));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
@@ -73,8 +71,8 @@ struct PendingCompaction {
 class SqliteStorage final : public Storage {
  public:
   SqliteStorage(SqliteOptions options, std::unique_ptr<FileLock> lock,
-                std::unique_ptr<SqliteConnection> writer,
-                std::shared_ptr<SqliteReaderPool> readers, sqlite_log::Revisions revisions)
+                std::unique_ptr<SqliteConnection> writer, std::shared_ptr<SqliteReaderPool> readers,
+                sqlite_log::Revisions revisions)
       : options_(options),
         lock_(std::move(lock)),
         writer_conn_(std::move(writer)),
@@ -117,10 +115,9 @@ class SqliteStorage final : public Storage {
     if (!revisions.isOk()) return revisions.status();
     if (options.revision > 0) {
       if (options.revision < revisions->compacted) {
-        return core::Status(core::Code::Gone,
-                            "revision " + std::to_string(options.revision) +
-                                " has been compacted (at " +
-                                std::to_string(revisions->compacted) + ")");
+        return core::Status(core::Code::Gone, "revision " + std::to_string(options.revision) +
+                                                  " has been compacted (at " +
+                                                  std::to_string(revisions->compacted) + ")");
       }
       if (options.revision > revisions->current) {
         return core::invalidArgument("revision " + std::to_string(options.revision) +
@@ -154,10 +151,9 @@ class SqliteStorage final : public Storage {
   core::Result<WatchPtr> watch(const std::string& prefix, int64_t after_revision) override {
     int64_t compacted = compacted_.load();
     if (after_revision < compacted) {
-      return core::Status(core::Code::Gone, "watch from revision " +
-                                                std::to_string(after_revision) +
-                                                " is older than the compacted revision " +
-                                                std::to_string(compacted));
+      return core::Status(core::Code::Gone,
+                          "watch from revision " + std::to_string(after_revision) +
+                              " is older than the compacted revision " + std::to_string(compacted));
     }
     auto subscribed = hub_->subscribe(prefix, after_revision);
     return WatchPtr(std::make_unique<SqliteWatch>(readers_, prefix, after_revision,
@@ -168,8 +164,7 @@ class SqliteStorage final : public Storage {
   core::Status compact(int64_t revision) override {
     if (revision <= compacted_.load()) return core::Status::ok();
     if (revision > revision_.load()) {
-      return core::invalidArgument("cannot compact at future revision " +
-                                   std::to_string(revision));
+      return core::invalidArgument("cannot compact at future revision " + std::to_string(revision));
     }
     PendingCompaction job;
     job.target = revision;
@@ -212,9 +207,7 @@ class SqliteStorage final : public Storage {
       PendingCompaction* compaction = nullptr;
       {
         std::unique_lock lock(mu_);
-        queue_cv_.wait(lock, [&] {
-          return stopping_ || !queue_.empty() || !compactions_.empty();
-        });
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || !compactions_.empty(); });
         if (queue_.empty() && (stopping_ || compactions_.empty())) break;
         while (!queue_.empty() && batch.size() < options_.max_batch) {
           batch.push_back(queue_.front());
@@ -291,10 +284,10 @@ class SqliteStorage final : public Storage {
         return core::Status::ok();
       }
       if (write.expected != 0 && (*current)->mod_revision != write.expected) {
-        write.status = core::Status(
-            core::Code::Conflict, "key " + write.key + " is at revision " +
-                                      std::to_string((*current)->mod_revision) + ", not " +
-                                      std::to_string(write.expected));
+        write.status =
+            core::Status(core::Code::Conflict, "key " + write.key + " is at revision " +
+                                                   std::to_string((*current)->mod_revision) +
+                                                   ", not " + std::to_string(write.expected));
         return core::Status::ok();
       }
     }
@@ -437,9 +430,8 @@ core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOption
   auto readers = std::make_shared<SqliteReaderPool>(path, options.busy_timeout);
   core::logger("storage")->info("sqlite storage {} at revision {} (compacted {})", path,
                                 revisions->current, revisions->compacted);
-  return StoragePtr(std::make_unique<SqliteStorage>(options, std::move(lock).value(),
-                                                    std::move(writer).value(),
-                                                    std::move(readers), *revisions));
+  return StoragePtr(std::make_unique<SqliteStorage>(
+      options, std::move(lock).value(), std::move(writer).value(), std::move(readers), *revisions));
 }
 
 }  // namespace flotilla::storage

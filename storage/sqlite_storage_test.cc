@@ -120,7 +120,8 @@ TEST_F(SqliteStorageTest, AutomaticCompactionKeepsTheLastRevisions) {
   auto store = open(options);
   ASSERT_TRUE(store);
   int64_t revision = store->create("/auto/a", "0").valueOr(0);
-  for (int i = 1; i < 100; ++i) revision = store->update("/auto/a", std::to_string(i), 0).valueOr(0);
+  for (int i = 1; i < 100; ++i)
+    revision = store->update("/auto/a", std::to_string(i), 0).valueOr(0);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (store->compactedRevision().valueOr(0) < revision - 10 &&
          std::chrono::steady_clock::now() < deadline) {
@@ -142,7 +143,8 @@ TEST_F(SqliteStorageTest, CompactionRemovesSupersededRowsAndTombstones) {
   auto store = open();
   ASSERT_TRUE(store);
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(store->create("/gc/" + std::to_string(i), "v").isOk());
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(store->update("/gc/" + std::to_string(i), "w", 0).isOk());
+  for (int i = 0; i < 50; ++i)
+    ASSERT_TRUE(store->update("/gc/" + std::to_string(i), "w", 0).isOk());
   for (int i = 0; i < 25; ++i) ASSERT_TRUE(store->remove("/gc/" + std::to_string(i), 0).isOk());
   int64_t current = store->currentRevision().valueOr(0);
   ASSERT_TRUE(store->compact(current).isOk());

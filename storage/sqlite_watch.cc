@@ -20,9 +20,8 @@ core::Result<std::vector<Event>> SqliteWatch::next(std::chrono::milliseconds tim
     }
     auto events = sqlite_log::readEvents(**conn, prefix_, replay_from_, replay_to_, kReplayPage);
     if (!events.isOk()) return events.status();
-    replay_from_ = static_cast<int64_t>(events->size()) < kReplayPage
-                       ? replay_to_
-                       : events->back().revision;
+    replay_from_ =
+        static_cast<int64_t>(events->size()) < kReplayPage ? replay_to_ : events->back().revision;
     if (!events->empty()) return std::move(events).value();
   }
   return subscription_->next(timeout);

@@ -13,8 +13,8 @@
 namespace flotilla::storage {
 
 struct StorageConfig {
-  std::string backend = "sqlite";       // "sqlite" or "etcd"
-  std::string data_dir;                 // sqlite: the database is data_dir + "/flotilla.db"
+  std::string backend = "sqlite";           // "sqlite" or "etcd"
+  std::string data_dir;                     // sqlite: the database is data_dir + "/flotilla.db"
   std::vector<std::string> etcd_endpoints;  // etcd: client URLs
   SqliteOptions sqlite;
   EtcdOptions etcd;

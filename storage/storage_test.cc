@@ -224,8 +224,7 @@ TEST_P(StorageSuite, CompactionForgetsOldRevisions) {
   EXPECT_EQ(*collected.events[0].prev_value, "a5");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StorageSuite, ::testing::Values("sqlite", "etcd"),
-                         backendName);
+INSTANTIATE_TEST_SUITE_P(Backends, StorageSuite, ::testing::Values("sqlite", "etcd"), backendName);
 
 }  // namespace
 }  // namespace flotilla::storage

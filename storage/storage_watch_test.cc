@@ -159,8 +159,9 @@ TEST_P(StorageWatchSuite, ManyWatchersSeeTheSameEvents) {
     watches.push_back(std::move(watch).value());
   }
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(store().create("/mw/" + std::string(i % 2 == 0 ? "a" : "b") + std::to_string(i),
-                               "v").isOk());
+    ASSERT_TRUE(store()
+                    .create("/mw/" + std::string(i % 2 == 0 ? "a" : "b") + std::to_string(i), "v")
+                    .isOk());
   }
   for (int i = 0; i < 4; ++i) {
     size_t want = i % 2 == 0 ? 10 : 5;

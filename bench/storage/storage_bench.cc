@@ -103,8 +103,8 @@ struct RawSqlite {
     sqlite3_busy_timeout(db, 30'000);
     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr,
                  nullptr);
-    sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB)", nullptr,
-                 nullptr, nullptr);
+    sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB)", nullptr, nullptr,
+                 nullptr);
     sqlite3_prepare_v2(db, "INSERT INTO kv (k, v) VALUES (?1, ?2)", -1, &insert, nullptr);
   }
   ~RawSqlite() {
@@ -123,7 +123,8 @@ struct RawSqlite {
 };
 
 void benchSqlite(double seconds) {
-  auto dir = std::filesystem::temp_directory_path() / ("flotilla-bench-" + std::to_string(getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("flotilla-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::printf("\n== SQLite (%s, WAL, synchronous=FULL) ==\n", dir.c_str());
   printHeader("raw INSERT ops/s");
@@ -145,9 +146,8 @@ void benchSqlite(double seconds) {
       for (int t = 0; t < threads; ++t) {
         conns.push_back(std::make_unique<RawSqlite>((dir / "raw.db").string()));
       }
-      Rate raw = measure(threads, seconds, [&](int t, int64_t i) {
-        return conns[t]->put(keyFor(row, t, i), value);
-      });
+      Rate raw = measure(threads, seconds,
+                         [&](int t, int64_t i) { return conns[t]->put(keyFor(row, t, i), value); });
       printRow("sqlite", size, threads, ours, raw);
     }
   }
@@ -170,8 +170,8 @@ double etcdctlPutSeconds(const std::string& endpoint, const std::string& value, 
       int null_fd = ::open("/dev/null", O_WRONLY);
       ::dup2(null_fd, STDOUT_FILENO);
       ::setenv("ETCDCTL_API", "3", 1);
-      ::execl("/usr/bin/etcdctl", "etcdctl", endpoints.c_str(), "put", key.c_str(),
-              value.c_str(), static_cast<char*>(nullptr));
+      ::execl("/usr/bin/etcdctl", "etcdctl", endpoints.c_str(), "put", key.c_str(), value.c_str(),
+              static_cast<char*>(nullptr));
       ::_exit(127);
     }
     int status = 0;

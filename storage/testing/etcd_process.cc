@@ -136,7 +136,8 @@ core::Status EtcdProcess::launch() {
 
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
-  if (pid < 0) return core::Status(core::Code::Internal, std::string("fork: ") + std::strerror(errno));
+  if (pid < 0)
+    return core::Status(core::Code::Internal, std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
