@@ -1,7 +1,7 @@
 #include "apimachinery/field_selector.h"
 
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -11,9 +11,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Extra selectable fields per "group/resource" beyond metadata.name and metadata.namespace.
-const std::map<std::string, std::set<std::string>>& extraFields() {
-  static const std::map<std::string, std::set<std::string>> kFields = {
+// Resources that register their own field-label conversion in kube-apiserver, with the fields
+// they accept beyond metadata.name/metadata.namespace. Keyed "group/resource".
+const std::map<std::string, std::vector<std::string>>& conversionTable() {
+  static const std::map<std::string, std::vector<std::string>> kFields = {
       {"/events",
        {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
         "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
@@ -24,109 +25,229 @@ const std::map<std::string, std::set<std::string>>& extraFields() {
         "reportingController", "type"}},
       {"/pods",
        {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-        "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
-        "status.nominatedNodeName"}},
+        "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"}},
       {"/namespaces", {"status.phase"}},
       {"/secrets", {"type"}},
       {"/nodes", {"spec.unschedulable"}},
-      {"batch/jobs", {"status.successful"}},
       {"/replicationcontrollers", {"status.replicas"}},
       {"apps/replicasets", {"status.replicas"}},
+      {"batch/jobs", {"status.successful"}},
+      {"certificates.k8s.io/certificatesigningrequests", {"spec.signerName"}},
   };
   return kFields;
 }
 
-std::string trim(const std::string& s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  std::size_t e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+const Json* walk(const Json& obj, const std::string& path) {
+  const Json* cur = &obj;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', pos);
+    const std::string part = path.substr(pos, dot == std::string::npos ? dot : dot - pos);
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(part);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+    if (dot == std::string::npos) return cur;
+    pos = dot + 1;
+  }
+}
+
+std::string scalarText(const Json* v) {
+  if (v == nullptr || v->is_null()) return "";
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
+  return v->dump();
+}
+
+std::string escapeValue(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == ',' || c == '=') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// fields.UnescapeValue: only \\, \, and \= are escapes; a bare ',' or '=' is an error.
+core::Result<std::string> unescapeValue(const std::string& s) {
+  std::string out;
+  bool in_slash = false;
+  for (char c : s) {
+    if (in_slash) {
+      if (c != '\\' && c != ',' && c != '=') {
+        return core::invalidArgument(std::string("invalid field selector: invalid escape sequence: \\") + c);
+      }
+      out.push_back(c);
+      in_slash = false;
+    } else if (c == '\\') {
+      in_slash = true;
+    } else if (c == ',' || c == '=') {
+      // Go prints the rune with %v, i.e. its code point.
+      return core::invalidArgument("invalid field selector: unescaped character in value: " +
+                                   std::to_string(static_cast<unsigned char>(c)));
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (in_slash) return core::invalidArgument("invalid field selector: invalid escape sequence: \\");
+  return out;
+}
+
+// Splits on commas that are not escaped with a backslash.
+std::vector<std::string> splitTerms(const std::string& s) {
+  std::vector<std::string> terms;
+  std::string cur;
+  bool escaped = false;
+  for (char c : s) {
+    if (escaped) {
+      escaped = false;
+    } else if (c == '\\') {
+      escaped = true;
+    } else if (c == ',') {
+      terms.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    cur.push_back(c);
+  }
+  terms.push_back(std::move(cur));
+  return terms;
 }
 
 }  // namespace
 
-std::string fieldValue(const Json& obj, const std::string& field) {
-  if (field == "source" && obj.contains("source") && obj["source"].is_object()) {
-    // Events' `source` selector compares the component.
-    return obj["source"].value("component", "");
-  }
-  const Json* cur = &obj;
-  std::size_t pos = 0;
-  while (pos <= field.size()) {
-    std::size_t dot = field.find('.', pos);
-    std::string part = field.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-    if (!cur->is_object()) return "";
-    auto it = cur->find(part);
-    if (it == cur->end()) {
-      // Unset booleans select as "false", as Go's zero values do.
-      if (field == "spec.unschedulable" || field == "spec.hostNetwork") return "false";
-      return "";
-    }
-    cur = &*it;
-    if (dot == std::string::npos) break;
-    pos = dot + 1;
-  }
-  if (cur->is_string()) return cur->get<std::string>();
-  if (cur->is_boolean()) return cur->get<bool>() ? "true" : "false";
-  if (cur->is_number()) return cur->dump();
-  if (cur->is_null()) return "";
-  return cur->dump();
+const std::vector<std::string>& extraSelectableFields(const std::string& group,
+                                                      const std::string& resource) {
+  static const std::vector<std::string> kNone;
+  auto it = conversionTable().find(group + "/" + resource);
+  return it == conversionTable().end() ? kNone : it->second;
 }
 
-core::Result<FieldSelector> FieldSelector::parse(const std::string& text, const std::string& group,
-                                                 const std::string& resource, bool custom) {
-  FieldSelector sel;
-  sel.group_ = group;
-  sel.resource_ = resource;
-  std::string rest = text;
-  std::size_t pos = 0;
-  while (pos <= rest.size()) {
-    std::size_t comma = rest.find(',', pos);
-    std::string part =
-        trim(rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-    if (!part.empty()) {
-      FieldRequirement req;
-      std::size_t op;
-      if ((op = part.find("!=")) != std::string::npos) {
-        req.equals = false;
-        req.field = trim(part.substr(0, op));
-        req.value = trim(part.substr(op + 2));
-      } else if ((op = part.find("==")) != std::string::npos) {
-        req.field = trim(part.substr(0, op));
-        req.value = trim(part.substr(op + 2));
-      } else if ((op = part.find('=')) != std::string::npos) {
-        req.field = trim(part.substr(0, op));
-        req.value = trim(part.substr(op + 1));
-      } else {
-        return core::invalidArgument("invalid selector: '" + text +
-                                     "'; can't understand '" + part + "'");
+core::Status checkSelectableField(const std::string& group, const std::string& resource,
+                                  bool custom, const std::string& field) {
+  if (field == "metadata.name" || field == "metadata.namespace") return core::Status::ok();
+  auto it = custom ? conversionTable().end() : conversionTable().find(group + "/" + resource);
+  if (it == conversionTable().end()) {
+    return core::invalidArgument("\"" + field +
+                                 "\" is not a known field selector: only \"metadata.name\", "
+                                 "\"metadata.namespace\"");
+  }
+  if (std::find(it->second.begin(), it->second.end(), field) == it->second.end()) {
+    return core::invalidArgument("field label not supported: " + field);
+  }
+  return core::Status::ok();
+}
+
+std::string fieldValue(const std::string& resource, const Json& obj, const std::string& field) {
+  if (resource == "pods") {
+    const Json* v = walk(obj, field);
+    if (field == "spec.hostNetwork") return v != nullptr && v->is_boolean() && v->get<bool>() ? "true" : "false";
+    if (field == "spec.restartPolicy" && v == nullptr) return "Always";
+    if (field == "spec.schedulerName" && v == nullptr) return "default-scheduler";
+    if (field == "status.podIP" && v == nullptr) {
+      // The first of status.podIPs when podIP itself is unset.
+      const Json* ips = walk(obj, "status.podIPs");
+      if (ips != nullptr && ips->is_array() && !ips->empty() && (*ips)[0].is_object()) {
+        return scalarText(walk((*ips)[0], "ip"));
       }
-      bool supported = req.field == "metadata.name" || req.field == "metadata.namespace";
-      if (!supported && !custom) {
-        auto it = extraFields().find(group + "/" + resource);
-        supported = it != extraFields().end() && it->second.count(req.field) > 0;
-      }
-      if (!supported) {
-        if (custom) {
-          return core::invalidArgument("\"" + req.field +
-                                       "\" is not a known field selector: only \"metadata.name\", "
-                                       "\"metadata.namespace\"");
-        }
-        return core::invalidArgument("field label not supported: " + req.field);
-      }
-      sel.reqs_.push_back(std::move(req));
     }
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
+    return scalarText(v);
+  }
+  if (resource == "nodes" && field == "spec.unschedulable") {
+    const Json* v = walk(obj, field);
+    return v != nullptr && v->is_boolean() && v->get<bool>() ? "true" : "false";
+  }
+  if (resource == "namespaces" && field == "status.phase") {
+    const Json* v = walk(obj, field);
+    return v == nullptr ? "Active" : scalarText(v);
+  }
+  if (resource == "secrets" && field == "type") {
+    const Json* v = walk(obj, field);
+    return v == nullptr ? "Opaque" : scalarText(v);
+  }
+  if ((resource == "jobs" && field == "status.successful") ||
+      ((resource == "replicasets" || resource == "replicationcontrollers") &&
+       field == "status.replicas")) {
+    const Json* v = walk(obj, field);
+    return v == nullptr ? "0" : scalarText(v);
+  }
+  return fieldValue(obj, field);
+}
+
+std::string fieldValue(const Json& obj, const std::string& field) {
+  if (field == "source") {
+    // Events select `source` by the component that reported them.
+    const Json* v = walk(obj, "source.component");
+    if (v != nullptr) return scalarText(v);
+    const Json* s = walk(obj, "source");
+    return s != nullptr && s->is_string() ? s->get<std::string>() : "";
+  }
+  return scalarText(walk(obj, field));
+}
+
+core::Result<FieldSelector> FieldSelector::parse(const std::string& text) {
+  FieldSelector sel;
+  std::vector<std::string> parts = splitTerms(text);
+  std::sort(parts.begin(), parts.end());
+  for (const auto& part : parts) {
+    if (part.empty()) continue;
+    // The first operator occurrence wins, trying "!=", "==", "=" at each position like Go.
+    std::size_t at = std::string::npos;
+    std::size_t op_len = 0;
+    bool equals = true;
+    for (std::size_t i = 0; i < part.size() && at == std::string::npos; ++i) {
+      if (part.compare(i, 2, "!=") == 0) {
+        at = i, op_len = 2, equals = false;
+      } else if (part.compare(i, 2, "==") == 0) {
+        at = i, op_len = 2;
+      } else if (part[i] == '=') {
+        at = i, op_len = 1;
+      }
+    }
+    if (at == std::string::npos) {
+      return core::invalidArgument("invalid selector: '" + text + "'; can't understand '" + part +
+                                   "'");
+    }
+    auto value = unescapeValue(part.substr(at + op_len));
+    if (!value.isOk()) return value.status();
+    sel.reqs_.push_back({part.substr(0, at), equals, std::move(*value)});
   }
   return sel;
 }
 
-bool FieldSelector::matches(const Json& obj) const {
-  for (const auto& r : reqs_) {
-    const bool eq = fieldValue(obj, r.field) == r.value;
-    if (eq != r.equals) return false;
+core::Result<FieldSelector> FieldSelector::parse(const std::string& text, const std::string& group,
+                                                 const std::string& resource, bool custom) {
+  auto sel = parse(text);
+  if (!sel.isOk()) return sel;
+  for (const auto& r : sel->reqs_) {
+    FLOTILLA_RETURN_IF_ERROR(checkSelectableField(group, resource, custom, r.field));
   }
-  return true;
+  sel->group_ = group;
+  sel->resource_ = resource;
+  return sel;
+}
+
+bool FieldSelector::matches(const Json& obj) const {
+  return std::all_of(reqs_.begin(), reqs_.end(), [&](const FieldRequirement& r) {
+    const std::string v =
+        resource_.empty() ? fieldValue(obj, r.field) : fieldValue(resource_, obj, r.field);
+    return (v == r.value) == r.equals;
+  });
+}
+
+bool FieldSelector::matches(const FieldExtractor& extract) const {
+  return std::all_of(reqs_.begin(), reqs_.end(), [&](const FieldRequirement& r) {
+    const std::string v = extract ? extract(r.field).value_or("") : std::string();
+    return (v == r.value) == r.equals;
+  });
+}
+
+std::string FieldSelector::toString() const {
+  std::string out;
+  for (const auto& r : reqs_) {
+    out += (out.empty() ? "" : ",") + r.field + (r.equals ? "=" : "!=") + escapeValue(r.value);
+  }
+  return out;
 }
 
 }  // namespace flotilla::apimachinery
