@@ -86,7 +86,8 @@ class EtcdStorage final : public Storage {
   }
 
   core::Result<WatchPtr> watch(const std::string& prefix, int64_t after_revision) override {
-    return EtcdWatch::start(pool_, prefix, after_revision, options_.watch_backlog_limit);
+    return EtcdWatch::start(pool_, prefix, after_revision, options_.watch_backlog_limit,
+                            options_.watch_backlog_bytes);
   }
 
   core::Status compact(int64_t revision) override {

@@ -21,8 +21,10 @@ namespace flotilla::storage {
 struct EtcdOptions {
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds request_timeout{30'000};
-  size_t max_idle_connections = 64;     // kept open per endpoint
-  size_t watch_backlog_limit = 50'000;  // undelivered events before a watcher gets Gone
+  size_t max_idle_connections = 64;  // kept open per endpoint
+  // Undelivered events (or their bytes) before a watcher gets Gone.
+  size_t watch_backlog_limit = 50'000;
+  size_t watch_backlog_bytes = 64u << 20;
 };
 
 // `endpoints`: client URLs such as "http://127.0.0.1:2379". Does not connect yet (etcd may

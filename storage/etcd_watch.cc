@@ -5,7 +5,8 @@
 namespace flotilla::storage {
 
 core::Result<WatchPtr> EtcdWatch::start(HttpPool& pool, const std::string& prefix,
-                                        int64_t after_revision, size_t backlog_limit) {
+                                        int64_t after_revision, size_t backlog_limit,
+                                        size_t backlog_bytes) {
   auto conn = pool.connect();
   if (!conn.isOk()) return conn.status();
   const std::string key = prefix.empty() ? std::string(1, '\0') : prefix;
@@ -15,7 +16,8 @@ core::Result<WatchPtr> EtcdWatch::start(HttpPool& pool, const std::string& prefi
       pool.options().request_timeout);
   if (!reply.isOk()) return reply.status();
   if (reply->status != 200) return etcd_codec::decodeError(reply->status, reply->body);
-  std::unique_ptr<EtcdWatch> watch(new EtcdWatch(std::move(conn).value(), backlog_limit));
+  std::unique_ptr<EtcdWatch> watch(
+      new EtcdWatch(std::move(conn).value(), backlog_limit, backlog_bytes));
   watch->reader_ = std::thread([raw = watch.get()] { raw->readLoop({}); });
   return WatchPtr(std::move(watch));
 }
@@ -31,6 +33,7 @@ core::Result<std::vector<Event>> EtcdWatch::next(std::chrono::milliseconds timeo
   if (!queue_.empty()) {
     std::vector<Event> out;
     out.swap(queue_);
+    queued_bytes_ = 0;
     return out;
   }
   if (!ended_.isOk()) return ended_;
@@ -94,13 +97,18 @@ bool EtcdWatch::handleLine(const std::string& line) {
   if (message->events.empty()) return true;
   std::lock_guard lock(mu_);
   if (!ended_.isOk()) return false;
-  if (queue_.size() + message->events.size() > backlog_limit_) {
+  size_t bytes = 0;
+  for (const auto& event : message->events) bytes += eventBytes(event);
+  if (queue_.size() + message->events.size() > backlog_limit_ ||
+      queued_bytes_ + bytes > backlog_bytes_) {
     queue_.clear();
+    queued_bytes_ = 0;
     ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");
     cv_.notify_all();
     return false;
   }
   for (auto& event : message->events) queue_.push_back(std::move(event));
+  queued_bytes_ += bytes;
   cv_.notify_all();
   return true;
 }

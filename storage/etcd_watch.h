@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/etcd_http.h"
+#include "storage/event_hub.h"
 #include "storage/storage.h"
 
 namespace flotilla::storage {
@@ -21,15 +22,16 @@ class EtcdWatch final : public Watch {
  public:
   // Opens the stream for events under `prefix` after `after_revision`.
   static core::Result<WatchPtr> start(HttpPool& pool, const std::string& prefix,
-                                      int64_t after_revision, size_t backlog_limit);
+                                      int64_t after_revision, size_t backlog_limit,
+                                      size_t backlog_bytes);
   ~EtcdWatch() override;
 
   core::Result<std::vector<Event>> next(std::chrono::milliseconds timeout) override;
   void cancel() override;
 
  private:
-  EtcdWatch(std::unique_ptr<HttpConnection> conn, size_t backlog_limit)
-      : conn_(std::move(conn)), backlog_limit_(backlog_limit) {}
+  EtcdWatch(std::unique_ptr<HttpConnection> conn, size_t backlog_limit, size_t backlog_bytes)
+      : conn_(std::move(conn)), backlog_limit_(backlog_limit), backlog_bytes_(backlog_bytes) {}
   void readLoop(std::string pending);
   // Handles one message; false when it ends the watch.
   bool handleLine(const std::string& line);
@@ -37,10 +39,12 @@ class EtcdWatch final : public Watch {
 
   std::unique_ptr<HttpConnection> conn_;
   const size_t backlog_limit_;
+  const size_t backlog_bytes_;
   std::thread reader_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Event> queue_;
+  size_t queued_bytes_ = 0;
   core::Status ended_;
 };
 

@@ -6,6 +6,14 @@
 
 namespace flotilla::storage {
 
+size_t eventBytes(const Event& event) {
+  constexpr size_t kOverhead = 96;  // the Event itself and two control blocks
+  size_t bytes = kOverhead + event.key.size();
+  if (event.value) bytes += event.value->size();
+  if (event.prev_value && event.prev_value != event.value) bytes += event.prev_value->size();
+  return bytes;
+}
+
 core::Result<std::vector<Event>> Subscription::next(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || !ended_.isOk(); });
@@ -15,6 +23,8 @@ core::Result<std::vector<Event>> Subscription::next(std::chrono::milliseconds ti
     std::vector<Event> out;
     out.swap(queue_);
     allowance_ = backlog_limit_;
+    byte_allowance_ = backlog_bytes_;
+    queued_bytes_ = 0;
     return out;
   }
   if (!ended_.isOk()) return ended_;
@@ -26,6 +36,7 @@ void Subscription::cancel() {
   std::lock_guard lock(mu_);
   if (ended_.isOk()) ended_ = core::Status(core::Code::Unavailable, "watch cancelled");
   queue_.clear();
+  queued_bytes_ = 0;
   cv_.notify_all();
 }
 
@@ -33,13 +44,16 @@ bool Subscription::deliver(const Event& event) {
   if (!hasPrefix(event.key, prefix_)) return true;
   std::lock_guard lock(mu_);
   if (!ended_.isOk()) return false;
-  if (queue_.size() >= allowance_) {
+  const size_t bytes = eventBytes(event);
+  if (queue_.size() >= allowance_ || queued_bytes_ + bytes > byte_allowance_) {
     queue_.clear();
+    queued_bytes_ = 0;
     ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");
     cv_.notify_all();
     return false;
   }
   queue_.push_back(event);
+  queued_bytes_ += bytes;
   cv_.notify_all();
   return true;
 }
@@ -59,10 +73,13 @@ void EventHub::publish(const std::vector<Event>& events) {
   std::lock_guard lock(mu_);
   for (const auto& event : events) {
     ring_.push_back(event);
+    ring_bytes_ += eventBytes(event);
     last_ = event.revision;
   }
-  while (ring_.size() > options_.ring_capacity) {
+  while (!ring_.empty() &&
+         (ring_.size() > options_.ring_capacity || ring_bytes_ > options_.ring_max_bytes)) {
     floor_ = ring_.front().revision;
+    ring_bytes_ -= eventBytes(ring_.front());
     ring_.pop_front();
   }
   std::erase_if(subscribers_, [&](const SubscriptionPtr& subscriber) {
@@ -75,8 +92,7 @@ void EventHub::publish(const std::vector<Event>& events) {
 
 EventHub::Subscribed EventHub::subscribe(const std::string& prefix, int64_t after_revision) {
   std::lock_guard lock(mu_);
-  auto subscription = SubscriptionPtr(
-      new Subscription(weak_from_this(), prefix, options_.subscriber_backlog_limit));
+  auto subscription = SubscriptionPtr(new Subscription(weak_from_this(), prefix, options_));
   if (!closed_.isOk()) {
     subscription->end(closed_);
     return {subscription, after_revision};
@@ -91,9 +107,12 @@ EventHub::Subscribed EventHub::subscribe(const std::string& prefix, int64_t afte
     // The backlog limit does not apply here: the ring already bounds this copy.
     std::lock_guard sub_lock(subscription->mu_);
     for (auto it = first; it != ring_.end(); ++it) {
-      if (hasPrefix(it->key, prefix)) subscription->queue_.push_back(*it);
+      if (!hasPrefix(it->key, prefix)) continue;
+      subscription->queue_.push_back(*it);
+      subscription->queued_bytes_ += eventBytes(*it);
     }
     subscription->allowance_ += subscription->queue_.size();
+    subscription->byte_allowance_ += subscription->queued_bytes_;
   }
   subscribers_.push_back(subscription);
   return out;

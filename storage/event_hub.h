@@ -21,11 +21,18 @@
 namespace flotilla::storage {
 
 struct EventHubOptions {
-  size_t ring_capacity = 100'000;            // recent events kept for new watches
-  size_t subscriber_backlog_limit = 50'000;  // undelivered events before a subscriber gets Gone
+  // Recent events kept for new watches: at most this many, holding at most this many bytes.
+  size_t ring_capacity = 100'000;
+  size_t ring_max_bytes = 256u << 20;
+  // Undelivered events (or their bytes) beyond which a subscriber gets Gone.
+  size_t subscriber_backlog_limit = 50'000;
+  size_t subscriber_backlog_bytes = 64u << 20;
 };
 
 class EventHub;
+
+// The memory an event pins (approximately: shared values may be counted twice).
+size_t eventBytes(const Event& event);
 
 // One subscriber's queue. Thread-safe; obtained from EventHub::subscribe.
 class Subscription {
@@ -37,11 +44,13 @@ class Subscription {
 
  private:
   friend class EventHub;
-  Subscription(std::weak_ptr<EventHub> hub, std::string prefix, size_t backlog_limit)
+  Subscription(std::weak_ptr<EventHub> hub, std::string prefix, const EventHubOptions& options)
       : hub_(std::move(hub)),
         prefix_(std::move(prefix)),
-        backlog_limit_(backlog_limit),
-        allowance_(backlog_limit) {}
+        backlog_limit_(options.subscriber_backlog_limit),
+        backlog_bytes_(options.subscriber_backlog_bytes),
+        allowance_(backlog_limit_),
+        byte_allowance_(backlog_bytes_) {}
   // Both return false once the subscription has ended. Called with the hub's lock held.
   bool deliver(const Event& event);
   void end(core::Status status);
@@ -49,10 +58,14 @@ class Subscription {
   std::weak_ptr<EventHub> hub_;
   const std::string prefix_;
   const size_t backlog_limit_;
+  const size_t backlog_bytes_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Event> queue_;
-  size_t allowance_;    // queue size that ends the subscription (limit plus the initial replay)
+  // Queue size and bytes that end the subscription: the limits plus the initial ring replay.
+  size_t allowance_;
+  size_t byte_allowance_;
+  size_t queued_bytes_ = 0;
   core::Status ended_;  // non-OK once ended
 };
 using SubscriptionPtr = std::shared_ptr<Subscription>;
@@ -91,6 +104,7 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
   const EventHubOptions options_;
   mutable std::mutex mu_;
   std::deque<Event> ring_;
+  size_t ring_bytes_ = 0;
   int64_t floor_;  // every event with revision > floor_ is in ring_
   int64_t last_;
   std::vector<SubscriptionPtr> subscribers_;

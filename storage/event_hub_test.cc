@@ -67,3 +67,38 @@ TEST(EventHubTest, CloseAndCancelEndSubscriptions) {
 
 }  // namespace
 }  // namespace flotilla::storage
+
+namespace flotilla::storage {
+namespace {
+
+Event bigPut(const std::string& key, int64_t revision, size_t size) {
+  Event event = put(key, revision);
+  event.value = std::make_shared<const std::string>(size, 'x');
+  return event;
+}
+
+TEST(EventHubTest, ByteLimitsBoundTheRingAndEachBacklog) {
+  auto hub = EventHub::create({.ring_capacity = 1000,
+                               .ring_max_bytes = 3500,
+                               .subscriber_backlog_limit = 1000,
+                               .subscriber_backlog_bytes = 2500},
+                              0);
+  auto subscriber = hub->subscribe("/", 0).subscription;
+  for (int64_t revision = 1; revision <= 2; ++revision) {
+    hub->publish({bigPut("/k", revision, 1000)});
+  }
+  auto events = subscriber->next(std::chrono::milliseconds(0));
+  ASSERT_TRUE(events.isOk());
+  EXPECT_EQ(events->size(), 2u);
+  // Three more 1000-byte events exceed the subscriber's 2500 bytes.
+  for (int64_t revision = 3; revision <= 5; ++revision) {
+    hub->publish({bigPut("/k", revision, 1000)});
+  }
+  EXPECT_EQ(subscriber->next(std::chrono::milliseconds(0)).status().code(), core::Code::Gone);
+  // The ring kept only what fits in 3500 bytes: a watch from revision 1 must replay elsewhere.
+  EXPECT_EQ(hub->subscribe("/", 1).replay_to, 5);
+  EXPECT_EQ(hub->subscribe("/", 3).replay_to, 3);
+}
+
+}  // namespace
+}  // namespace flotilla::storage

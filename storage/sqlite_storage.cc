@@ -77,7 +77,8 @@ class SqliteStorage final : public Storage {
         lock_(std::move(lock)),
         writer_conn_(std::move(writer)),
         readers_(std::move(readers)),
-        hub_(EventHub::create({options.event_ring_capacity, options.watch_backlog_limit},
+        hub_(EventHub::create({options.event_ring_capacity, options.event_ring_max_bytes,
+                               options.watch_backlog_limit, options.watch_backlog_bytes},
                               revisions.current)),
         revision_(revisions.current),
         compacted_(revisions.compacted) {

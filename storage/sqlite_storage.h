@@ -23,8 +23,12 @@ namespace flotilla::storage {
 struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{30'000};
   size_t max_batch = 1024;  // writes per group commit
+  // Recent events kept in memory for new watches (older ones are read from the log table).
   size_t event_ring_capacity = 100'000;
-  size_t watch_backlog_limit = 50'000;  // undelivered events before a watcher gets Gone
+  size_t event_ring_max_bytes = 256u << 20;
+  // Undelivered events (or bytes) before a watcher gets Gone.
+  size_t watch_backlog_limit = 50'000;
+  size_t watch_backlog_bytes = 64u << 20;
   // 0 disables automatic compaction (compact() still works).
   std::chrono::milliseconds compaction_interval{std::chrono::minutes(5)};
   // > 0: each automatic run compacts to current - N. 0: to the revision seen one run earlier.
