@@ -1,6 +1,6 @@
 #include "api/yaml.h"
 
-#include <regex>
+#include <cctype>
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,15 +10,53 @@ namespace {
 
 bool isNullScalar(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
-const std::regex& intRegex() {
-  static const std::regex r("^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$");
-  return r;
+bool allOf(const std::string& s, size_t from, bool (*pred)(char)) {
+  if (from >= s.size()) return false;
+  for (size_t i = from; i < s.size(); ++i) {
+    if (!pred(s[i])) return false;
+  }
+  return true;
 }
-const std::regex& floatRegex() {
-  static const std::regex r(
-      "^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\\.(inf|Inf|INF)$|"
-      "^\\.(nan|NaN|NAN)$");
-  return r;
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isOctal(char c) { return c >= '0' && c <= '7'; }
+bool isHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// YAML 1.2 core schema, hand-written rather than std::regex: libstdc++'s regex recurses per
+// character and overflows the stack on long hostile scalars.
+bool isYamlInt(const std::string& s) {
+  if (s.rfind("0o", 0) == 0) return allOf(s, 2, isOctal);
+  if (s.rfind("0x", 0) == 0) return allOf(s, 2, isHex);
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  return allOf(s, i, isDigit);
+}
+
+bool isYamlSpecialFloat(const std::string& s) {
+  std::string body = s;
+  if (!body.empty() && (body[0] == '-' || body[0] == '+')) body = body.substr(1);
+  if (body == ".inf" || body == ".Inf" || body == ".INF") return true;
+  return s == ".nan" || s == ".NaN" || s == ".NAN";
+}
+
+bool isYamlFloat(const std::string& s) {
+  if (isYamlSpecialFloat(s)) return true;
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && isDigit(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && isDigit(s[i])) ++i, ++frac_digits;
+    if (int_digits == 0 && frac_digits == 0) return false;
+  } else if (int_digits == 0) {
+    return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && isDigit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
 }
 
 Json scalarToJson(const YAML::Node& node) {
@@ -28,7 +66,7 @@ Json scalarToJson(const YAML::Node& node) {
   if (isNullScalar(s)) return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (std::regex_match(s, intRegex())) {
+  if (isYamlInt(s)) {
     try {
       if (s.rfind("0x", 0) == 0) return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 16));
       if (s.rfind("0o", 0) == 0) return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 8));
@@ -43,12 +81,8 @@ Json scalarToJson(const YAML::Node& node) {
       // Out of range integers fall through to floats like Go's yaml.
     }
   }
-  if (std::regex_match(s, floatRegex())) {
-    if (s.find("inf") != std::string::npos || s.find("Inf") != std::string::npos ||
-        s.find("INF") != std::string::npos || s.find("nan") != std::string::npos ||
-        s.find("NaN") != std::string::npos || s.find("NAN") != std::string::npos) {
-      return s;  // JSON has no representation; keep the text.
-    }
+  if (isYamlFloat(s)) {
+    if (isYamlSpecialFloat(s)) return s;  // JSON has no representation; keep the text.
     try {
       return std::stod(s);
     } catch (const std::exception&) {
@@ -88,7 +122,7 @@ bool needsQuoting(const std::string& s) {
   for (const char* w : kWords) {
     if (s == w) return true;
   }
-  return std::regex_match(s, intRegex()) || std::regex_match(s, floatRegex());
+  return isYamlInt(s) || isYamlFloat(s);
 }
 
 void emit(YAML::Emitter& out, const Json& j) {

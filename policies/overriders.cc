@@ -1,6 +1,6 @@
 #include "policies/overriders.h"
 
-#include <regex>
+#include <cctype>
 
 #include "api/yaml.h"
 #include "policies/image_reference.h"
@@ -127,13 +127,39 @@ core::Status applyLabelAnnotationOverrider(Json& object, const api::LabelAnnotat
 
 namespace {
 
+bool isNumberLike(const std::string& s) {
+  // [-+]?(digits|.digits|digits.digits?)([eE][-+]?digits)? with '_' allowed (YAML 1.1), 0x...
+  if (s.rfind("0x", 0) == 0) return s.size() > 2;
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  size_t digits = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == s.size();
+}
+
+// Strings go-yaml would read back as another type (YAML 1.1 booleans, numbers, null) or that
+// cannot be written plain are single-quoted, as go-yaml v2 does.
 bool yamlNeedsQuotes(const std::string& s) {
   if (s.empty()) return true;
-  static const std::regex kAmbiguous(
-      "^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|"
-      "ON|off|Off|OFF|[-+]?[0-9][0-9_]*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\\.[0-9]+|"
-      "0x[0-9a-fA-F]+|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$");
-  if (std::regex_match(s, kAmbiguous)) return true;
+  static const char* kWords[] = {"~", "null", "Null", "NULL", "true", "True", "TRUE", "false",
+                                 "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N", "no",
+                                 "No", "NO", "on", "On", "ON", "off", "Off", "OFF", ".inf",
+                                 ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN"};
+  for (const char* w : kWords) {
+    if (s == w) return true;
+  }
+  if (isNumberLike(s)) return true;
   const char first = s.front();
   if (std::string("-?:,[]{}#&*!|>'\"%@`").find(first) != std::string::npos) return true;
   if (s.back() == ' ' || first == ' ') return true;
