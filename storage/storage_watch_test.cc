@@ -55,6 +55,24 @@ TEST_P(StorageWatchSuite, EventsCarryValuesAndPreviousValues) {
   auto more = (*watch)->next(std::chrono::milliseconds(300));
   ASSERT_TRUE(more.isOk());
   EXPECT_TRUE(more->empty());
+
+  // Replayed from history after a restart (SQLite: from the log table), the events are the same.
+  watch->reset();
+  reopen();
+  auto replay = store().watch("/w/", start);
+  ASSERT_TRUE(replay.isOk()) << replay.status().toString();
+  auto replayed = collectEvents(**replay, 3);
+  ASSERT_EQ(replayed.events.size(), 3u) << replayed.end.toString();
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& a = replayed.events[i];
+    const auto& b = events[i];
+    EXPECT_EQ(a.type, b.type) << i;
+    EXPECT_EQ(a.key, b.key) << i;
+    EXPECT_EQ(a.revision, b.revision) << i;
+    EXPECT_EQ(a.create_revision, b.create_revision) << i;
+    EXPECT_EQ(valueOf(a.value), valueOf(b.value)) << i;
+    EXPECT_EQ(valueOf(a.prev_value), valueOf(b.prev_value)) << i;
+  }
 }
 
 TEST_P(StorageWatchSuite, WatchFromPastRevisionReplaysHistory) {
