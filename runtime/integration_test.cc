@@ -1,0 +1,186 @@
+// Integration tests of the controller runtime: two `runtime-demo` replicas electing a leader on
+// a real `flotilla apiserver` (skipped while the binary has no apiserver command), and /metrics
+// scraped by a real Prometheus.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "client/rest_client.h"
+#include "client/testing/apiserver_process.h"
+#include "runtime/metrics_server.h"
+#include "runtime/work_queue.h"
+
+namespace flotilla::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+using client::testing::ApiServerProcess;
+using client::testing::ChildProcess;
+namespace fs = std::filesystem;
+
+const client::GroupVersionResource kCm{"", "v1", "configmaps"};
+
+std::string demoBinary() { return FLOTILLA_BINARY_DIR "/bin/flotilla-runtime-demo"; }
+
+std::unique_ptr<ChildProcess> startReplica(const ApiServerProcess& server, const std::string& id) {
+  auto p = ChildProcess::start({demoBinary(), "runtime-demo", "--kubeconfig",
+                                server.kubeconfigPath(), "--identity", id, "--namespace", "default",
+                                "--lease-namespace", "default", "--lease-name", "itest",
+                                "--lease-duration", "4s", "--renew-deadline", "3s",
+                                "--retry-period", "500ms", "--log-level", "warn"});
+  EXPECT_TRUE(p) << p.status().toString();
+  return p ? std::move(p).value() : nullptr;
+}
+
+nlohmann::json configMap(const std::string& name, const std::string& v) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}, {"namespace", "default"}}},
+          {"data", {{"v", v}}}};
+}
+
+#define START_APISERVER(var)                                          \
+  auto var##_r = ApiServerProcess::start();                           \
+  if (!var##_r && var##_r.status().code() == core::Code::NotFound) {  \
+    GTEST_SKIP() << var##_r.status().message();                       \
+  }                                                                   \
+  ASSERT_TRUE(var##_r) << var##_r.status().toString();                \
+  auto& var = *var##_r
+
+std::string dump(ChildProcess& p) {
+  std::string out;
+  for (const auto& l : p.lines()) out += "  | " + l + "\n";
+  return out;
+}
+
+TEST(LeaderElectionIntegrationTest, OneLeaderAndFailoverOnSigkill) {
+  START_APISERVER(server);
+  auto client = client::RestClient::create(server->config());
+  ASSERT_TRUE(client);
+  auto a = startReplica(*server, "a");
+  ASSERT_GE(a->waitForLine("leading a", 30s), 0) << dump(*a);
+  auto b = startReplica(*server, "b");
+  ASSERT_GE(b->waitForLine("metrics port", 30s), 0) << dump(*b);
+  ASSERT_TRUE((*client)->create(kCm, "default", configMap("x", "1"), {}));
+  ASSERT_GE(a->waitForLine("acted default/x by a", 30s), 0) << dump(*a);
+  std::this_thread::sleep_for(2s);
+  EXPECT_LT(b->waitForLine("leading b", 1ms), 0) << "two leaders:\n" << dump(*b);
+  EXPECT_LT(b->waitForLine("acted", 1ms), 0) << "the standby acted:\n" << dump(*b);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  a->kill();
+  ASSERT_GE(b->waitForLine("leading b", 30s), 0) << dump(*b);
+  const auto takeover = std::chrono::steady_clock::now() - t0;
+  std::printf("takeover after SIGKILL: %lld ms (lease 4 s, retry 0.5 s)\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(takeover).count()));
+  EXPECT_LE(takeover, 4s + 2 * 500ms + 1500ms) << "takeover within the lease duration";
+  ASSERT_GE(b->waitForLine("acted default/x by b", 30s), 0) << dump(*b);
+  auto lease = (*client)->get({"coordination.k8s.io", "v1", "leases"}, "default", "itest", "");
+  ASSERT_TRUE(lease) << lease.status().toString();
+  const auto& spec = (*lease)->json()["spec"];
+  EXPECT_EQ(spec["holderIdentity"], "b");
+  EXPECT_EQ(spec["leaseDurationSeconds"], 4);
+  EXPECT_GE(spec["leaseTransitions"].get<int>(), 1);
+  const std::string renew = spec["renewTime"];
+  EXPECT_EQ(renew.size(), 27u) << renew;  // 2026-11-25T23:00:00.000000Z
+  b->stop();
+}
+
+TEST(LeaderElectionIntegrationTest, PausedLeaderDoesNotActAfterResuming) {
+  START_APISERVER(server);
+  auto client = client::RestClient::create(server->config());
+  ASSERT_TRUE(client);
+  auto a = startReplica(*server, "a");
+  ASSERT_GE(a->waitForLine("leading a", 30s), 0) << dump(*a);
+  auto b = startReplica(*server, "b");
+  ASSERT_GE(b->waitForLine("metrics port", 30s), 0) << dump(*b);
+  a->signal(SIGSTOP);
+  ASSERT_GE(b->waitForLine("leading b", 30s), 0) << dump(*b);
+  ASSERT_TRUE((*client)->create(kCm, "default", configMap("y", "1"), {}));
+  ASSERT_GE(b->waitForLine("acted default/y by b", 30s), 0) << dump(*b);
+  const int a_lines = a->lineCount();
+  a->signal(SIGCONT);
+  // Work that a's informer will also see once it catches up.
+  ASSERT_TRUE((*client)->create(kCm, "default", configMap("z", "1"), {}));
+  ASSERT_GE(b->waitForLine("acted default/z by b", 30s), 0) << dump(*b);
+  ASSERT_GE(a->waitForLine("stopped leading a", 30s, a_lines), 0) << dump(*a);
+  std::this_thread::sleep_for(2s);
+  auto lines = a->lines();
+  for (std::size_t i = static_cast<std::size_t>(a_lines); i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].find("acted"), std::string::npos) << "paused leader acted: " << lines[i];
+  }
+  a->stop();
+  b->stop();
+}
+
+uint16_t freePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(PrometheusIntegrationTest, ScrapesWorkQueueMetrics) {
+  if (!fs::exists("/usr/bin/prometheus")) GTEST_SKIP() << "no /usr/bin/prometheus";
+  auto registry = std::make_shared<MetricsRegistry>();
+  WorkQueueOptions qo;
+  qo.name = "scraped";
+  qo.metrics = prometheusQueueMetrics(*registry, "scraped");
+  WorkQueue q(qo);
+  for (int i = 0; i < 5; ++i) q.add("k" + std::to_string(i));
+  auto server = MetricsServer::start(registry, {});
+  ASSERT_TRUE(server) << server.status().toString();
+
+  std::string dir = (fs::temp_directory_path() / "flotilla-prom-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  std::ofstream(dir + "/prometheus.yml")
+      << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+      << "scrape_configs:\n  - job_name: flotilla\n    static_configs:\n"
+      << "      - targets: ['127.0.0.1:" << (*server)->port() << "']\n";
+  const uint16_t prom_port = freePort();
+  auto prom = ChildProcess::start({"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
+                                   "--storage.tsdb.path=" + dir + "/data",
+                                   "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)});
+  ASSERT_TRUE(prom) << prom.status().toString();
+  client::RestConfig rc;
+  rc.server = "http://127.0.0.1:" + std::to_string(prom_port);
+  rc.max_retries = 0;
+  auto api = client::RestClient::create(rc);
+  ASSERT_TRUE(api);
+  double value = -1;
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  while (std::chrono::steady_clock::now() < deadline && value < 0) {
+    auto r = (*api)->getPath("/api/v1/query?query=workqueue_adds_total");
+    if (r && (*r)["status"] == "success" && !(*r)["data"]["result"].empty()) {
+      const auto& first = (*r)["data"]["result"][0];
+      EXPECT_EQ(first["metric"]["name"], "scraped");
+      EXPECT_EQ(first["metric"]["job"], "flotilla");
+      value = std::stod(first["value"][1].get<std::string>());
+      break;
+    }
+    std::this_thread::sleep_for(500ms);
+  }
+  EXPECT_EQ(value, 5) << dump(**prom);
+  auto up = (*api)->getPath("/api/v1/query?query=up");
+  ASSERT_TRUE(up);
+  EXPECT_EQ((*up)["data"]["result"][0]["value"][1], "1");
+  (*prom)->stop();
+  (*server)->stop();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace flotilla::runtime
