@@ -112,6 +112,26 @@ TEST_F(SqliteStorageTest, WatchOlderThanTheRingReplaysFromTheLog) {
   EXPECT_EQ(collected.events.back().key, "/ring/late");
 }
 
+TEST_F(SqliteStorageTest, CompactionDuringALogReplayEndsTheWatchWithGone) {
+  SqliteOptions options;
+  options.event_ring_capacity = 10;
+  auto store = open(options);
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 2500; ++i) {
+    ASSERT_TRUE(store->create("/rc/" + std::to_string(i), "v").isOk());
+  }
+  auto watch = store->watch("/rc/", 0);
+  ASSERT_TRUE(watch.isOk());
+  auto first = (*watch)->next(std::chrono::milliseconds(0));
+  ASSERT_TRUE(first.isOk());
+  ASSERT_FALSE(first->empty());
+  // History the watch has not read yet disappears: it must not skip silently.
+  ASSERT_TRUE(store->compact(2000).isOk());
+  auto collected = collectEvents(**watch, 2500);
+  EXPECT_EQ(collected.end.code(), Code::Gone);
+  EXPECT_LT(first->size() + collected.events.size(), 2500u);
+}
+
 TEST_F(SqliteStorageTest, AutomaticCompactionKeepsTheLastRevisions) {
   SqliteOptions options;
   options.compaction_interval = std::chrono::milliseconds(20);
