@@ -232,14 +232,9 @@ core::Result<int64_t> parseGoDuration(std::string_view text) {
     std::string_view name;
     uint64_t nanos;
   };
-  static constexpr Unit kUnits[] = {{"ns", 1},
-                                    {"us", 1'000},
-                                    {"\xC2\xB5s", 1'000},
-                                    {"\xCE\xBCs", 1'000},
-                                    {"ms", 1'000'000},
-                                    {"s", 1'000'000'000},
-                                    {"m", 60'000'000'000},
-                                    {"h", 3'600'000'000'000}};
+  static constexpr Unit kUnits[] = {
+      {"ns", 1},         {"us", 1'000},        {"\xC2\xB5s", 1'000},  {"\xCE\xBCs", 1'000},
+      {"ms", 1'000'000}, {"s", 1'000'000'000}, {"m", 60'000'000'000}, {"h", 3'600'000'000'000}};
   // Go allows exactly 1<<63 for "-9223372036854775808ns"; everything is accumulated unsigned.
   const uint64_t limit = neg ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
   uint64_t total = 0;
@@ -329,9 +324,9 @@ core::Result<GoTime> parseGoTime(std::string_view t) {
     offset = (oh * 3600 + om * 60) * (t[i] == '+' ? 1 : -1);
   }
   GoTime out;
-  out.seconds = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
-                    86400 +
-                hour * 3600 + minute * 60 + second - offset;
+  out.seconds =
+      daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hour * 3600 + minute * 60 + second - offset;
   out.nanos = nanos;
   return out;
 }
@@ -351,7 +346,7 @@ core::Result<std::string> base64Decode(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 4 * 3);
   uint32_t acc = 0;
-  int have = 0;    // sextets in the current quantum
+  int have = 0;  // sextets in the current quantum
   int padding = 0;
   size_t last = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -382,6 +377,167 @@ core::Result<std::string> base64Decode(std::string_view text) {
   }
   if (have != 0) return illegal(last);
   return out;
+}
+
+}  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+__extension__ typedef __int128 Int128;  // exact arithmetic for quantities up to ~1e38
+
+constexpr Int128 kInt128Limit = static_cast<Int128>(1) << 120;  // headroom for * 10 and * 1024
+
+bool mulChecked(Int128* v, Int128 by) {
+  const Int128 magnitude = *v < 0 ? -*v : *v;
+  if (magnitude > kInt128Limit / by) return false;
+  *v *= by;
+  return true;
+}
+
+std::string int128ToString(Int128 v) {
+  if (v == 0) return "0";
+  const bool neg = v < 0;
+  std::string digits;
+  while (v != 0) {
+    const int d = static_cast<int>(v % 10);
+    digits.push_back(static_cast<char>('0' + (d < 0 ? -d : d)));
+    v /= 10;
+  }
+  if (neg) digits.push_back('-');
+  return std::string(digits.rbegin(), digits.rend());
+}
+
+enum class QuantityFormat { DecimalSI, BinarySI, DecimalExponent };
+
+}  // namespace
+
+core::Result<std::string> canonicalQuantity(std::string_view text) {
+  const auto wrong = [] {
+    return core::invalidArgument(
+        "quantities must match the regular expression "
+        "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  };
+  if (text.empty()) return core::invalidArgument("quantity is empty");
+  size_t i = 0;
+  bool negative = false;
+  if (text[i] == '+' || text[i] == '-') negative = text[i++] == '-';
+  Int128 mantissa = 0;
+  int scale = 0;  // value = mantissa * 10^scale
+  bool overflow = false;
+  size_t digits = 0;
+  for (; i < text.size() && isDigit(text[i]); ++i, ++digits) {
+    overflow = overflow || !mulChecked(&mantissa, 10);
+    mantissa += text[i] - '0';
+  }
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && isDigit(text[i]); ++i, ++digits) {
+      overflow = overflow || !mulChecked(&mantissa, 10);
+      mantissa += text[i] - '0';
+      --scale;
+    }
+  }
+  if (digits == 0 && i < text.size()) return wrong();
+  const std::string_view suffix = text.substr(i);
+  QuantityFormat format = QuantityFormat::DecimalSI;
+  int base2_exp = 0;
+  int exp10 = 0;
+  static constexpr std::pair<std::string_view, int> kDecimal[] = {
+      {"n", -9}, {"u", -6}, {"m", -3}, {"", 0},   {"k", 3},
+      {"M", 6},  {"G", 9},  {"T", 12}, {"P", 15}, {"E", 18}};
+  static constexpr std::pair<std::string_view, int> kBinary[] = {
+      {"Ki", 10}, {"Mi", 20}, {"Gi", 30}, {"Ti", 40}, {"Pi", 50}, {"Ei", 60}};
+  bool known = false;
+  for (const auto& [name, e] : kDecimal) {
+    if (suffix == name) {
+      exp10 = e;
+      known = true;
+    }
+  }
+  for (const auto& [name, e] : kBinary) {
+    if (suffix == name) {
+      base2_exp = e;
+      format = QuantityFormat::BinarySI;
+      known = true;
+    }
+  }
+  if (!known) {
+    if (suffix[0] != 'e' && suffix[0] != 'E') return wrong();
+    size_t j = 1;
+    if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
+    if (j == suffix.size() || suffix.size() - j > 4) return wrong();
+    for (size_t k = j; k < suffix.size(); ++k) {
+      if (!isDigit(suffix[k])) return wrong();
+    }
+    exp10 = std::stoi(std::string(suffix.substr(1)));
+    format = QuantityFormat::DecimalExponent;
+  }
+  const std::string unchanged(text);
+  if (overflow) return unchanged;
+  scale += exp10;
+  for (int k = 0; k < base2_exp; ++k) {
+    if (!mulChecked(&mantissa, 2)) return unchanged;
+  }
+  // ParseQuantity rounds non-zero values up (away from zero) to whole nanos.
+  if (scale < -9 && mantissa != 0) {
+    Int128 divisor = 1;
+    for (int k = scale; k < -9; ++k) {
+      if (!mulChecked(&divisor, 10)) {
+        divisor = 0;
+        break;
+      }
+    }
+    mantissa = divisor == 0 ? 1 : (mantissa + divisor - 1) / divisor;
+    scale = -9;
+  }
+  if (mantissa == 0) return std::string("0");
+  if (negative) mantissa = -mantissa;
+
+  // Exact integer value when scale >= 0 or the fraction is zero.
+  auto integerValue = [&](Int128* out) {
+    Int128 v = mantissa;
+    if (scale >= 0) {
+      for (int k = 0; k < scale; ++k) {
+        if (!mulChecked(&v, 10)) return false;
+      }
+    } else {
+      Int128 div = 1;
+      for (int k = scale; k < 0; ++k) div *= 10;
+      if (v % div != 0) return false;
+      v /= div;
+    }
+    *out = v;
+    return true;
+  };
+  if (format == QuantityFormat::BinarySI) {
+    Int128 whole;
+    if (!integerValue(&whole) || (whole > -1024 && whole < 1024)) {
+      format = QuantityFormat::DecimalSI;
+    } else {
+      int exp = 0;
+      while (whole % 1024 == 0 && exp < 6) {
+        whole /= 1024;
+        ++exp;
+      }
+      return int128ToString(whole) + std::string(exp == 0 ? "" : kBinary[exp - 1].first);
+    }
+  }
+  while (mantissa % 10 == 0) {
+    mantissa /= 10;
+    ++scale;
+  }
+  const int rem = ((scale % 3) + 3) % 3;  // lower the exponent to a multiple of 3
+  for (int k = 0; k < rem; ++k) {
+    if (!mulChecked(&mantissa, 10)) return unchanged;
+  }
+  scale -= rem;
+  if (format == QuantityFormat::DecimalExponent) {
+    return int128ToString(mantissa) + (scale == 0 ? std::string() : "e" + std::to_string(scale));
+  }
+  for (const auto& [name, e] : kDecimal) {
+    if (e == scale) return int128ToString(mantissa) + std::string(name);
+  }
+  return unchanged;  // beyond Exa: Go has no suffix either
 }
 
 }  // namespace flotilla::apimachinery

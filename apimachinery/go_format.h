@@ -24,12 +24,20 @@ core::Result<std::string> formatGoTime(int64_t unix_seconds, int64_t nanos, bool
 core::Result<int64_t> parseGoDuration(std::string_view text);
 
 // time.Parse(time.RFC3339, text) as Unix seconds and nanoseconds: "2006-01-02T15:04:05Z", with
-// optional fraction and numeric offset. InvalidArgument `parsing time "x" as "2006-01-02T15:04:05Z07:00"`.
+// optional fraction and numeric offset. InvalidArgument `parsing time "x" as
+// "2006-01-02T15:04:05Z07:00"`.
 struct GoTime {
   int64_t seconds = 0;
   int64_t nanos = 0;
 };
 core::Result<GoTime> parseGoTime(std::string_view text);
+
+// resource.Quantity as kube-apiserver returns it after parsing: the canonical text ("1000m" ->
+// "1", "1024Mi" -> "1Gi", "0.5" -> "500m", "1536Ki" -> "1536Ki", "1e3" -> "1e3", "1.5Gi" ->
+// "1536Mi"), with sub-nano precision rounded up like ParseQuantity. InvalidArgument with the
+// upstream message when the text is not a quantity. Values beyond the exactly representable range
+// are returned unchanged.
+core::Result<std::string> canonicalQuantity(std::string_view text);
 
 // Standard base64 with padding (Go's encoding/json for []byte).
 std::string base64Encode(std::string_view bytes);

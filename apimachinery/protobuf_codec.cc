@@ -347,7 +347,10 @@ Result<json> Decoder::special(const ValueType& v, std::string_view payload, cons
     case FieldType::Quantity: {
       // An empty quantity text is the zero Quantity, which Go renders as "0".
       if (!texts[1] || texts[1]->empty()) return json("0");
-      return json(sanitizeUtf8(*texts[1]));
+      // Go parses the text and writes it back in canonical form ("1024Mi" -> "1Gi").
+      auto canonical = canonicalQuantity(*texts[1]);
+      if (!canonical) return malformed(name + ": " + canonical.status().message());
+      return json(std::move(canonical).value());
     }
     case FieldType::Time:
     case FieldType::MicroTime: {

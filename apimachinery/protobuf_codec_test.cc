@@ -106,6 +106,26 @@ TEST(ProtobufCodecTest, KubectlCreateConfigMapBody) {
       "metadata":{"name":"a","creationTimestamp":null},"data":{"x":"1"}})"));
 }
 
+// ResourceQuota{spec{hard{"memory": Quantity{text}}}} as a raw message.
+std::string quotaWithMemory(std::string_view text) {
+  auto field = [](int number, std::string_view payload) {
+    std::string out(1, static_cast<char>(number << 3 | 2));
+    out.push_back(static_cast<char>(payload.size()));
+    out.append(payload);
+    return out;
+  };
+  return field(2, field(1, field(1, "memory") + field(2, field(1, text))));
+}
+
+TEST(ProtobufCodecTest, QuantitiesComeBackCanonical) {
+  auto got = decodeProtobufObject(envelope("v1", "ResourceQuota", quotaWithMemory("1024Mi")));
+  ASSERT_TRUE(got.isOk()) << got.status().toString();
+  EXPECT_EQ((*got)["spec"]["hard"]["memory"], "1Gi");
+  auto bad = decodeProtobufObject(envelope("v1", "ResourceQuota", quotaWithMemory("lots")));
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().code(), core::Code::InvalidArgument);
+}
+
 struct BadCase {
   std::string name;
   std::string body;

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "apimachinery/go_format.h"
 
@@ -151,7 +150,8 @@ Status Encoder::value(const ValueType& t, int number, const json& v, const std::
     case FieldType::Int64: {
       if (v.is_null()) return putVarintField(out, number, 0), Status::ok();
       if (!v.is_number_integer()) return mismatch(name, "integer", v);
-      int64_t n = v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>();
+      int64_t n =
+          v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>();
       if (t.type == FieldType::Int32) n = static_cast<int32_t>(n);
       putVarintField(out, number, static_cast<uint64_t>(n));  // negatives sign-extend to 10 bytes
       return Status::ok();
@@ -182,16 +182,16 @@ Status Encoder::value(const ValueType& t, int number, const json& v, const std::
         if (!v.is_array()) return mismatch(name, "array", v);
         for (const json& item : v) {
           if (t.element) {
-            FLOTILLA_RETURN_IF_ERROR(
-                value(*t.element, t.proto_wrapper > 0 ? t.proto_wrapper : 1, item, name, inner,
-                      depth + 1));
+            FLOTILLA_RETURN_IF_ERROR(value(*t.element, t.proto_wrapper > 0 ? t.proto_wrapper : 1,
+                                           item, name, inner, depth + 1));
           }
         }
       }
       putBytes(out, number, inner);
       return Status::ok();
     }
-    case FieldType::Any: return Status::ok();
+    case FieldType::Any:
+      return Status::ok();
     default: {
       auto inner = special(t, v, name, depth + 1);
       if (!inner) return inner.status();
@@ -226,7 +226,8 @@ Result<std::string> Encoder::special(const ValueType& t, const json& v, const st
       putVarintField(out, 1, static_cast<uint64_t>(parsed->seconds));
       // Time keeps whole seconds; MicroTime keeps microseconds.
       const int64_t nanos = t.type == FieldType::MicroTime ? parsed->nanos / 1000 * 1000 : 0;
-      putVarintField(out, 2, static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(nanos))));
+      putVarintField(out, 2,
+                     static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(nanos))));
       return out;
     }
     case FieldType::Duration: {
@@ -261,7 +262,8 @@ Result<std::string> Encoder::special(const ValueType& t, const json& v, const st
     case FieldType::FieldsV1:
       if (!v.is_null()) putBytes(out, 1, v.dump());
       return out;
-    default: return out;
+    default:
+      return out;
   }
 }
 

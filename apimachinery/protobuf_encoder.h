@@ -9,9 +9,8 @@
 // clients that prefer it and as a cross-check of the decoder's tables.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "apimachinery/builtin_schema.h"
 #include "core/status.h"

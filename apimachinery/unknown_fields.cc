@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "apimachinery/go_format.h"
-#include <type_traits>
 
 namespace flotilla::apimachinery {
 namespace {
@@ -277,6 +277,37 @@ std::vector<std::string> findUnknownFields(const json& obj, const SchemaNode& ro
 void pruneUnknownFields(json& obj, const SchemaNode& root) {
   walk(obj, root, "", 0, [](const std::string&) { return true; });
 }
+
+namespace {
+void canonicalize(json& v, const SchemaNode& node, int depth) {
+  if (depth > 512) return;
+  switch (node.kind()) {
+    case NodeKind::Object:
+      if (!v.is_object()) return;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (const SchemaNode* child = node.field(it.key())) canonicalize(*it, *child, depth + 1);
+      }
+      return;
+    case NodeKind::Map:
+    case NodeKind::Array:
+      if ((!v.is_object() && !v.is_array()) || !node.items()) return;
+      for (json& item : v) canonicalize(item, *node.items(), depth + 1);
+      return;
+    case NodeKind::Scalar: {
+      if (node.scalarType() != ScalarType::Quantity) return;
+      if (!v.is_string() && !v.is_number()) return;
+      auto canonical =
+          canonicalQuantity(v.is_string() ? v.get_ref<const std::string&>() : v.dump());
+      if (canonical.isOk()) v = std::move(canonical).value();
+      return;
+    }
+    case NodeKind::Any:
+      return;
+  }
+}
+}  // namespace
+
+void canonicalizeQuantities(json& obj, const SchemaNode& root) { canonicalize(obj, root, 0); }
 
 std::string unknownFieldMessage(const std::string& path) {
   return "unknown field \"" + path + "\"";

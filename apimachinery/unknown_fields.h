@@ -34,4 +34,9 @@ std::string unknownFieldMessage(const std::string& path);
 // null is accepted everywhere (Go leaves the zero value).
 std::vector<core::Cause> validateTypes(const nlohmann::json& obj, const SchemaNode& root);
 
+// Rewrites every quantity (Scalar nodes of ScalarType::Quantity; strings or bare numbers) in its
+// canonical form, as kube-apiserver's decode/encode round trip does ("1000m" -> "1", "1024Mi" ->
+// "1Gi", 0.5 -> "500m"). Values that are not quantities are left for validateTypes to report.
+void canonicalizeQuantities(nlohmann::json& obj, const SchemaNode& root);
+
 }  // namespace flotilla::apimachinery

@@ -181,5 +181,18 @@ TEST(UnknownFieldsTest, QuantitiesAcceptStringsAndNumbers) {
   EXPECT_EQ(causes[0].field, "spec.containers[0].resources.limits.x");
 }
 
+TEST(UnknownFieldsTest, CanonicalizeQuantities) {
+  const SchemaNode& pod = *BuiltinSchema::instance().nodeForKind("", "v1", "Pod");
+  json obj = json::parse(R"({"spec":{"containers":[{"name":"c","resources":{
+      "limits":{"cpu":"1000m","memory":"1024Mi","x":0.5},"requests":{"cpu":"bad"}}}],
+      "overhead":{"cpu":2}},"metadata":{"labels":{"cpu":"1000m"}}})");
+  canonicalizeQuantities(obj, pod);
+  EXPECT_EQ(obj["spec"]["containers"][0]["resources"]["limits"],
+            json::parse(R"({"cpu":"1","memory":"1Gi","x":"500m"})"));
+  EXPECT_EQ(obj["spec"]["containers"][0]["resources"]["requests"]["cpu"], "bad");
+  EXPECT_EQ(obj["spec"]["overhead"]["cpu"], "2");
+  EXPECT_EQ(obj["metadata"]["labels"]["cpu"], "1000m");  // not a quantity field
+}
+
 }  // namespace
 }  // namespace flotilla::apimachinery
