@@ -1,6 +1,7 @@
 #include "apimachinery/managed_fields.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 namespace flotilla::apimachinery {
@@ -183,28 +184,46 @@ Json merge(const Json& live, const Json& applied, const SchemaNode* s, int depth
   return applied;
 }
 
+
+std::string strField(const Json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// One managedFields entry: its identity and metadata (without fieldsV1) and its field set.
 struct Entry {
-  Json meta;  // the managedFields entry without fieldsV1
+  Json meta;
   FieldSet set;
 };
 
-std::vector<Entry> readEntries(const Json& obj) {
+const Json* managedFieldsOf(const Json& obj) {
+  if (!obj.is_object()) return nullptr;
+  auto m = obj.find("metadata");
+  if (m == obj.end() || !m->is_object()) return nullptr;
+  auto mf = m->find("managedFields");
+  return mf == m->end() ? nullptr : &*mf;
+}
+
+std::vector<Entry> entriesFrom(const Json* mf) {
   std::vector<Entry> out;
-  if (!obj.is_object() || !obj.contains("metadata")) return out;
-  const Json& mf = obj["metadata"].value("managedFields", Json::array());
-  if (!mf.is_array()) return out;
-  for (const auto& e : mf) {
+  if (mf == nullptr || !mf->is_array()) return out;
+  for (const auto& e : *mf) {
     if (!e.is_object()) continue;
     Entry entry;
     entry.meta = e;
     entry.meta.erase("fieldsV1");
-    entry.set = fieldsV1ToFieldSet(e.value("fieldsV1", Json::object()));
+    auto f = e.find("fieldsV1");
+    if (f != e.end()) entry.set = fieldsV1ToFieldSet(*f);
     out.push_back(std::move(entry));
   }
   return out;
 }
 
+std::vector<Entry> readEntries(const Json& obj) { return entriesFrom(managedFieldsOf(obj)); }
+
 void writeEntries(Json& obj, const std::vector<Entry>& entries) {
+  if (!obj.is_object()) return;
   Json mf = Json::array();
   for (const auto& e : entries) {
     if (e.set.empty()) continue;
@@ -213,6 +232,7 @@ void writeEntries(Json& obj, const std::vector<Entry>& entries) {
     j["fieldsV1"] = fieldSetToFieldsV1(e.set);
     mf.push_back(std::move(j));
   }
+  if (!obj.contains("metadata") || !obj["metadata"].is_object()) obj["metadata"] = Json::object();
   if (mf.empty()) {
     obj["metadata"].erase("managedFields");
   } else {
@@ -222,8 +242,8 @@ void writeEntries(Json& obj, const std::vector<Entry>& entries) {
 
 bool sameEntry(const Entry& e, const std::string& manager, const std::string& operation,
                const std::string& subresource) {
-  return e.meta.value("manager", "") == manager && e.meta.value("operation", "") == operation &&
-         e.meta.value("subresource", "") == subresource;
+  return strField(e.meta, "manager") == manager && strField(e.meta, "operation") == operation &&
+         strField(e.meta, "subresource") == subresource;
 }
 
 Entry& entryFor(std::vector<Entry>& entries, const ApplyRequest& req, const std::string& operation) {
@@ -248,18 +268,35 @@ Entry& entryFor(std::vector<Entry>& entries, const ApplyRequest& req, const std:
 FieldSet withoutSystemFields(FieldSet set) {
   for (auto it = set.begin(); it != set.end();) {
     const auto& p = *it;
-    bool drop = p.empty() || p[0] == "f:apiVersion" || p[0] == "f:kind";
+    bool drop = p.empty() || p[0] == "f:apiVersion" || p[0] == "f:kind" || p[0] == "f:metadata";
     if (p.size() >= 2 && p[0] == "f:metadata") {
       const std::string& f = p[1];
-      drop = drop || f == "f:managedFields" || f == "f:resourceVersion" || f == "f:uid" ||
+      drop = f == "f:managedFields" || f == "f:resourceVersion" || f == "f:uid" ||
              f == "f:creationTimestamp" || f == "f:generation" || f == "f:name" ||
              f == "f:namespace" || f == "f:selfLink" || f == "f:deletionTimestamp" ||
-             f == "f:deletionGracePeriodSeconds";
+             f == "f:deletionGracePeriodSeconds" || f == "f:generateName";
     }
-    if (p.size() == 1 && p[0] == "f:metadata") drop = true;
     it = drop ? set.erase(it) : std::next(it);
   }
   return set;
+}
+
+Json withoutManagedFields(const Json& obj) {
+  Json out = obj;
+  if (out.is_object() && out.contains("metadata") && out["metadata"].is_object()) {
+    out["metadata"].erase("managedFields");
+  }
+  return out;
+}
+
+// How kube names a manager in conflict messages: appliers by name, updaters with the API version
+// they wrote with.
+std::string printManager(const Entry& e) {
+  std::string out = Json(strField(e.meta, "manager")).dump();
+  const std::string sub = strField(e.meta, "subresource");
+  if (!sub.empty()) out += " with subresource " + Json(sub).dump();
+  if (strField(e.meta, "operation") == "Update") out += " using " + strField(e.meta, "apiVersion");
+  return out;
 }
 
 }  // namespace
@@ -323,15 +360,17 @@ std::string renderFieldPath(const FieldPath& path) {
   return out;
 }
 
+
 core::Result<Json> serverSideApply(const Json* live, const Json& applied, const SchemaNode* schema,
                                    const ApplyRequest& req) {
+  if (!applied.is_object()) return core::invalidArgument("an applied configuration must be an object");
   Json applied_clean = applied;
   if (applied_clean.contains("metadata") && applied_clean["metadata"].is_object()) {
     applied_clean["metadata"].erase("managedFields");
     applied_clean["metadata"].erase("resourceVersion");
   }
-  FieldSet new_set = withoutSystemFields(fieldSetOf(applied_clean, schema));
-  if (live == nullptr) {
+  const FieldSet new_set = withoutSystemFields(fieldSetOf(applied_clean, schema));
+  if (live == nullptr || !live->is_object()) {
     Json obj = applied_clean;
     std::vector<Entry> entries;
     entryFor(entries, req, "Apply").set = new_set;
@@ -339,51 +378,49 @@ core::Result<Json> serverSideApply(const Json* live, const Json& applied, const 
     return obj;
   }
   std::vector<Entry> entries = readEntries(*live);
-  // Conflicts: fields in the new set that another manager owns with a different value.
-  std::map<std::string, std::vector<FieldPath>> conflicts;
-  for (auto& e : entries) {
-    if (sameEntry(e, req.manager, "Apply", req.subresource)) continue;
+  // Conflicts: fields in the new set that another manager owns with a different live value.
+  std::map<std::size_t, std::vector<FieldPath>> conflicts;  // entry index -> paths
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (sameEntry(entries[i], req.manager, "Apply", req.subresource)) continue;
     for (const auto& p : new_set) {
-      if (!e.set.count(p) || p.back() == ".") continue;
+      if (p.back() == "." || !entries[i].set.count(p)) continue;
       const Json* lv = locate(*live, p, p.size());
       const Json* av = locate(applied_clean, p, p.size());
       if (lv == nullptr || av == nullptr || *lv == *av) continue;
-      conflicts[e.meta.value("manager", "")].push_back(p);
+      conflicts[i].push_back(p);
+      ++total;
     }
   }
-  if (!conflicts.empty() && !req.force) {
-    std::size_t total = 0;
+  if (total > 0 && !req.force) {
     std::vector<core::Cause> causes;
-    for (const auto& [m, paths] : conflicts) {
-      total += paths.size();
+    for (const auto& [i, paths] : conflicts) {
       for (const auto& p : paths) {
-        causes.push_back({"FieldManagerConflict",
-                          "conflict with \"" + m + "\" using " + req.api_version,
+        causes.push_back({"FieldManagerConflict", "conflict with " + printManager(entries[i]),
                           renderFieldPath(p)});
       }
     }
     std::string msg;
     if (total == 1) {
-      msg = "Apply failed with 1 conflict: conflict with \"" + conflicts.begin()->first +
-            "\" using " + req.api_version + ": " + renderFieldPath(conflicts.begin()->second[0]);
+      const auto& [i, paths] = *conflicts.begin();
+      msg = "Apply failed with 1 conflict: conflict with " + printManager(entries[i]) + ": " +
+            renderFieldPath(paths.front());
     } else {
-      msg = "Apply failed with " + std::to_string(total) + " conflicts: ";
-      bool first = true;
-      for (const auto& [m, paths] : conflicts) {
-        msg += std::string(first ? "" : "\n") + "conflicts with \"" + m + "\" using " +
-               req.api_version + ":";
-        first = false;
-        for (const auto& p : paths) msg += "\n- " + renderFieldPath(p);
+      std::vector<std::pair<std::string, std::size_t>> order;
+      for (const auto& [i, paths] : conflicts) order.emplace_back(printManager(entries[i]), i);
+      std::sort(order.begin(), order.end());
+      std::string body;
+      for (const auto& [name, i] : order) {
+        body += (body.empty() ? "" : "\n") + std::string("conflicts with ") + name + ":";
+        for (const auto& p : conflicts[i]) body += "\n- " + renderFieldPath(p);
       }
+      msg = "Apply failed with " + std::to_string(total) + " conflicts: " + body;
     }
     return core::Status(core::Code::Conflict, msg, std::move(causes));
   }
-  // With force (or when values agree), the applier takes the fields over.
-  for (auto& e : entries) {
-    if (sameEntry(e, req.manager, "Apply", req.subresource)) continue;
-    auto it = conflicts.find(e.meta.value("manager", ""));
-    if (it == conflicts.end()) continue;
-    for (const auto& p : it->second) e.set.erase(p);
+  // With force the applier takes the conflicting fields away from their owners.
+  for (const auto& [i, paths] : conflicts) {
+    for (const auto& p : paths) entries[i].set.erase(p);
   }
   Json obj = merge(*live, applied_clean, schema, 0);
   // Remove what this manager applied before, no longer applies, and nobody else owns.
@@ -394,17 +431,21 @@ core::Result<Json> serverSideApply(const Json* live, const Json& applied, const 
   std::vector<FieldPath> to_remove;
   for (const auto& p : previous) {
     if (new_set.count(p)) continue;
-    bool owned = false;
-    for (const auto& e : entries) {
-      if (sameEntry(e, req.manager, "Apply", req.subresource)) continue;
-      if (e.set.count(p)) owned = true;
-    }
+    const bool owned = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) {
+      return !sameEntry(e, req.manager, "Apply", req.subresource) && e.set.count(p) > 0;
+    });
     if (!owned) to_remove.push_back(p);
   }
   // Deeper paths first so that removing an item does not hide its children.
-  std::sort(to_remove.begin(), to_remove.end(),
-            [](const FieldPath& a, const FieldPath& b) { return a.size() > b.size(); });
+  std::stable_sort(to_remove.begin(), to_remove.end(),
+                   [](const FieldPath& a, const FieldPath& b) { return a.size() > b.size(); });
   for (const auto& p : to_remove) removePath(obj, p);
+  // A no-op apply keeps the stored object byte for byte (same managedFields times), so that the
+  // server can skip the write and kubectl prints "serverside-applied" without a new version.
+  const bool same_set = previous == new_set;
+  if (same_set && total == 0 && withoutManagedFields(obj) == withoutManagedFields(*live)) {
+    return *live;
+  }
   entryFor(entries, req, "Apply").set = new_set;
   writeEntries(obj, entries);
   return obj;
@@ -412,17 +453,32 @@ core::Result<Json> serverSideApply(const Json* live, const Json& applied, const 
 
 void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* schema,
                            const ApplyRequest& req) {
-  Json new_clean = updated;
-  if (new_clean.contains("metadata")) new_clean["metadata"].erase("managedFields");
-  FieldSet new_set = withoutSystemFields(fieldSetOf(new_clean, schema));
-  std::vector<Entry> entries = old ? readEntries(*old) : std::vector<Entry>{};
+  if (!updated.is_object()) return;
+  const Json new_clean = withoutManagedFields(updated);
+  const FieldSet new_set = withoutSystemFields(fieldSetOf(new_clean, schema));
+  // A request that changes managedFields itself is taken at its word (kubectl's client-side to
+  // server-side apply migration patches them); "[{}]" resets them; otherwise the stored ones
+  // carry over.
+  const Json* requested = managedFieldsOf(updated);
+  const Json* stored = old ? managedFieldsOf(*old) : nullptr;
+  std::vector<Entry> entries;
+  if (requested != nullptr && requested->is_array() && requested->size() == 1 &&
+      (*requested)[0] == Json::object()) {
+    entries.clear();
+  } else if (requested != nullptr && requested->is_array() && !requested->empty() &&
+             (stored == nullptr || *requested != *stored)) {
+    entries = entriesFrom(requested);
+    writeEntries(updated, entries);
+    return;
+  } else {
+    entries = entriesFrom(stored);
+  }
   FieldSet changed;
   if (old == nullptr) {
     changed = new_set;
   } else {
-    Json old_clean = *old;
-    if (old_clean.contains("metadata")) old_clean["metadata"].erase("managedFields");
-    FieldSet old_set = withoutSystemFields(fieldSetOf(old_clean, schema));
+    const Json old_clean = withoutManagedFields(*old);
+    const FieldSet old_set = withoutSystemFields(fieldSetOf(old_clean, schema));
     for (const auto& p : new_set) {
       const Json* nv = locate(new_clean, p, p.size());
       const Json* ov = old_set.count(p) ? locate(old_clean, p, p.size()) : nullptr;

@@ -1,0 +1,213 @@
+#include "apimachinery/managed_fields.h"
+
+#include <gtest/gtest.h>
+
+#include "apimachinery/crd_schema.h"
+
+namespace flotilla::apimachinery {
+namespace {
+
+using Json = nlohmann::json;
+
+// A deployment-like schema: containers keyed by name, finalizers a set, args atomic.
+const CrdSchema& schema() {
+  static const CrdSchema kSchema(Json::parse(R"({"type":"object","properties":{
+    "metadata":{"type":"object","properties":{
+      "labels":{"type":"object","additionalProperties":{"type":"string"}},
+      "finalizers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"set"}}},
+    "data":{"type":"object","additionalProperties":{"type":"string"}},
+    "spec":{"type":"object","properties":{
+      "replicas":{"type":"integer"},
+      "containers":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+        "items":{"type":"object","properties":{"name":{"type":"string"},"image":{"type":"string"},
+          "args":{"type":"array","items":{"type":"string"}}}}}}}}})"));
+  return kSchema;
+}
+
+ApplyRequest request(const std::string& manager, bool force = false,
+                     const std::string& time = "2026-01-01T00:00:00Z") {
+  ApplyRequest r;
+  r.manager = manager;
+  r.api_version = "v1";
+  r.time = time;
+  r.force = force;
+  return r;
+}
+
+Json fields(const Json& obj, const std::string& manager) {
+  for (const auto& e : obj["metadata"]["managedFields"]) {
+    if (e["manager"] == manager) return e["fieldsV1"];
+  }
+  return nullptr;
+}
+
+TEST(ManagedFieldsTest, FieldSetEncoding) {
+  const Json obj = Json::parse(R"({"apiVersion":"v1","kind":"X","metadata":{"name":"a","labels":{"app":"x"},
+    "finalizers":["f1"]},"spec":{"replicas":2,"containers":[{"name":"nginx","image":"n","args":["a"]}]}})");
+  const FieldSet set = fieldSetOf(obj, &schema().root());
+  const Json v1 = fieldSetToFieldsV1(set);
+  EXPECT_EQ(v1, Json::parse(R"({
+    "f:apiVersion":{},"f:kind":{},
+    "f:metadata":{"f:name":{},"f:labels":{"f:app":{}},"f:finalizers":{"v:\"f1\"":{}}},
+    "f:spec":{"f:replicas":{},"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:name":{},"f:image":{},"f:args":{}}}}})"));
+  EXPECT_EQ(fieldsV1ToFieldSet(v1), set);
+  EXPECT_EQ(renderFieldPath({"f:spec", "f:containers", "k:{\"name\":\"nginx\"}", "f:image"}),
+            ".spec.containers[name=\"nginx\"].image");
+  EXPECT_EQ(renderFieldPath({"f:metadata", "f:finalizers", "v:\"f1\""}),
+            ".metadata.finalizers[=\"f1\"]");
+  // Without a schema lists are atomic.
+  EXPECT_EQ(fieldSetToFieldsV1(fieldSetOf(obj["spec"], nullptr)),
+            Json::parse(R"({"f:replicas":{},"f:containers":{}})"));
+}
+
+TEST(ManagedFieldsTest, ApplyCreatesWithApplyEntry) {
+  const Json applied = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v"}})");
+  auto out = serverSideApply(nullptr, applied, &schema().root(), request("alice"));
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  const Json& mf = (*out)["metadata"]["managedFields"];
+  ASSERT_EQ(mf.size(), 1u);
+  EXPECT_EQ(mf[0]["manager"], "alice");
+  EXPECT_EQ(mf[0]["operation"], "Apply");
+  EXPECT_EQ(mf[0]["apiVersion"], "v1");
+  EXPECT_EQ(mf[0]["time"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ(mf[0]["fieldsType"], "FieldsV1");
+  EXPECT_EQ(mf[0]["fieldsV1"],
+            Json::parse(R"({"f:data":{"f:k":{}},"f:metadata":{"f:labels":{"f:a":{}}}})"));
+}
+
+TEST(ManagedFieldsTest, ReapplyRemovesDroppedFields) {
+  const Json first = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1","b":"2"}},"data":{"k":"v","old":"x"}})");
+  auto created = serverSideApply(nullptr, first, &schema().root(), request("kubectl"));
+  ASSERT_TRUE(created.isOk());
+  const Json second = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v2"}})");
+  auto out = serverSideApply(&*created, second, &schema().root(), request("kubectl"));
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  EXPECT_EQ((*out)["metadata"]["labels"], Json::parse(R"({"a":"1"})"));
+  EXPECT_EQ((*out)["data"], Json::parse(R"({"k":"v2"})"));
+  EXPECT_EQ(fields(*out, "kubectl"),
+            Json::parse(R"({"f:data":{"f:k":{}},"f:metadata":{"f:labels":{"f:a":{}}}})"));
+}
+
+TEST(ManagedFieldsTest, ConflictsUnlessForced) {
+  const Json a = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"key":"alice"}})");
+  auto live = serverSideApply(nullptr, a, &schema().root(), request("alice"));
+  ASSERT_TRUE(live.isOk());
+  const Json b = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"key":"bob"}})");
+  auto conflict = serverSideApply(&*live, b, &schema().root(), request("bob"));
+  ASSERT_FALSE(conflict.isOk());
+  EXPECT_EQ(conflict.status().code(), core::Code::Conflict);
+  EXPECT_EQ(conflict.status().message(),
+            "Apply failed with 1 conflict: conflict with \"alice\": .data.key");
+  ASSERT_EQ(conflict.status().causes().size(), 1u);
+  EXPECT_EQ(conflict.status().causes()[0],
+            (core::Cause{"FieldManagerConflict", "conflict with \"alice\"", ".data.key"}));
+
+  // The same value is shared, not a conflict.
+  auto shared = serverSideApply(&*live, a, &schema().root(), request("bob"));
+  ASSERT_TRUE(shared.isOk());
+  EXPECT_EQ(fields(*shared, "alice"), fields(*shared, "bob"));
+
+  auto forced = serverSideApply(&*live, b, &schema().root(), request("bob", true));
+  ASSERT_TRUE(forced.isOk()) << forced.status().toString();
+  EXPECT_EQ((*forced)["data"]["key"], "bob");
+  EXPECT_EQ(fields(*forced, "bob"), Json::parse(R"({"f:data":{"f:key":{}}})"));
+  EXPECT_TRUE(fields(*forced, "alice").is_null()) << "alice lost her only field";
+
+  // alice reapplies without the field: it stays, bob owns it.
+  const Json a2 = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}})");
+  auto after = serverSideApply(&*forced, a2, &schema().root(), request("alice"));
+  ASSERT_TRUE(after.isOk());
+  EXPECT_EQ((*after)["data"]["key"], "bob");
+}
+
+TEST(ManagedFieldsTest, ConflictWithUpdaterNamesApiVersion) {
+  Json created = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":"1","y":"1"}})");
+  recordUpdateOwnership(nullptr, created, &schema().root(), request("kubectl-create"));
+  EXPECT_EQ(fields(created, "kubectl-create"),
+            Json::parse(R"({"f:data":{"f:x":{},"f:y":{}}})"));
+  EXPECT_EQ(created["metadata"]["managedFields"][0]["operation"], "Update");
+  const Json applied = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":"2","y":"2"}})");
+  auto out = serverSideApply(&created, applied, &schema().root(), request("kubectl"));
+  ASSERT_FALSE(out.isOk());
+  EXPECT_EQ(out.status().message(),
+            "Apply failed with 2 conflicts: conflicts with \"kubectl-create\" using v1:\n"
+            "- .data.x\n- .data.y");
+}
+
+TEST(ManagedFieldsTest, AssociativeListsMergeByKey) {
+  Json live = Json::parse(R"({"spec":{"containers":[{"name":"a","image":"a:1"},{"name":"b","image":"b:1"}]}})");
+  recordUpdateOwnership(nullptr, live, &schema().root(), request("creator"));
+  const Json applied = Json::parse(R"({"spec":{"containers":[{"name":"c","image":"c:1"}]}})");
+  auto out = serverSideApply(&live, applied, &schema().root(), request("adder"));
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  EXPECT_EQ((*out)["spec"]["containers"].size(), 3u);
+  // Dropping the item again removes it: only the applier owned it.
+  const Json empty = Json::parse(R"({"spec":{}})");
+  auto removed = serverSideApply(&*out, empty, &schema().root(), request("adder"));
+  ASSERT_TRUE(removed.isOk());
+  EXPECT_EQ((*removed)["spec"]["containers"].size(), 2u);
+}
+
+TEST(ManagedFieldsTest, NoOpApplyReturnsLiveUnchanged) {
+  const Json cfg = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}})");
+  auto live = serverSideApply(nullptr, cfg, &schema().root(), request("m", false, "2026-01-01T00:00:00Z"));
+  ASSERT_TRUE(live.isOk());
+  auto again = serverSideApply(&*live, cfg, &schema().root(), request("m", false, "2026-02-02T00:00:00Z"));
+  ASSERT_TRUE(again.isOk());
+  EXPECT_EQ(*again, *live);
+}
+
+TEST(ManagedFieldsTest, UpdateMovesOwnership) {
+  const Json cfg = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1","b":"1"}})");
+  auto live = serverSideApply(nullptr, cfg, &schema().root(), request("applier"));
+  ASSERT_TRUE(live.isOk());
+  Json updated = *live;
+  updated["data"]["a"] = "2";
+  updated["data"].erase("b");
+  ApplyRequest req = request("kubectl-edit");
+  req.subresource = "";
+  recordUpdateOwnership(&*live, updated, &schema().root(), req);
+  EXPECT_EQ(fields(updated, "kubectl-edit"), Json::parse(R"({"f:data":{"f:a":{}}})"));
+  EXPECT_TRUE(fields(updated, "applier").is_null());
+
+  // Status writes are recorded with their subresource.
+  Json with_status = updated;
+  with_status["status"] = {{"phase", "x"}};
+  ApplyRequest sreq = request("controller");
+  sreq.subresource = "status";
+  recordUpdateOwnership(&updated, with_status, nullptr, sreq);
+  bool found = false;
+  for (const auto& e : with_status["metadata"]["managedFields"]) {
+    if (e["manager"] == "controller") {
+      found = true;
+      EXPECT_EQ(e["subresource"], "status");
+    }
+  }
+  EXPECT_TRUE(found);
+
+  // A no-op update keeps managedFields as they were.
+  Json same = with_status;
+  recordUpdateOwnership(&with_status, same, nullptr, request("other", false, "2030-01-01T00:00:00Z"));
+  EXPECT_EQ(same, with_status);
+
+  // "[{}]" resets managedFields.
+  Json reset = with_status;
+  reset["metadata"]["managedFields"] = Json::parse("[{}]");
+  recordUpdateOwnership(&with_status, reset, nullptr, request("x"));
+  EXPECT_FALSE(reset["metadata"].contains("managedFields"));
+}
+
+TEST(ManagedFieldsTest, GarbageManagedFieldsAreTolerated) {
+  Json live = Json::parse(R"({"metadata":{"name":"c","managedFields":[1,{"manager":5,"fieldsV1":"x"},{"manager":"m","operation":"Apply","fieldsV1":{"f:data":{"k:{bad":{}}}}]},"data":{"k":"v"}})");
+  const Json cfg = Json::parse(R"({"metadata":{"name":"c"},"data":{"k":"w"}})");
+  auto out = serverSideApply(&live, cfg, &schema().root(), request("m"));
+  EXPECT_TRUE(out.isOk()) << out.status().toString();
+  Json upd = live;
+  upd["data"]["k"] = "z";
+  EXPECT_NO_THROW(recordUpdateOwnership(&live, upd, nullptr, request("u")));
+  Json odd_meta = Json::parse(R"({"metadata":"x"})");
+  EXPECT_NO_THROW((void)serverSideApply(&odd_meta, cfg, nullptr, request("m")));
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery
