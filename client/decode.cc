@@ -68,17 +68,30 @@ core::Result<ObjectList> decodeList(std::string_view body) {
   return list;
 }
 
-core::Result<WatchEvent> decodeWatchEvent(std::string_view line) {
-  std::string type;
-  std::string_view object;
-  const char* p = line.data();
-  const char* end = line.data() + line.size();
-  const bool ok = json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
-    if (k == "type") type = stringOrEmpty(v);
-    else if (k == "object") object = v;
-    return true;
-  });
-  if (!ok) return core::invalidArgument("malformed watch event");
+namespace {
+// The API server writes events as {"type":"ADDED","object":{...}}; recognising that shape lets
+// the object be scanned once (by Object::parse, which validates it) instead of twice.
+bool fastSplitEvent(std::string_view line, std::string_view* type, std::string_view* object) {
+  constexpr std::string_view kPrefix = "{\"type\":\"";
+  constexpr std::string_view kObject = "\",\"object\":";
+  if (line.substr(0, kPrefix.size()) != kPrefix) return false;
+  const auto type_end = line.find('"', kPrefix.size());
+  if (type_end == std::string_view::npos || type_end - kPrefix.size() > 16) return false;
+  if (line.substr(type_end, kObject.size()) != kObject) return false;
+  std::size_t last = line.size();
+  while (last > 0 && (line[last - 1] == ' ' || line[last - 1] == '\r' || line[last - 1] == '\t')) {
+    --last;
+  }
+  if (last == 0 || line[last - 1] != '}') return false;
+  *type = line.substr(kPrefix.size(), type_end - kPrefix.size());
+  const std::size_t obj_begin = type_end + kObject.size();
+  *object = line.substr(obj_begin, last - 1 - obj_begin);
+  return !object->empty() && object->front() == '{' && object->back() == '}';
+}
+}  // namespace
+
+namespace {
+core::Result<WatchEvent> makeEvent(const std::string& type, std::string_view object) {
   WatchEvent ev;
   if (type == "ADDED") ev.type = WatchEventType::Added;
   else if (type == "MODIFIED") ev.type = WatchEventType::Modified;
@@ -93,6 +106,27 @@ core::Result<WatchEvent> decodeWatchEvent(std::string_view line) {
   if (!obj) return obj.status();
   ev.object = std::move(obj).value();
   return ev;
+}
+}  // namespace
+
+core::Result<WatchEvent> decodeWatchEvent(std::string_view line) {
+  std::string_view fast_type, fast_object;
+  if (fastSplitEvent(line, &fast_type, &fast_object)) {
+    auto ev = makeEvent(std::string(fast_type), fast_object);
+    if (ev) return ev;
+    // Unusual member order or extra members: fall back to the general scan.
+  }
+  std::string type;
+  std::string_view object;
+  const char* p = line.data();
+  const char* end = line.data() + line.size();
+  const bool ok = json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+    if (k == "type") type = stringOrEmpty(v);
+    else if (k == "object") object = v;
+    return true;
+  });
+  if (!ok) return core::invalidArgument("malformed watch event");
+  return makeEvent(type, object);
 }
 
 core::Status WatchDecoder::feed(std::string_view data,

@@ -1,6 +1,7 @@
 #include "client/json_scan.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace flotilla::client::json_scan {
 
@@ -8,21 +9,19 @@ namespace {
 inline bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 bool skipString(const char*& p, const char* end) {
-  // p at the opening quote.
+  // p at the opening quote. memchr is vectorised, which matters for long values (images, env,
+  // annotations); raw control characters are tolerated (the server produced the text).
   const char* q = p + 1;
   while (q < end) {
-    const char c = *q;
-    if (c == '"') {
-      p = q + 1;
+    const char* quote = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
+    if (!quote) return false;
+    const char* bs =
+        static_cast<const char*>(std::memchr(q, '\\', static_cast<std::size_t>(quote - q)));
+    if (!bs) {
+      p = quote + 1;
       return true;
     }
-    if (c == '\\') {
-      if (q + 1 >= end) return false;
-      q += 2;
-      continue;
-    }
-    if (static_cast<unsigned char>(c) < 0x20) return false;
-    ++q;
+    q = bs + 2;  // skip the escaped character (which may be a quote)
   }
   return false;
 }
