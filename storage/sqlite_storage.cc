@@ -179,6 +179,8 @@ class SqliteStorage final : public Storage {
 
   core::Result<int64_t> compactedRevision() override { return compacted_.load(); }
 
+  SqliteWriterStats stats() const { return {commits_.load(), writes_.load()}; }
+
  private:
   PendingWrite submit(WriteOp op, const std::string& key, const std::string& value,
                       int64_t expected) {
@@ -266,6 +268,8 @@ class SqliteStorage final : public Storage {
       return;
     }
     revision_.store(next - 1);
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    writes_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
     hub_->publish(events);
   }
 
@@ -404,6 +408,8 @@ class SqliteStorage final : public Storage {
   std::shared_ptr<EventHub> hub_;
   std::atomic<int64_t> revision_;
   std::atomic<int64_t> compacted_;
+  std::atomic<int64_t> commits_{0};
+  std::atomic<int64_t> writes_{0};
 
   std::mutex mu_;  // guards the queues, stopping_ and every pending item's outcome
   std::condition_variable queue_cv_;
@@ -417,6 +423,12 @@ class SqliteStorage final : public Storage {
 };
 
 }  // namespace
+
+std::optional<SqliteWriterStats> sqliteWriterStats(Storage& storage) {
+  auto* sqlite = dynamic_cast<SqliteStorage*>(&storage);
+  if (sqlite == nullptr) return std::nullopt;
+  return sqlite->stats();
+}
 
 core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOptions options) {
   if (options.max_batch == 0) options.max_batch = 1;

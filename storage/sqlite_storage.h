@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -38,5 +39,14 @@ struct SqliteOptions {
 
 // Opens or creates the database at `path` (its directory must exist).
 core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOptions options = {});
+
+// The writer's counters since open, for benchmarks and diagnostics: writes / commits is the
+// average group-commit size (writes per fsync).
+struct SqliteWriterStats {
+  int64_t commits = 0;
+  int64_t writes = 0;
+};
+// nullopt when `storage` is not a SQLite store.
+std::optional<SqliteWriterStats> sqliteWriterStats(Storage& storage);
 
 }  // namespace flotilla::storage

@@ -58,6 +58,12 @@ TEST_F(SqliteStorageTest, ConcurrentReadModifyWriteLosesNoUpdate) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(store->get("/counter")->value, std::to_string(kThreads * kIncrements));
   EXPECT_EQ(store->currentRevision().valueOr(0), 1 + kThreads * kIncrements);
+  // Every write, failed preconditions included, went through some group commit.
+  auto stats = sqliteWriterStats(*store);
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->writes, 1 + kThreads * kIncrements + conflicts.load());
+  EXPECT_GE(stats->commits, 1);
+  EXPECT_LE(stats->commits, stats->writes);
 }
 
 TEST_F(SqliteStorageTest, SecondOpenOfTheSameFileIsRefused) {
