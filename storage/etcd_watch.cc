@@ -99,8 +99,10 @@ bool EtcdWatch::handleLine(const std::string& line) {
   if (!ended_.isOk()) return false;
   size_t bytes = 0;
   for (const auto& event : message->events) bytes += eventBytes(event);
+  // The byte limit lets an empty queue take any message, so one huge value cannot end every
+  // watch.
   if (queue_.size() + message->events.size() > backlog_limit_ ||
-      queued_bytes_ + bytes > backlog_bytes_) {
+      (!queue_.empty() && queued_bytes_ + bytes > backlog_bytes_)) {
     queue_.clear();
     queued_bytes_ = 0;
     ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");

@@ -45,7 +45,8 @@ bool Subscription::deliver(const Event& event) {
   std::lock_guard lock(mu_);
   if (!ended_.isOk()) return false;
   const size_t bytes = eventBytes(event);
-  if (queue_.size() >= allowance_ || queued_bytes_ + bytes > byte_allowance_) {
+  // The byte limit lets an empty queue take any event, so one huge value cannot end every watch.
+  if (queue_.size() >= allowance_ || (!queue_.empty() && queued_bytes_ + bytes > byte_allowance_)) {
     queue_.clear();
     queued_bytes_ = 0;
     ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");

@@ -98,6 +98,13 @@ TEST(EventHubTest, ByteLimitsBoundTheRingAndEachBacklog) {
   // The ring kept only what fits in 3500 bytes: a watch from revision 1 must replay elsewhere.
   EXPECT_EQ(hub->subscribe("/", 1).replay_to, 5);
   EXPECT_EQ(hub->subscribe("/", 3).replay_to, 3);
+
+  // An event larger than the whole byte limit still reaches a subscriber with an empty queue.
+  auto fresh = hub->subscribe("/", 5).subscription;
+  hub->publish({bigPut("/k", 6, 10'000)});
+  events = fresh->next(std::chrono::milliseconds(0));
+  ASSERT_TRUE(events.isOk()) << events.status().toString();
+  EXPECT_EQ(events->size(), 1u);
 }
 
 }  // namespace
