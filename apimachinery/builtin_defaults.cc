@@ -1,8 +1,7 @@
 #include "apimachinery/builtin_defaults.h"
 
-#include <unordered_set>
-
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 namespace flotilla::apimachinery {
 namespace {
@@ -74,7 +73,8 @@ void walk(json& value, const ValueType& type, int depth) {
       if (!type.element || (!value.is_array() && !value.is_object())) return;
       for (json& item : value) walk(item, *type.element, depth + 1);
       return;
-    default: return;
+    default:
+      return;
   }
 }
 

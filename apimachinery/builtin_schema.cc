@@ -463,6 +463,13 @@ const TypeInfo* BuiltinSchema::findKind(std::string_view group, std::string_view
   return nullptr;
 }
 
+const TypeInfo* BuiltinSchema::findKindForApiVersion(std::string_view api_version,
+                                                     std::string_view kind) const {
+  const size_t slash = api_version.find('/');
+  if (slash == std::string_view::npos) return findKind("", api_version, kind);
+  return findKind(api_version.substr(0, slash), api_version.substr(slash + 1), kind);
+}
+
 const SchemaNode* BuiltinSchema::node(std::string_view definition_name) const {
   const TypeInfo* t = findType(definition_name);
   return t ? t->node : nullptr;

@@ -151,6 +151,8 @@ class BuiltinSchema {
   // with apiVersion v1).
   const TypeInfo* findKind(std::string_view group, std::string_view version,
                            std::string_view kind) const;
+  // The same, with "group/version" (or "v1" for core) as objects carry it in apiVersion.
+  const TypeInfo* findKindForApiVersion(std::string_view api_version, std::string_view kind) const;
   // Object schema node for a type; nullptr when unknown.
   const SchemaNode* node(std::string_view definition_name) const;
   const SchemaNode* nodeForKind(std::string_view group, std::string_view version,

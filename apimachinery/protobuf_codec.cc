@@ -127,12 +127,6 @@ Result<json> parseEmbeddedJson(std::string_view text, const std::string& field) 
   return out;
 }
 
-std::pair<std::string, std::string> splitApiVersion(const std::string& api_version) {
-  size_t slash = api_version.find('/');
-  if (slash == std::string::npos) return {"", api_version};
-  return {api_version.substr(0, slash), api_version.substr(slash + 1)};
-}
-
 class Decoder {
  public:
   Result<json> message(const TypeInfo& type, std::string_view data, int depth);
@@ -373,8 +367,8 @@ Result<json> Decoder::special(const ValueType& v, std::string_view payload, cons
       if (hasProtobufMagic(*texts[1])) {  // nested protobuf object (watch frames)
         auto env = parseProtobufEnvelope(*texts[1]);
         if (!env) return env.status();
-        auto [group, version] = splitApiVersion(env->api_version);
-        const TypeInfo* t = BuiltinSchema::instance().findKind(group, version, env->kind);
+        const TypeInfo* t =
+            BuiltinSchema::instance().findKindForApiVersion(env->api_version, env->kind);
         if (!t || t->proto.empty()) return malformed("unknown embedded kind in " + name);
         auto obj = message(*t, env->raw, depth + 1);
         if (!obj) return obj.status();
@@ -526,8 +520,7 @@ Result<json> decodeProtobufObject(std::string_view body, const TypeInfo* expecte
   if (!env) return env.status();
   const TypeInfo* type = expected;
   if (!env->kind.empty()) {
-    auto [group, version] = splitApiVersion(env->api_version);
-    type = BuiltinSchema::instance().findKind(group, version, env->kind);
+    type = BuiltinSchema::instance().findKindForApiVersion(env->api_version, env->kind);
   }
   if (!type || type->proto.empty()) {
     return Status(core::Code::UnsupportedMediaType,

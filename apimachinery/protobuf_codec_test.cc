@@ -3,37 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "apimachinery/fixture_files_test_util.h"
 
 namespace flotilla::apimachinery {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::readFile;
 
-const fs::path kFixtures =
-    fs::path(FLOTILLA_SOURCE_DIR) / ".." / "shared" / "data" / "k8s-1.32" / "fixtures";
-
-std::string readFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Fixture file stem "<group>.<version>.<Kind>" where group may contain dots; "core" is "".
-void splitStem(const std::string& stem, std::string* group, std::string* version,
-               std::string* kind) {
-  size_t k = stem.rfind('.');
-  size_t v = stem.rfind('.', k - 1);
-  *kind = stem.substr(k + 1);
-  *version = stem.substr(v + 1, k - v - 1);
-  *group = stem.substr(0, v);
-  if (*group == "core") group->clear();
-}
+const fs::path kFixtures = testing::upstreamFixtures();
 
 TEST(ProtobufCodecTest, EveryFixtureDecodesToItsJson) {
   if (!fs::exists(kFixtures)) GTEST_SKIP() << "shared fixtures not available";
@@ -41,9 +22,7 @@ TEST(ProtobufCodecTest, EveryFixtureDecodesToItsJson) {
   for (const auto& entry : fs::directory_iterator(kFixtures)) {
     if (entry.path().extension() != ".pb") continue;
     const std::string stem = entry.path().stem().string();
-    std::string group, version, kind;
-    splitStem(stem, &group, &version, &kind);
-    const TypeInfo* expected = BuiltinSchema::instance().findKind(group, version, kind);
+    const TypeInfo* expected = testing::typeForFixtureStem(stem);
     ASSERT_NE(expected, nullptr) << stem;
     auto got = decodeProtobufObject(readFile(entry.path()), expected);
     ASSERT_TRUE(got.isOk()) << stem << ": " << got.status().toString();
@@ -55,8 +34,7 @@ TEST(ProtobufCodecTest, EveryFixtureDecodesToItsJson) {
 }
 
 TEST(ProtobufCodecTest, KubectlRequestBodiesDecodeToKubectlJson) {
-  const fs::path dir =
-      fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" / "testdata" / "kubectl_protobuf";
+  const fs::path dir = testing::kubectlBodies();
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".pb") continue;
@@ -207,8 +185,7 @@ TEST(ProtobufCodecTest, GarbageNeverCrashes) {
 
 // Every truncation and many deterministic byte mutations of real bodies decode or fail cleanly.
 TEST(ProtobufCodecTest, MutatedRealBodiesNeverCrash) {
-  std::vector<std::string> bodies = {readFile(fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" /
-                                              "testdata" / "kubectl_protobuf" / "deployment.pb")};
+  std::vector<std::string> bodies = {readFile(testing::kubectlBodies() / "deployment.pb")};
   if (fs::exists(kFixtures / "core.v1.Pod.pb"))
     bodies.push_back(readFile(kFixtures / "core.v1.Pod.pb"));
   uint32_t state = 42;

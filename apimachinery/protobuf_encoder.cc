@@ -267,12 +267,6 @@ Result<std::string> Encoder::special(const ValueType& t, const json& v, const st
   }
 }
 
-std::pair<std::string, std::string> splitApiVersion(const std::string& api_version) {
-  size_t slash = api_version.find('/');
-  if (slash == std::string::npos) return {"", api_version};
-  return {api_version.substr(0, slash), api_version.substr(slash + 1)};
-}
-
 }  // namespace
 
 Result<std::string> encodeProtobufMessage(const TypeInfo& type, const json& obj) {
@@ -285,8 +279,7 @@ Result<std::string> encodeProtobufObject(const json& obj, const TypeInfo* type) 
   const std::string api_version = obj.value("apiVersion", "");
   const std::string kind = obj.value("kind", "");
   if (!kind.empty()) {
-    auto [group, version] = splitApiVersion(api_version);
-    type = BuiltinSchema::instance().findKind(group, version, kind);
+    type = BuiltinSchema::instance().findKindForApiVersion(api_version, kind);
   }
   if (!type || type->proto.empty()) {
     return Status(core::Code::UnsupportedMediaType,

@@ -3,11 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 
+#include "apimachinery/fixture_files_test_util.h"
 #include "apimachinery/protobuf_codec.h"
 
 namespace flotilla::apimachinery {
@@ -15,16 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::readFile;
 
-const fs::path kFixtures =
-    fs::path(FLOTILLA_SOURCE_DIR) / ".." / "shared" / "data" / "k8s-1.32" / "fixtures";
-
-std::string readFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+const fs::path kFixtures = testing::upstreamFixtures();
 
 std::string hex(std::string_view s) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -36,22 +27,13 @@ std::string hex(std::string_view s) {
   return out;
 }
 
-const TypeInfo* typeForStem(const std::string& stem) {
-  size_t k = stem.rfind('.');
-  size_t v = stem.rfind('.', k - 1);
-  std::string group = stem.substr(0, v);
-  if (group == "core") group.clear();
-  return BuiltinSchema::instance().findKind(group, stem.substr(v + 1, k - v - 1),
-                                            stem.substr(k + 1));
-}
-
 TEST(ProtobufEncoderTest, EveryFixtureReencodesByteForByte) {
   if (!fs::exists(kFixtures)) GTEST_SKIP() << "shared fixtures not available";
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(kFixtures)) {
     if (entry.path().extension() != ".json") continue;
     const std::string stem = entry.path().stem().string();
-    const TypeInfo* type = typeForStem(stem);
+    const TypeInfo* type = testing::typeForFixtureStem(stem);
     ASSERT_NE(type, nullptr) << stem;
     json obj = json::parse(readFile(entry.path()));
     // WatchEvent frames carry no typeMeta; everything else carries the object's own.
@@ -65,8 +47,7 @@ TEST(ProtobufEncoderTest, EveryFixtureReencodesByteForByte) {
 }
 
 TEST(ProtobufEncoderTest, KubectlBodiesRoundTrip) {
-  const fs::path dir =
-      fs::path(FLOTILLA_SOURCE_DIR) / "apimachinery" / "testdata" / "kubectl_protobuf";
+  const fs::path dir = testing::kubectlBodies();
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".pb") continue;

@@ -67,37 +67,6 @@ void walk(Json& value, const SchemaNode& node, const std::string& path, int dept
   }
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
-// resource.ParseQuantity's grammar: sign, decimal number, then a binary/decimal SI suffix or an
-// exponent.
-bool validQuantity(std::string_view q) {
-  size_t i = 0;
-  if (i < q.size() && (q[i] == '+' || q[i] == '-')) ++i;
-  size_t digits = 0, dots = 0;
-  for (; i < q.size() && (isDigit(q[i]) || q[i] == '.'); ++i) {
-    if (q[i] == '.')
-      ++dots;
-    else
-      ++digits;
-  }
-  if (digits == 0 || dots > 1) return false;
-  std::string_view suffix = q.substr(i);
-  static constexpr std::string_view kSuffixes[] = {"",  "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n",
-                                                   "u", "m",  "k",  "M",  "G",  "T",  "P",  "E"};
-  for (std::string_view s : kSuffixes) {
-    if (suffix == s) return true;
-  }
-  if (suffix[0] != 'e' && suffix[0] != 'E') return false;
-  size_t j = 1;
-  if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
-  if (j == suffix.size()) return false;
-  for (; j < suffix.size(); ++j) {
-    if (!isDigit(suffix[j])) return false;
-  }
-  return true;
-}
-
 const char* goJsonType(const json& v) {
   switch (v.type()) {
     case json::value_t::object:
@@ -249,11 +218,9 @@ class TypeChecker {
         return;
       case ScalarType::Quantity:
         if (!v.is_string() && !v.is_number()) return fail(goJsonType(v), node, path, parent);
-        if (v.is_string() && !validQuantity(v.get_ref<const std::string&>())) {
-          causes.push_back({"FieldValueInvalid",
-                            "quantities must match the regular expression "
-                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
-                            path});
+        if (v.is_string()) {
+          auto parsed = canonicalQuantity(v.get_ref<const std::string&>());
+          if (!parsed) causes.push_back({"FieldValueInvalid", parsed.status().message(), path});
         }
         return;
       case ScalarType::Unknown:
