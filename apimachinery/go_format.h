@@ -32,13 +32,6 @@ struct GoTime {
 };
 core::Result<GoTime> parseGoTime(std::string_view text);
 
-// resource.Quantity as kube-apiserver returns it after parsing: the canonical text ("1000m" ->
-// "1", "1024Mi" -> "1Gi", "0.5" -> "500m", "1536Ki" -> "1536Ki", "1e3" -> "1e3", "1.5Gi" ->
-// "1536Mi"), with sub-nano precision rounded up like ParseQuantity. InvalidArgument with the
-// upstream message when the text is not a quantity. Values beyond the exactly representable range
-// are returned unchanged.
-core::Result<std::string> canonicalQuantity(std::string_view text);
-
 // Standard base64 with padding (Go's encoding/json for []byte).
 std::string base64Encode(std::string_view bytes);
 // Decodes standard base64 as Go's encoding/json does (padding required; \r and \n skipped).

@@ -114,38 +114,3 @@ TEST(GoFormatTest, Base64RoundTrip) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
-
-namespace flotilla::apimachinery {
-namespace {
-
-struct QuantityCase {
-  std::string in;
-  std::string want;  // "" = error
-};
-
-TEST(GoFormatTest, CanonicalQuantities) {
-  const std::vector<QuantityCase> cases = {
-      {"0", "0"},          {"1", "1"},         {"1000m", "1"},        {"0.5", "500m"},
-      {"1500", "1500"},    {"1000", "1k"},     {"1.5", "1500m"},      {"100m", "100m"},
-      {"1024Mi", "1Gi"},   {"1.5Gi", "1536Mi"}, {"512Ki", "512Ki"},   {"1536", "1536"},
-      {"0.5Ki", "512"},    {"1Ki", "1Ki"},     {"1e3", "1e3"},        {"1E3", "1e3"},
-      {"1.5e3", "1500"},   {"2e6", "2e6"},     {"1M", "1M"},          {"1000k", "1M"},
-      {"-1", "-1"},        {"-0.5", "-500m"},  {"+5", "5"},           {"0.0000000001", "1n"},
-      {"1.0000000001", "1000000001n"},         {"10Gi", "10Gi"},      {"100Mi", "100Mi"},
-      {"0.1", "100m"},     {"01", "1"},        {"1.", "1"},           {".5", "500m"},
-      {"12e-3", "12e-3"},    {"0m", "0"},        {"", ""},              {"lots", ""},
-      {"1 Gi", ""},        {"1Gb", ""},        {"1.2.3", ""},         {"e3", ""},
-  };
-  for (const QuantityCase& c : cases) {
-    auto got = canonicalQuantity(c.in);
-    if (c.want.empty()) {
-      EXPECT_FALSE(got.isOk()) << c.in << " -> " << (got.isOk() ? *got : "");
-    } else {
-      ASSERT_TRUE(got.isOk()) << c.in << ": " << got.status().toString();
-      EXPECT_EQ(*got, c.want) << c.in;
-    }
-  }
-}
-
-}  // namespace
-}  // namespace flotilla::apimachinery

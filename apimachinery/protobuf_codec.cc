@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "apimachinery/go_format.h"
+#include "apimachinery/quantity.h"
 
 namespace flotilla::apimachinery {
 namespace {
@@ -342,9 +343,9 @@ Result<json> Decoder::special(const ValueType& v, std::string_view payload, cons
       // An empty quantity text is the zero Quantity, which Go renders as "0".
       if (!texts[1] || texts[1]->empty()) return json("0");
       // Go parses the text and writes it back in canonical form ("1024Mi" -> "1Gi").
-      auto canonical = canonicalQuantity(*texts[1]);
-      if (!canonical) return malformed(name + ": " + canonical.status().message());
-      return json(std::move(canonical).value());
+      auto quantity = Quantity::parse(*texts[1]);
+      if (!quantity) return malformed(name + ": " + quantity.status().message());
+      return json(quantity->toString());
     }
     case FieldType::Time:
     case FieldType::MicroTime: {

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "apimachinery/go_format.h"
+#include "apimachinery/quantity.h"
 
 namespace flotilla::apimachinery {
 namespace {
@@ -219,7 +220,7 @@ class TypeChecker {
       case ScalarType::Quantity:
         if (!v.is_string() && !v.is_number()) return fail(goJsonType(v), node, path, parent);
         if (v.is_string()) {
-          auto parsed = canonicalQuantity(v.get_ref<const std::string&>());
+          auto parsed = Quantity::parse(v.get_ref<const std::string&>());
           if (!parsed) causes.push_back({"FieldValueInvalid", parsed.status().message(), path});
         }
         return;
@@ -263,9 +264,8 @@ void canonicalize(json& v, const SchemaNode& node, int depth) {
     case NodeKind::Scalar: {
       if (node.scalarType() != ScalarType::Quantity) return;
       if (!v.is_string() && !v.is_number()) return;
-      auto canonical =
-          canonicalQuantity(v.is_string() ? v.get_ref<const std::string&>() : v.dump());
-      if (canonical.isOk()) v = std::move(canonical).value();
+      auto quantity = Quantity::fromJson(v);
+      if (quantity.isOk()) v = quantity->toString();
       return;
     }
     case NodeKind::Any:
