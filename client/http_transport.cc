@@ -16,7 +16,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
+#include <atomic>
 #include <optional>
+#include <thread>
 
 #include <cpprest/http_client.h>
 
@@ -185,6 +187,27 @@ class DefaultTransport final : public HttpTransport {
         if (c && id >= 0) c->removeCallback(id);
       }
     } unregister{cancel, cb_id};
+    // A stream that outlives its deadline (a frozen server never closes it) is cut by a
+    // watchdog; the caller then resumes with a fresh watch.
+    Cancellation finished;
+    std::atomic<bool> expired{false};
+    std::thread watchdog;
+    if (request.timeout.count() > 0) {
+      watchdog = std::thread([&finished, &expired, fd, limit = request.timeout] {
+        if (finished.sleepFor(limit)) {
+          expired = true;
+          ::shutdown(fd, SHUT_RDWR);
+        }
+      });
+    }
+    struct StopWatchdog {
+      Cancellation& f;
+      std::thread& t;
+      ~StopWatchdog() {
+        f.cancel();
+        if (t.joinable()) t.join();
+      }
+    } stop_watchdog{finished, watchdog};
 
     http::request<http::string_body> req{http::string_to_verb(request.method), request.target,
                                          11};
@@ -225,6 +248,10 @@ class DefaultTransport final : public HttpTransport {
       }
       if (ec) {
         if (cancel && cancel->cancelled()) break;
+        if (expired) {
+          return core::Status(core::Code::Timeout,
+                              "watch " + request.target + ": stream exceeded its deadline");
+        }
         if (ec == http::error::end_of_stream || ec == asio::error::eof ||
             ec == asio::ssl::error::stream_truncated) {
           return core::Status(core::Code::Unavailable,

@@ -261,6 +261,11 @@ core::Status RestClient::watch(const GroupVersionResource& gvr, const std::strin
                                const ListOptions& options, const WatchHandler& handler,
                                Cancellation* cancel) {
   HttpRequest request{"GET", resourcePath(gvr, ns) + listQuery(options, true), {}, {}, {}};
+  // The server ends the stream after timeoutSeconds; if it does not (frozen server, silent
+  // network partition) the transport cuts it 30 s later. Without timeoutSeconds: no deadline.
+  request.timeout = options.timeout_seconds
+                        ? std::chrono::milliseconds((*options.timeout_seconds + 30) * 1000)
+                        : std::chrono::milliseconds(0);
   addCommonHeaders(request);
   if (auto wait = throttle_.reserve(); wait.count() > 0) sleep_(wait);
   WatchDecoder decoder;
