@@ -82,6 +82,8 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA journal_mode=WAL"));
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA synchronous=FULL"));
+  // A large batch can grow the WAL; give the disk back once it has been checkpointed.
+  FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA journal_size_limit=67108864"));
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA foreign_keys=OFF"));
   return conn;
 }

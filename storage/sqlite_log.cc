@@ -121,19 +121,21 @@ core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options
                               int64_t snapshot_revision) {
   const auto end = prefixEnd(options.prefix);
   const bool bounded = end.has_value();
-  const bool latest = options.revision == 0;
+  // A list at the snapshot's own revision is the latest state: serve it from `current`.
+  const bool latest = options.revision == 0 || options.revision >= snapshot_revision;
   // ?1/?2 prefix range, ?3 start_after, ?4 revision (history only), ?5 limit.
   std::string filter;
   if (latest) {
     filter = "FROM current AS c JOIN log AS l ON l.id = c.id WHERE " +
              rangeCondition("c.key", bounded, 1) + " AND c.key > ?3";
   } else {
-    filter = "FROM (SELECT key AS k, max(id) AS mid FROM log WHERE " +
-             rangeCondition("key", bounded, 1) +
-             " AND key > ?3 AND id <= ?4 GROUP BY key) AS m "
-             "JOIN log AS l ON l.id = m.mid WHERE l.deleted = 0";
+    // Walks the (key, id) index in key order and keeps each key's newest row at the revision,
+    // so a page stops after `limit` keys instead of grouping the whole range first.
+    filter = "FROM log AS l WHERE " + rangeCondition("l.key", bounded, 1) +
+             " AND l.key > ?3 AND l.id <= ?4 AND l.deleted = 0 AND l.id = ("
+             "SELECT max(n.id) FROM log AS n WHERE n.key = l.key AND n.id <= ?4)";
   }
-  const std::string key_column = latest ? "c.key" : "m.k";
+  const std::string key_column = latest ? "c.key" : "l.key";
   auto bindAll = [&](SqliteStatement& stmt, const std::string& after) {
     bindRange(stmt, options.prefix, end, 1);
     stmt.bindBlob(3, after);
@@ -141,7 +143,7 @@ core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options
   };
 
   ListResult out;
-  out.revision = latest ? snapshot_revision : options.revision;
+  out.revision = options.revision > 0 ? options.revision : snapshot_revision;
   {
     auto stmt = conn.prepare("SELECT l.key, l.value, l.create_revision, l.id " + filter +
                              " ORDER BY " + key_column + " LIMIT ?5");
@@ -162,7 +164,23 @@ core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options
     }
   }
   if (out.more) {
-    auto stmt = conn.prepare("SELECT count(*) " + filter);
+    // Counting live keys needs only the `current` index. At an older revision R, only keys
+    // written after R can differ from now, and those rows are never compacted (R >= compacted):
+    // such a key was alive at R exactly when its first write after R was not a create. So the
+    // count costs O(writes since R) on top of the index count, not a walk over every key.
+    const std::string live = "SELECT count(*) FROM current AS c WHERE " +
+                             rangeCondition("c.key", bounded, 1) + " AND c.key > ?3";
+    const std::string sql =
+        latest ? live
+               : "WITH touched AS (SELECT key, min(id) AS first FROM log WHERE id > ?4 AND " +
+                     rangeCondition("key", bounded, 1) +
+                     " AND key > ?3 GROUP BY key) "
+                     "SELECT (" +
+                     live +
+                     ") - (SELECT count(*) FROM touched AS t JOIN current AS c ON c.key = t.key)"
+                     " + (SELECT count(*) FROM touched AS t JOIN log AS l ON l.id = t.first"
+                     " WHERE l.prev_revision != 0)";
+    auto stmt = conn.prepare(sql);
     if (!stmt.isOk()) return stmt.status();
     bindAll(*stmt, out.items.back().key);
     auto row = stmt->step();
