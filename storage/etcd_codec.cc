@@ -80,6 +80,18 @@ json getRequest(const std::string& key) {
   return {{"request_range", {{"key", base64Encode(key)}}}};
 }
 
+// A txn whose success branch puts `value`. The value can be large; base64 needs no JSON
+// escaping, so it is appended directly instead of going through the serializer.
+std::string txnWithPut(const json& condition, const std::string& key, const std::string& value,
+                       const json& failure) {
+  std::string out = "{\"compare\":[" + condition.dump() +
+                    "],\"success\":[{\"request_put\":{\"key\":\"" + base64Encode(key) +
+                    "\",\"value\":\"";
+  out += base64Encode(value);
+  out += "\"}}],\"failure\":" + failure.dump() + "}";
+  return out;
+}
+
 }  // namespace
 
 std::string rangeEndFor(const std::string& prefix) {
@@ -98,24 +110,15 @@ std::string encodeRange(const std::string& key, const std::string& range_end, in
 }
 
 std::string encodeCreate(const std::string& key, const std::string& value) {
-  json request = {
-      {"compare", json::array({{{"target", "CREATE"},
-                                {"result", "EQUAL"},
-                                {"key", base64Encode(key)},
-                                {"create_revision", "0"}}})},
-      {"success", json::array({{{"request_put",
-                                 {{"key", base64Encode(key)}, {"value", base64Encode(value)}}}}})},
-      {"failure", json::array()}};
-  return request.dump();
+  json condition = {{"target", "CREATE"},
+                    {"result", "EQUAL"},
+                    {"key", base64Encode(key)},
+                    {"create_revision", "0"}};
+  return txnWithPut(condition, key, value, json::array());
 }
 
 std::string encodeUpdate(const std::string& key, const std::string& value, int64_t expected) {
-  json request = {
-      {"compare", json::array({compare(key, expected)})},
-      {"success", json::array({{{"request_put",
-                                 {{"key", base64Encode(key)}, {"value", base64Encode(value)}}}}})},
-      {"failure", json::array({getRequest(key)})}};
-  return request.dump();
+  return txnWithPut(compare(key, expected), key, value, json::array({getRequest(key)}));
 }
 
 std::string encodeDelete(const std::string& key, int64_t expected) {
