@@ -228,4 +228,10 @@ Json toJson(const T& v) {
   return codec::encodeValue(v);
 }
 
+// Compact JSON text that never throws: invalid UTF-8 in strings is replaced (U+FFFD) instead of
+// raising nlohmann's type_error, since values may come straight from user YAML.
+inline std::string safeDump(const Json& v) {
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 }  // namespace flotilla::api

@@ -86,7 +86,7 @@ bool oneOf(const std::string& v, std::initializer_list<const char*> values) {
 void labelSelector(Causes& out, const Json& selector, const std::string& path) {
   if (selector.is_null()) return;
   if (!selector.is_object()) {
-    invalid(out, path, selector.dump(), "must be an object");
+    invalid(out, path, safeDump(selector), "must be an object");
     return;
   }
   if (auto it = selector.find("matchLabels"); it != selector.end() && it->is_object()) {
@@ -95,7 +95,7 @@ void labelSelector(Causes& out, const Json& selector, const std::string& path) {
         invalid(out, path + ".matchLabels", kv.key(), "must be a valid label key");
       }
       if (!kv.value().is_string() || !isLabelValue(kv.value().get<std::string>())) {
-        invalid(out, path + ".matchLabels", kv.value().dump(), "must be a valid label value");
+        invalid(out, path + ".matchLabels", safeDump(kv.value()), "must be a valid label value");
       }
     }
   }

@@ -179,7 +179,7 @@ void overriders(Causes& out, const Overriders& o, const std::string& path) {
       notSupported(out, f + ".operator", p.operator_, {"add", "remove", "replace"});
     }
     if (p.operator_ == "remove" && p.value && !p.value->is_null()) {
-      invalid(out, f + ".value", p.value->dump(), "value must be empty when operator is remove");
+      invalid(out, f + ".value", safeDump(*p.value), "value must be empty when operator is remove");
     }
   }
   for (size_t i = 0; i < o.image_overrider.size(); ++i) {

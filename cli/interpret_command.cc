@@ -85,7 +85,7 @@ std::string describe(const core::Status& st) {
 
 void print(const Json& value, const std::string& format) {
   if (format == "json") {
-    std::printf("%s\n", value.dump(2).c_str());
+    std::printf("%s\n", value.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
   } else {
     std::printf("%s", api::jsonToYaml(value).c_str());
   }

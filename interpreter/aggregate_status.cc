@@ -233,8 +233,8 @@ Json aggregateLoadBalancer(Json object, const Items& items) {
     }
   }
   std::sort(ingress.begin(), ingress.end(), [](const Json& a, const Json& b) {
-    const auto ka = std::make_tuple(stringAt(a, {"ip"}), stringAt(a, {"hostname"}), a.dump());
-    const auto kb = std::make_tuple(stringAt(b, {"ip"}), stringAt(b, {"hostname"}), b.dump());
+    const auto ka = std::make_tuple(stringAt(a, {"ip"}), stringAt(a, {"hostname"}), api::safeDump(a));
+    const auto kb = std::make_tuple(stringAt(b, {"ip"}), stringAt(b, {"hostname"}), api::safeDump(b));
     return ka < kb;
   });
   Json& status = statusRef(object);

@@ -18,7 +18,7 @@ core::Status containerRequest(const Json& container, Milli& out, const std::stri
     if (list == nullptr) continue;
     if (!list->is_object()) return core::invalidArgument(where + ".resources." + field + " must be an object");
     for (auto it = list->begin(); it != list->end(); ++it) {
-      std::string text = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+      std::string text = it.value().is_string() ? it.value().get<std::string>() : api::safeDump(it.value());
       auto q = api::parseQuantity(text);
       if (!q) return q.status().withContext(where + ".resources." + field + "." + it.key());
       out[it.key()] = q->milli;
@@ -63,7 +63,7 @@ core::Result<api::ResourceList> effectivePodRequest(const Json& pod_spec) {
   for (const auto& [r, v] : init_max) sum[r] = std::max(sum[r], v);
   if (const Json* overhead = at(pod_spec, {"overhead"}); overhead != nullptr && overhead->is_object()) {
     for (auto it = overhead->begin(); it != overhead->end(); ++it) {
-      auto q = api::parseQuantity(it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+      auto q = api::parseQuantity(it.value().is_string() ? it.value().get<std::string>() : api::safeDump(it.value()));
       if (!q) return q.status().withContext("overhead." + it.key());
       sum[it.key()] += q->milli;
     }

@@ -86,7 +86,7 @@ std::string appliedOverridesAnnotation(const std::vector<AppliedOverride>& appli
   for (const auto& a : sorted) {
     list.push_back({{"policyName", a.policy_name}, {"overriders", api::toJson(a.overriders)}});
   }
-  return list.dump();
+  return api::safeDump(list);
 }
 
 }  // namespace flotilla::policies

@@ -79,7 +79,7 @@ core::Status applyCommandArgsOverrider(Json& object, const api::CommandArgsOverr
     std::vector<std::string> current;
     bool present = c.contains(field);
     if (present && c[field].is_array()) {
-      for (const auto& e : c[field]) current.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+      for (const auto& e : c[field]) current.push_back(e.is_string() ? e.get<std::string>() : api::safeDump(e));
     }
     std::vector<std::string> next;
     if (o.operator_ == "add") {
@@ -171,13 +171,13 @@ std::string yamlScalar(const Json& v) {
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
     if (!yamlNeedsQuotes(s)) return s;
-    if (s.find('\n') != std::string::npos || s.find('\t') != std::string::npos) return v.dump();
+    if (s.find('\n') != std::string::npos || s.find('\t') != std::string::npos) return api::safeDump(v);
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
     return out + "'";
   }
   if (v.is_null()) return "null";
-  return v.dump();
+  return api::safeDump(v);
 }
 
 void goYamlEmit(const Json& v, int indent, std::string& out) {
@@ -262,7 +262,7 @@ core::Status applyFieldOverrider(Json& object, const api::FieldOverrider& o) {
                                    e.what());
     }
     FLOTILLA_RETURN_IF_ERROR(applyPatch(j, ops));
-    rewritten = j.dump();
+    rewritten = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   return applyPatch(object, {{"replace", o.field_path, rewritten}});
 }
