@@ -99,7 +99,9 @@ class TypeChecker {
         if (!v.is_object()) return fail(goJsonType(v), node, path, parent);
         for (auto it = v.begin(); it != v.end(); ++it) {
           if (const SchemaNode* child = node.field(it.key())) {
+            go_fields_.push_back(it.key());  // Go's error path names struct fields only
             check(*it, *child, join(path, it.key()), structName(node), depth + 1);
+            go_fields_.pop_back();
           }
         }
         return;
@@ -138,16 +140,22 @@ class TypeChecker {
             std::string_view parent) {
     std::string type(node.typeName());
     if (type.empty()) type = expectedJsonType(node);
+    std::string go_path;
+    for (const std::string& f : go_fields_) go_path += (go_path.empty() ? "" : ".") + f;
     std::string msg = "json: cannot unmarshal " + what + " into Go ";
-    if (path.empty()) {
+    if (go_path.empty()) {
       msg += "value of type " + type;
     } else if (!parent.empty()) {
-      msg += "struct field " + std::string(parent) + "." + path + " of type " + type;
+      msg += "struct field " + std::string(parent) + "." + go_path + " of type " + type;
     } else {
-      msg += "struct field " + path + " of type " + type;
+      msg += "struct field " + go_path + " of type " + type;
     }
     causes.push_back({"FieldValueInvalid", msg, path});
   }
+
+  // Struct field names from the root to the value being checked (no list indexes or map keys,
+  // as in Go's UnmarshalTypeError.Field); the cause's field keeps the full path.
+  std::vector<std::string> go_fields_;
 
   static std::string expectedJsonType(const SchemaNode& node) {
     switch (node.kind()) {

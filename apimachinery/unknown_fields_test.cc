@@ -101,7 +101,11 @@ TEST(UnknownFieldsTest, ValidateTypes) {
        {"spec"},
        "json: cannot unmarshal string into Go struct field Deployment.spec of type "
        "v1.DeploymentSpec"},
-      {"number for label value", R"({"metadata":{"labels":{"a":1}}})", {"metadata.labels.a"}, ""},
+      {"number for label value",
+       R"({"metadata":{"labels":{"a":1}}})",
+       {"metadata.labels.a"},
+       "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type "
+       "string"},
       {"bool for string in list",
        R"({"spec":{"template":{"spec":{"containers":[{"name":"c","args":[true]}]}}}})",
        {"spec.template.spec.containers[0].args[0]"},
