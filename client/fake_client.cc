@@ -244,6 +244,13 @@ core::Status FakeClient::watch(const GroupVersionResource& gvr, const std::strin
   core::Status result;
   int64_t cursor = from;
   while (true) {
+    if (cursor < compacted_rv_) {
+      // History this watcher had not received yet was compacted away (etcd's ErrCompacted).
+      result = core::Status(core::Code::Gone, "Expired: too old resource version: " +
+                                                  std::to_string(cursor) + " (" +
+                                                  std::to_string(compacted_rv_) + ")");
+      break;
+    }
     auto first = std::upper_bound(history_.begin(), history_.end(), cursor,
                                   [](int64_t rv, const Event& e) { return rv < e.rv; });
     for (auto e = first; e != history_.end(); ++e) {

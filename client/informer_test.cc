@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 #include <thread>
 
@@ -206,6 +207,64 @@ TEST(SharedInformerFactoryTest, SharesOneInformerPerResource) {
   f.start();
   EXPECT_TRUE(f.waitForCacheSync(10s));
   f.shutdown();
+}
+
+}  // namespace
+}  // namespace flotilla::client
+
+namespace flotilla::client {
+namespace {
+
+// 5,000 concurrent writes while watches are dropped and history is compacted under the
+// informer's feet: it must end up equal to a fresh list.
+TEST(InformerTest, ConvergesUnderBurstWithDisconnectsAndCompaction) {
+  auto fake = std::make_shared<FakeClient>();
+  auto o = opts();
+  o.page_size = 100;
+  Informer inf(fake, o);
+  std::atomic<int> notifications{0};
+  inf.addEventHandler({[&](const ObjectPtr&) { ++notifications; },
+                       [&](const ObjectPtr&, const ObjectPtr&) { ++notifications; },
+                       [&](const ObjectPtr&) { ++notifications; }});
+  inf.start();
+  ASSERT_TRUE(inf.waitForSync(10s));
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      std::mt19937 rng(w);
+      for (int i = w; i < 5000; i += 4) {
+        const std::string name = "o" + std::to_string(rng() % 300);
+        switch (rng() % 3) {
+          case 0: (void)fake->create(kCm, "a", cm("a", name, {}, std::to_string(i)), {}); break;
+          case 1:
+            (void)fake->patch(kCm, "a", name, PatchType::Merge,
+                              R"({"data":{"v":")" + std::to_string(i) + "\"}}", {}, "");
+            break;
+          default: (void)fake->remove(kCm, "a", name, {}); break;
+        }
+        if (w == 0 && i % 500 == 0) fake->dropWatches();
+        if (w == 0 && i == 2500) fake->compact();
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  const bool converged =
+      eventually([&] { return cacheState(inf.indexer()) == serverState(*fake); });
+  if (!converged) {
+    auto a = cacheState(inf.indexer());
+    auto b = serverState(*fake);
+    for (const auto& x : a) {
+      if (!b.count(x)) ADD_FAILURE() << "only in cache: " << x;
+    }
+    for (const auto& x : b) {
+      if (!a.count(x)) ADD_FAILURE() << "only on server: " << x;
+    }
+    ADD_FAILURE() << "lists=" << inf.stats().lists << " watches=" << inf.stats().watches
+                  << " relists=" << inf.stats().relists_after_gone
+                  << " rv=" << inf.lastResourceVersion() << " server rv=" << fake->resourceVersion();
+  }
+  EXPECT_GE(inf.stats().watches, 2);
+  inf.stop();
 }
 
 }  // namespace
