@@ -54,8 +54,11 @@ bool isIntegral(const Json& v) {
   return std::isfinite(d) && std::floor(d) == d;
 }
 
+constexpr std::size_t kMaxPatternLength = 1024;
+constexpr std::size_t kMaxPatternInput = 1024;
+
 // Go's %q of a string (close enough: JSON escaping).
-std::string quote(const std::string& s) { return Json(s).dump(); }
+std::string quote(const std::string& s) { return jsonText(Json(s)); }
 
 }  // namespace
 
@@ -73,6 +76,14 @@ class CrdSchemaNode final : public SchemaNode {
     if (const Json* k = member(schema_, "x-kubernetes-list-map-keys"); k && k->is_array()) {
       for (const auto& key : *k) {
         if (key.is_string()) keys_.push_back(key.get<std::string>());
+      }
+    }
+    if (const Json* p = member(schema_, "pattern"); p && p->is_string() &&
+                                                   p->get_ref<const std::string&>().size() <= kMaxPatternLength) {
+      try {
+        pattern_ = std::make_shared<const std::regex>(p->get<std::string>(), std::regex::ECMAScript);
+      } catch (const std::exception&) {
+        // An unsupported pattern accepts everything rather than failing every write.
       }
     }
     if (depth >= kMaxSchemaDepth) return;
@@ -223,7 +234,7 @@ class CrdSchemaNode final : public SchemaNode {
           if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) !=
               v.begin() + static_cast<std::ptrdiff_t>(i)) {
             out->push_back({"FieldValueDuplicate",
-                            "Duplicate value: " + v[i].dump(),
+                            "Duplicate value: " + jsonText(v[i]),
                             path + "[" + std::to_string(i) + "]"});
           }
         }
@@ -245,9 +256,9 @@ class CrdSchemaNode final : public SchemaNode {
     if (e == nullptr || !e->is_array() || std::find(e->begin(), e->end(), v) != e->end()) return;
     std::string allowed;
     for (const auto& a : *e) {
-      allowed += (allowed.empty() ? "" : ", ") + quote(a.is_string() ? a.get<std::string>() : a.dump());
+      allowed += (allowed.empty() ? "" : ", ") + quote(a.is_string() ? a.get<std::string>() : jsonText(a));
     }
-    const std::string shown = v.is_string() ? quote(v.get<std::string>()) : v.dump();
+    const std::string shown = v.is_string() ? quote(v.get<std::string>()) : jsonText(v);
     out->push_back({"FieldValueNotSupported",
                     "Unsupported value: " + shown + ": supported values: " + allowed, path});
   }
@@ -294,14 +305,14 @@ class CrdSchemaNode final : public SchemaNode {
       out->push_back({"FieldValueTooLong", "Too long: may not be more than " + m->dump() + " bytes",
                       path});
     }
-    if (const Json* p = member(schema_, "pattern"); p && p->is_string()) {
+    // std::regex backtracks recursively; very long inputs could exhaust the stack, so they are
+    // not matched (Kubernetes' own linear-time regexps have no such limit).
+    if (pattern_ && s.size() <= kMaxPatternInput) {
       try {
-        // Patterns are bounded by the CRD size; inputs by the object size.
-        if (!std::regex_search(s, std::regex(p->get<std::string>(), std::regex::ECMAScript))) {
-          invalid("should match '" + p->get<std::string>() + "'");
+        if (!std::regex_search(s, *pattern_)) {
+          invalid("should match '" + strOf(schema_, "pattern") + "'");
         }
       } catch (const std::exception&) {
-        // An unsupported pattern accepts everything rather than failing every write.
       }
     }
   }
@@ -349,6 +360,7 @@ class CrdSchemaNode final : public SchemaNode {
   std::unique_ptr<CrdSchemaNode> items_;
   ListType list_type_ = ListType::Atomic;
   std::vector<std::string> keys_;
+  std::shared_ptr<const std::regex> pattern_;
 };
 
 CrdSchema::CrdSchema(const Json& schema) {

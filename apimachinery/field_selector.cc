@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apimachinery/object_validation.h"
+
 namespace flotilla::apimachinery {
 
 namespace {
@@ -56,7 +58,7 @@ std::string scalarText(const Json* v) {
   if (v == nullptr || v->is_null()) return "";
   if (v->is_string()) return v->get<std::string>();
   if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
-  return v->dump();
+  return jsonText(*v);
 }
 
 std::string escapeValue(const std::string& v) {

@@ -378,7 +378,7 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
         for (const auto& m : qualifiedNameErrors(k)) {
           out.push_back({"FieldValueInvalid", invalidValueMessage(k, m), at("matchLabels")});
         }
-        const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+        const std::string value = v.is_string() ? v.get<std::string>() : jsonText(v);
         if (!v.is_string()) {
           out.push_back({"FieldValueInvalid", invalidValueMessage(v, "must be a string"),
                          at("matchLabels")});
@@ -406,7 +406,7 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
       const Json key = e.value("key", Json(""));
       const Json values = e.value("values", Json::array());
       const std::size_t nvalues = values.is_array() ? values.size() : 0;
-      const std::string op_s = op.is_string() ? op.get<std::string>() : op.dump();
+      const std::string op_s = op.is_string() ? op.get<std::string>() : jsonText(op);
       if (op_s == "In" || op_s == "NotIn") {
         if (nvalues == 0) {
           out.push_back({"FieldValueRequired",
@@ -424,14 +424,14 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
         out.push_back({"FieldValueInvalid", invalidValueMessage(op, "not a valid selector operator"),
                        base + ".operator"});
       }
-      const std::string key_s = key.is_string() ? key.get<std::string>() : key.dump();
+      const std::string key_s = key.is_string() ? key.get<std::string>() : jsonText(key);
       for (const auto& m : qualifiedNameErrors(key_s)) {
         out.push_back({"FieldValueInvalid", invalidValueMessage(key_s, m), base + ".key"});
       }
       if (values.is_array()) {
         for (std::size_t j = 0; j < values.size(); ++j) {
           const std::string v = values[j].is_string() ? values[j].get<std::string>()
-                                                      : values[j].dump();
+                                                      : jsonText(values[j]);
           for (const auto& m : labelValueErrors(v)) {
             out.push_back({"FieldValueInvalid", invalidValueMessage(v, m),
                            base + ".values[" + std::to_string(j) + "]"});

@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "apimachinery/object_validation.h"
+
 namespace flotilla::apimachinery {
 
 namespace {
@@ -41,7 +43,7 @@ std::string itemKey(const Json& item, const std::vector<std::string>& keys) {
   for (const auto& key : keys) {
     if (item.is_object() && item.contains(key)) k[key] = item[key];
   }
-  return "k:" + k.dump();
+  return "k:" + jsonText(k);
 }
 
 bool atomicObject(const SchemaNode* s) { return s != nullptr && s->atomicStruct(); }
@@ -73,7 +75,7 @@ void collect(const Json& v, const SchemaNode* s, FieldPath& prefix, FieldSet& ou
     }
     if (isSetList(s)) {
       for (const auto& item : v) {
-        prefix.push_back("v:" + item.dump());
+        prefix.push_back("v:" + jsonText(item));
         out.insert(prefix);
         prefix.pop_back();
       }
@@ -292,9 +294,9 @@ Json withoutManagedFields(const Json& obj) {
 // How kube names a manager in conflict messages: appliers by name, updaters with the API version
 // they wrote with.
 std::string printManager(const Entry& e) {
-  std::string out = Json(strField(e.meta, "manager")).dump();
+  std::string out = jsonText(Json(strField(e.meta, "manager")));
   const std::string sub = strField(e.meta, "subresource");
-  if (!sub.empty()) out += " with subresource " + Json(sub).dump();
+  if (!sub.empty()) out += " with subresource " + jsonText(Json(sub));
   if (strField(e.meta, "operation") == "Update") out += " using " + strField(e.meta, "apiVersion");
   return out;
 }
@@ -349,7 +351,7 @@ std::string renderFieldPath(const FieldPath& path) {
       std::string inner;
       if (key.is_object()) {
         for (const auto& [k, v] : key.items()) {
-          inner += (inner.empty() ? "" : ",") + k + "=" + v.dump();
+          inner += (inner.empty() ? "" : ",") + k + "=" + jsonText(v);
         }
       }
       out += "[" + inner + "]";

@@ -211,3 +211,18 @@ TEST(ManagedFieldsTest, GarbageManagedFieldsAreTolerated) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+TEST(ManagedFieldsTest, InvalidUtf8NeverThrows) {
+  const std::string bad = "x\xff";
+  nlohmann::json obj = {{"metadata", {{"finalizers", nlohmann::json::array({bad})}}},
+                        {"spec", {{"containers", nlohmann::json::array({{{"name", bad}}})}}}};
+  EXPECT_NO_THROW((void)serverSideApply(nullptr, obj, &schema().root(), request("m")));
+  nlohmann::json copy = obj;
+  EXPECT_NO_THROW(recordUpdateOwnership(nullptr, copy, &schema().root(), request("m")));
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery

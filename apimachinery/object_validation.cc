@@ -197,12 +197,16 @@ std::vector<std::string> nameErrors(NameRule rule, const std::string& name) {
   return {};
 }
 
+std::string jsonText(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string invalidValueMessage(const Json& value, const std::string& detail) {
   std::string shown;
   if (value.is_null()) {
     shown = "\"null\"";
   } else {
-    shown = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    shown = jsonText(value);
   }
   std::string out = "Invalid value: " + shown;
   if (!detail.empty()) out += ": " + detail;
@@ -246,7 +250,7 @@ std::vector<core::Cause> validateObjectMeta(const Json& meta, bool namespaced, N
   if (auto labels = meta.find("labels"); labels != meta.end() && labels->is_object()) {
     for (const auto& [k, v] : labels->items()) {
       for (const auto& m : qualifiedNameErrors(k)) addInvalid(causes, "metadata.labels", k, m);
-      const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+      const std::string value = v.is_string() ? v.get<std::string>() : jsonText(v);
       for (const auto& m : labelValueErrors(value)) {
         addInvalid(causes, "metadata.labels", value, m);
       }
@@ -259,7 +263,7 @@ std::vector<core::Cause> validateObjectMeta(const Json& meta, bool namespaced, N
       for (const auto& m : qualifiedNameErrors(lowered(k))) {
         addInvalid(causes, "metadata.annotations", k, m);
       }
-      total += k.size() + (v.is_string() ? v.get<std::string>().size() : v.dump().size());
+      total += k.size() + (v.is_string() ? v.get<std::string>().size() : jsonText(v).size());
     }
     if (total > kTotalAnnotationSizeLimit) {
       causes.push_back({"FieldValueTooLong",
@@ -285,7 +289,7 @@ std::vector<core::Cause> validateObjectMeta(const Json& meta, bool namespaced, N
     }
     if (controllers > 1) {
       causes.push_back({"FieldValueInvalid",
-                        "Invalid value: " + refs->dump() +
+                        "Invalid value: " + jsonText(*refs) +
                             ": Only one reference can have Controller set to true",
                         "metadata.ownerReferences"});
     }
@@ -294,7 +298,7 @@ std::vector<core::Cause> validateObjectMeta(const Json& meta, bool namespaced, N
     bool orphan = false;
     bool foreground = false;
     for (const auto& f : *fins) {
-      const std::string value = f.is_string() ? f.get<std::string>() : f.dump();
+      const std::string value = f.is_string() ? f.get<std::string>() : jsonText(f);
       for (const auto& m : qualifiedNameErrors(value)) {
         addInvalid(causes, "metadata.finalizers", value, m);
       }

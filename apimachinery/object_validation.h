@@ -40,6 +40,9 @@ enum class NameRule { Dns1123Subdomain, Dns1123Label, Dns1035Label, PathSegment 
 NameRule nameRuleFor(const std::string& group, const std::string& resource);
 std::vector<std::string> nameErrors(NameRule rule, const std::string& name);
 
+// Compact JSON text that never throws (invalid UTF-8 is replaced), for error messages.
+std::string jsonText(const nlohmann::json& value);
+
 // Go's field.Invalid body: `Invalid value: "x": detail` (strings quoted, other values as JSON).
 std::string invalidValueMessage(const nlohmann::json& value, const std::string& detail);
 

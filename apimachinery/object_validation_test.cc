@@ -136,3 +136,19 @@ TEST(ObjectValidationTest, GenerateName) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+TEST(ObjectValidationTest, InvalidUtf8NeverThrows) {
+  const std::string bad = "a\xff\xfe";
+  nlohmann::json meta = {{"name", bad}, {"labels", {{"k", bad}, {bad, "v"}}},
+                         {"finalizers", nlohmann::json::array({bad, 5})}};
+  std::vector<core::Cause> causes;
+  EXPECT_NO_THROW(causes = validateObjectMeta(meta, false, NameRule::Dns1123Subdomain));
+  EXPECT_FALSE(causes.empty());
+  EXPECT_NO_THROW((void)jsonText(nlohmann::json::array({bad})));
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery

@@ -1,6 +1,7 @@
 #include "apimachinery/printers/print_helpers.h"
 
 #include "apimachinery/label_selector.h"
+#include "apimachinery/object_validation.h"
 #include "apimachinery/table_printer.h"
 
 namespace flotilla::apimachinery::printers {
@@ -83,7 +84,7 @@ std::string mapSelectorText(const Json& map) {
   if (!map.is_object() || map.empty()) return kNone;
   std::vector<std::string> parts;
   for (const auto& [k, v] : map.items()) {
-    parts.push_back(k + "=" + (v.is_string() ? v.get<std::string>() : v.dump()));
+    parts.push_back(k + "=" + (v.is_string() ? v.get<std::string>() : jsonText(v)));
   }
   return join(parts, ",");
 }
