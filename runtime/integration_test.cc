@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 
 #include "client/rest_client.h"
 #include "client/testing/apiserver_process.h"
+#include "client/testing/stub_http_server.h"
 #include "runtime/metrics_server.h"
 #include "runtime/work_queue.h"
 
@@ -179,6 +181,62 @@ TEST(PrometheusIntegrationTest, ScrapesWorkQueueMetrics) {
   EXPECT_EQ((*up)["data"]["result"][0]["value"][1], "1");
   (*prom)->stop();
   (*server)->stop();
+  fs::remove_all(dir);
+}
+
+// SIGTERM: the demo manager (against a stub API server with one ConfigMap) syncs, serves /readyz,
+// reconciles, then exits 0 on SIGTERM after draining.
+TEST(ManagerIntegrationTest, ServesProbesAndStopsOnSigterm) {
+  using client::testing::StubHttpServer;
+  using client::testing::StubRequest;
+  using client::testing::StubResponse;
+  StubHttpServer api([](const StubRequest& r) {
+    if (r.method == "GET" && r.target.find("watch=true") != std::string::npos) {
+      return StubResponse{200, {}, ""};  // an empty stream: the informer re-watches
+    }
+    if (r.method == "GET" && r.target.find("/configmaps") != std::string::npos) {
+      return StubResponse{200, {}, R"({"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"5"},"items":[{"metadata":{"name":"x","namespace":"default","resourceVersion":"4"},"data":{"v":"1"}}]})"};
+    }
+    if (r.method == "PATCH") {
+      return StubResponse{200, {}, R"({"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"x","namespace":"default","resourceVersion":"6"}})"};
+    }
+    return StubResponse{404, {}, R"({"kind":"Status","reason":"NotFound","code":404})"};
+  });
+  std::string dir = (fs::temp_directory_path() / "flotilla-demo-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  std::ofstream(dir + "/kubeconfig") << "current-context: c\nclusters: [{name: k, cluster: {server: '"
+                                     << api.url() << "'}}]\ncontexts: [{name: c, context: {cluster: k}}]\n";
+  auto demo = ChildProcess::start({demoBinary(), "runtime-demo", "--kubeconfig", dir + "/kubeconfig",
+                                   "--no-leader-election", "--identity", "solo"});
+  ASSERT_TRUE(demo) << demo.status().toString();
+  ASSERT_GE((*demo)->waitForLine("acted default/x by solo", 30s), 0) << dump(**demo);
+  const int port_line = (*demo)->waitForLine("metrics port", 30s);
+  ASSERT_GE(port_line, 0);
+  const std::string port = (*demo)->lines()[static_cast<std::size_t>(port_line)].substr(13);
+  client::RestConfig rc;
+  rc.server = "http://127.0.0.1:" + port;
+  auto probe = client::makeHttpTransport(rc);
+  ASSERT_TRUE(probe);
+  auto ready = (*probe)->send({"GET", "/readyz", {}, {}, {}});
+  ASSERT_TRUE(ready) << ready.status().toString();
+  EXPECT_EQ(ready->status, 200);
+  // "acted" is printed before the PATCH: poll until the reconcile has been counted.
+  core::Result<client::HttpResponse> metrics = core::Status(core::Code::Unavailable, "");
+  for (int i = 0; i < 300; ++i) {
+    metrics = (*probe)->send({"GET", "/metrics", {}, {}, {}});
+    ASSERT_TRUE(metrics);
+    if (metrics->body.find("result=\"success\"} 1") != std::string::npos) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(metrics->body.find("controller_runtime_reconcile_total{controller=\"configmap-stamper\",result=\"success\"} 1"),
+            std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("rest_client_requests_total{code=\"200\",method=\"PATCH\""),
+            std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("workqueue_adds_total{name=\"configmap-stamper\"}"), std::string::npos);
+  (*demo)->signal(SIGTERM);
+  ASSERT_GE((*demo)->waitForLine("stopped solo", 30s), 0) << dump(**demo);
+  const int status = (*demo)->stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   fs::remove_all(dir);
 }
 
