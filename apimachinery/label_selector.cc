@@ -463,8 +463,10 @@ core::Result<LabelSelector> LabelSelector::fromJson(const Json& selector, bool n
   if (auto me = selector.find("matchExpressions"); me != selector.end() && me->is_array()) {
     for (const auto& e : *me) {
       Requirement req;
-      req.key = e.value("key", "");
-      const std::string op = e.value("operator", "");
+      const Json key = e.value("key", Json(""));
+      const Json op_json = e.value("operator", Json(""));
+      req.key = key.is_string() ? key.get<std::string>() : jsonText(key);
+      const std::string op = op_json.is_string() ? op_json.get<std::string>() : "";
       req.op = op == "In"       ? SelectorOp::In
                : op == "NotIn"  ? SelectorOp::NotIn
                : op == "Exists" ? SelectorOp::Exists

@@ -1,7 +1,19 @@
 #include "apimachinery/object_validation.h"
 
+#include <random>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "apimachinery/crd_schema.h"
+#include "apimachinery/field_selector.h"
+#include "apimachinery/json_patch.h"
+#include "apimachinery/json_path.h"
+#include "apimachinery/label_selector.h"
+#include "apimachinery/managed_fields.h"
+#include "apimachinery/merge_patch.h"
+#include "apimachinery/quantity.h"
+#include "apimachinery/table_printer.h"
 
 namespace flotilla::apimachinery {
 namespace {
@@ -148,6 +160,98 @@ TEST(ObjectValidationTest, InvalidUtf8NeverThrows) {
   EXPECT_NO_THROW(causes = validateObjectMeta(meta, false, NameRule::Dns1123Subdomain));
   EXPECT_FALSE(causes.empty());
   EXPECT_NO_THROW((void)jsonText(nlohmann::json::array({bad})));
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery
+
+// Totality: every pure entry point of the library survives random documents without throwing.
+
+namespace flotilla::apimachinery {
+namespace {
+
+using Json = nlohmann::json;
+
+Json randomJson(std::mt19937& rng, int depth) {
+  static const char* kKeys[] = {"metadata", "spec", "status", "items", "type", "properties",
+                                "op", "path", "value", "from", "matchLabels", "matchExpressions",
+                                "key", "operator", "values", "name", "labels", "containers",
+                                "additionalProperties", "required", "enum", "default",
+                                "managedFields", "fieldsV1", "manager", "x-kubernetes-list-type",
+                                "x-kubernetes-list-map-keys", "minimum", "pattern", "jsonPath"};
+  static const char* kStrings[] = {"", "a", "object", "array", "string", "integer", "In",
+                                   "Exists", "/a", "/spec/0", "-", "add", "remove", "test",
+                                   "map", "set", "1Gi", ".spec", "k:{\"name\":\"a\"}", "f:x",
+                                   "2026-01-01T00:00:00Z", "(", "\xff"};
+  std::uniform_int_distribution<int> kind(0, depth > 5 ? 4 : 7);
+  switch (kind(rng)) {
+    case 0: return nullptr;
+    case 1: return std::uniform_int_distribution<int>(-3, 3)(rng);
+    case 2: return std::uniform_int_distribution<int>(0, 1)(rng) == 1;
+    case 3: return 1.5;
+    case 4: return kStrings[std::uniform_int_distribution<std::size_t>(0, std::size(kStrings) - 1)(rng)];
+    case 5: {
+      Json a = Json::array();
+      const int n = std::uniform_int_distribution<int>(0, 3)(rng);
+      for (int i = 0; i < n; ++i) a.push_back(randomJson(rng, depth + 1));
+      return a;
+    }
+    default: {
+      Json o = Json::object();
+      const int n = std::uniform_int_distribution<int>(0, 4)(rng);
+      for (int i = 0; i < n; ++i) {
+        o[kKeys[std::uniform_int_distribution<std::size_t>(0, std::size(kKeys) - 1)(rng)]] =
+            randomJson(rng, depth + 1);
+      }
+      return o;
+    }
+  }
+}
+
+TEST(TotalityTest, RandomDocumentsNeverThrow) {
+  std::mt19937 rng(12345);  // fixed seed: deterministic
+  ApplyRequest req;
+  req.manager = "m";
+  req.api_version = "v1";
+  req.time = "2026-01-01T00:00:00Z";
+  for (int i = 0; i < 3000; ++i) {
+    const Json a = randomJson(rng, 0);
+    const Json b = randomJson(rng, 0);
+    ASSERT_NO_THROW({
+      (void)LabelSelector::fromJson(a);
+      (void)validateLabelSelector(a, "s");
+      (void)applyJsonPatch(a, b);
+      (void)applyMergePatch(a, b);
+      (void)createMergePatch(a, b);
+      (void)validateObjectMeta(a, true, NameRule::Dns1123Subdomain);
+      (void)fieldValue("pods", a, "spec.nodeName");
+      (void)Quantity::fromJson(a);
+      const CrdSchema schema(a);
+      Json obj = b;
+      (void)schema.validate(obj);
+      (void)schema.prune(obj);
+      schema.applyDefaults(obj);
+      (void)checkStructural(a, "p");
+      Json crd = a;
+      (void)validateCustomResourceDefinition(crd);
+      (void)serverSideApply(&a, b, &schema.root(), req);
+      (void)serverSideApply(nullptr, b, nullptr, req);
+      Json upd = b;
+      recordUpdateOwnership(&a, upd, &schema.root(), req);
+      (void)fieldsV1ToFieldSet(a);
+      (void)TablePrinter::forCustomResource(a);
+      TableOptions opts;
+      for (const char* r : {"pods", "services", "nodes", "events", "jobs"}) {
+        (void)TablePrinter::forBuiltin(r == std::string("jobs") ? "batch" : "", r).row(a, opts);
+      }
+      if (a.is_string()) {
+        (void)JsonPath::parse(a.get<std::string>());
+        (void)LabelSelector::parse(a.get<std::string>());
+        (void)FieldSelector::parse(a.get<std::string>());
+      }
+    }) << a.dump(-1, ' ', false, Json::error_handler_t::replace) << " / "
+       << b.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
 }
 
 }  // namespace
