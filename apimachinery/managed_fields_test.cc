@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "apimachinery/builtin_schema.h"
 #include "apimachinery/crd_schema.h"
 
 namespace flotilla::apimachinery {
@@ -222,6 +223,55 @@ TEST(ManagedFieldsTest, InvalidUtf8NeverThrows) {
   EXPECT_NO_THROW((void)serverSideApply(nullptr, obj, &schema().root(), request("m")));
   nlohmann::json copy = obj;
   EXPECT_NO_THROW(recordUpdateOwnership(nullptr, copy, &schema().root(), request("m")));
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery
+
+
+namespace flotilla::apimachinery {
+namespace {
+
+TEST(ManagedFieldsTest, BuiltinDeploymentSchema) {
+  const SchemaNode* deploy = BuiltinSchema::instance().nodeForKind("apps", "v1", "Deployment");
+  ASSERT_NE(deploy, nullptr);
+  const Json applied = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment",
+    "metadata":{"name":"web","labels":{"app":"web"}},
+    "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+      "template":{"metadata":{"labels":{"app":"web"}},
+        "spec":{"containers":[{"name":"nginx","image":"nginx:1","ports":[{"containerPort":80}]}]}}}})");
+  auto created = serverSideApply(nullptr, applied, deploy, request("kubectl"));
+  ASSERT_TRUE(created.isOk()) << created.status().toString();
+  const Json f = fields(*created, "kubectl");
+  const Json& containers = f["f:spec"]["f:template"]["f:spec"]["f:containers"];
+  ASSERT_TRUE(containers.contains("k:{\"name\":\"nginx\"}")) << f.dump();
+  const Json& c = containers["k:{\"name\":\"nginx\"}"];
+  EXPECT_TRUE(c.contains("."));
+  EXPECT_TRUE(c.contains("f:image"));
+  EXPECT_TRUE(c["f:ports"].contains("k:{\"containerPort\":80,\"protocol\":\"TCP\"}") ||
+              c["f:ports"].contains("k:{\"containerPort\":80}"))
+      << c.dump();
+
+  // kubectl scale (an Update by "kubectl") takes replicas; a later apply of a different
+  // replicas count conflicts and names the updater with its apiVersion.
+  Json scaled = *created;
+  scaled["spec"]["replicas"] = 5;
+  ApplyRequest scale = request("kubectl");
+  scale.api_version = "apps/v1";
+  recordUpdateOwnership(&*created, scaled, deploy, scale);
+  Json reapplied = applied;
+  reapplied["spec"]["replicas"] = 3;
+  auto conflict = serverSideApply(&scaled, reapplied, deploy, request("kubectl"));
+  ASSERT_FALSE(conflict.isOk());
+  EXPECT_EQ(conflict.status().message(),
+            "Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas");
+
+  // A second container added by another applier merges by name.
+  Json sidecar = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+    "spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}})");
+  auto merged = serverSideApply(&scaled, sidecar, deploy, request("other"));
+  ASSERT_TRUE(merged.isOk()) << merged.status().toString();
+  EXPECT_EQ((*merged)["spec"]["template"]["spec"]["containers"].size(), 2u);
 }
 
 }  // namespace
