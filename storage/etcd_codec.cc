@@ -163,6 +163,11 @@ core::Status decodeError(int http_status, const std::string& body) {
   if (message.find("required revision has been compacted") != std::string::npos) {
     return core::Status(core::Code::Gone, message);
   }
+  // etcd's own limit (--max-request-bytes), or gRPC's just above it.
+  if (message.find("request is too large") != std::string::npos ||
+      message.find("message larger than max") != std::string::npos) {
+    return core::Status(core::Code::TooLarge, message);
+  }
   if (message.find("future revision") != std::string::npos) {
     return core::invalidArgument(message);
   }

@@ -48,8 +48,9 @@ struct WatchMessage {
   std::vector<Event> events;
 };
 
-// A non-200 reply (or a body carrying "error") as a Status: compacted -> Gone, future revision
-// -> InvalidArgument, gRPC Unavailable/DeadlineExceeded -> Unavailable, otherwise Internal.
+// A non-200 reply (or a body carrying "error") as a Status: compacted -> Gone, too large ->
+// TooLarge, future revision -> InvalidArgument, gRPC Unavailable/DeadlineExceeded -> Unavailable,
+// otherwise Internal.
 core::Status decodeError(int http_status, const std::string& body);
 core::Result<RangeReply> decodeRange(const std::string& body);
 core::Result<TxnReply> decodeTxn(const std::string& body);

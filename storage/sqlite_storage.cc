@@ -193,6 +193,13 @@ class SqliteStorage final : public Storage {
       write.status = core::invalidArgument("negative expected revision");
       return write;
     }
+    if (value.size() > options_.max_value_bytes) {
+      write.status =
+          core::Status(core::Code::TooLarge, "value of " + std::to_string(value.size()) +
+                                                 " bytes exceeds the limit of " +
+                                                 std::to_string(options_.max_value_bytes));
+      return write;
+    }
     std::unique_lock lock(mu_);
     if (stopping_) {
       write.status = core::Status(core::Code::Unavailable, "storage closed");

@@ -24,6 +24,8 @@ namespace flotilla::storage {
 struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{30'000};
   size_t max_batch = 1024;  // writes per group commit
+  // Larger values are refused with TooLarge, like etcd's default --max-request-bytes.
+  size_t max_value_bytes = 1536 * 1024;
   // Recent events kept in memory for new watches (older ones are read from the log table).
   size_t event_ring_capacity = 100'000;
   size_t event_ring_max_bytes = 256u << 20;

@@ -99,6 +99,20 @@ TEST_P(StorageSuite, ValuesAreBinarySafe) {
   EXPECT_EQ(empty->value, "");
 }
 
+TEST_P(StorageSuite, OversizedValuesAreRefused) {
+  // Both backends refuse values over etcd's default request limit (1.5 MiB).
+  for (size_t size : {size_t{1600 * 1024}, size_t{3 * 1024 * 1024}}) {
+    std::string huge(size, 'x');
+    EXPECT_EQ(store().create("/big/" + std::to_string(size), huge).status().code(), Code::TooLarge)
+        << size;
+  }
+  std::string huge(2 * 1024 * 1024, 'x');
+  EXPECT_EQ(store().create("/big/a", huge).status().code(), Code::TooLarge);
+  mustCreate(store(), "/big/a", "small");
+  EXPECT_EQ(store().update("/big/a", huge, 0).status().code(), Code::TooLarge);
+  EXPECT_EQ(store().get("/big/a")->value, "small");
+}
+
 TEST_P(StorageSuite, ListPaginates) {
   for (int i = 0; i < 10; ++i) mustCreate(store(), "/p/" + std::to_string(i), "v");
   // Neighbours that share a textual prefix must stay out.
