@@ -1,0 +1,125 @@
+#include "apiserver/admission.h"
+
+#include <algorithm>
+
+#include "apimachinery/object_validation.h"
+#include "apimachinery/unknown_fields.h"
+#include "apiserver/crd_support.h"
+
+namespace flotilla::apiserver {
+
+core::Result<FieldValidation> parseFieldValidation(const std::string& value) {
+  if (value.empty() || value == "Warn") return FieldValidation::Warn;
+  if (value == "Strict") return FieldValidation::Strict;
+  if (value == "Ignore") return FieldValidation::Ignore;
+  return core::invalidArgument("fieldValidation must be one of Ignore, Warn or Strict, got \"" +
+                               value + "\"");
+}
+
+core::Status invalidObject(const ServedResource& r, const std::string& name,
+                           std::vector<core::Cause> causes) {
+  std::string kind = r.group.empty() ? r.kind : r.kind + "." + r.group;
+  std::string msg = kind + " \"" + name + "\" is invalid: ";
+  auto one = [](const core::Cause& c) { return c.field.empty() ? c.message : c.field + ": " + c.message; };
+  if (causes.size() == 1) {
+    msg += one(causes.front());
+  } else {
+    msg += "[";
+    for (std::size_t i = 0; i < causes.size(); ++i) {
+      if (i) msg += ", ";
+      msg += one(causes[i]);
+    }
+    msg += "]";
+  }
+  return core::Status(core::Code::Invalid, msg, std::move(causes));
+}
+
+void Admission::registerValidator(const std::string& group, const std::string& kind,
+                                  KindValidator fn) {
+  std::lock_guard lock(mu_);
+  validators_[group + "/" + kind] = std::move(fn);
+}
+
+core::Status Admission::checkUnknownFields(const ServedResource& r, Json& obj,
+                                           FieldValidation mode,
+                                           std::vector<std::string>* warnings) const {
+  std::vector<std::string> unknown;
+  if (r.is_custom) {
+    unknown = pruneCustomResource(r, obj);
+  } else if (r.schema != nullptr) {
+    unknown = apimachinery::findUnknownFields(obj, *r.schema);
+    if (!unknown.empty()) apimachinery::pruneUnknownFields(obj, *r.schema);
+  }
+  if (unknown.empty() || mode == FieldValidation::Ignore) return core::Status::ok();
+  if (mode == FieldValidation::Warn) {
+    for (const auto& f : unknown) warnings->push_back("unknown field \"" + f + "\"");
+    return core::Status::ok();
+  }
+  std::string msg = r.kind + " in version \"" + r.version + "\" cannot be handled as a " + r.kind +
+                    ": strict decoding error: ";
+  for (std::size_t i = 0; i < unknown.size(); ++i) {
+    if (i) msg += ", ";
+    msg += "unknown field \"" + unknown[i] + "\"";
+  }
+  return core::invalidArgument(msg);
+}
+
+core::Status Admission::admit(const ServedResource& r, Json& obj, const Json* old,
+                              FieldValidation mode, std::vector<std::string>* warnings) const {
+  FLOTILLA_RETURN_IF_ERROR(checkUnknownFields(r, obj, mode, warnings));
+  if (!r.is_custom && r.schema != nullptr) {
+    auto type_causes = apimachinery::validateTypes(obj, *r.schema);
+    if (!type_causes.empty()) {
+      std::string msg = r.kind + " in version \"" + r.version + "\" cannot be handled as a " +
+                        r.kind + ": " + type_causes.front().message;
+      return core::Status(core::Code::InvalidArgument, msg, std::move(type_causes));
+    }
+  }
+  const std::string name =
+      obj["metadata"].contains("name") && obj["metadata"]["name"].is_string()
+          ? obj["metadata"]["name"].get<std::string>()
+          : std::string();
+  std::vector<core::Cause> causes =
+      apimachinery::validateObjectMeta(obj["metadata"], r.namespaced,
+                                      apimachinery::nameRuleFor(r.group, r.plural));
+  if (r.is_custom) {
+    defaultCustomResource(r, obj);
+    auto schema_causes = validateCustomResource(r, obj);
+    causes.insert(causes.end(), schema_causes.begin(), schema_causes.end());
+  }
+  if (r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition") {
+    auto crd_causes = validateCrdObject(obj);
+    causes.insert(causes.end(), crd_causes.begin(), crd_causes.end());
+  }
+  if (old != nullptr && old->contains("metadata")) {
+    // Once deletion started, no new finalizers may be added.
+    if (old->at("metadata").contains("deletionTimestamp")) {
+      const Json& before = (*old)["metadata"].value("finalizers", Json::array());
+      const Json& after = obj["metadata"].value("finalizers", Json::array());
+      for (const auto& f : after) {
+        if (std::find(before.begin(), before.end(), f) == before.end()) {
+          causes.push_back({"FieldValueForbidden",
+                            "Forbidden: no new finalizers can be added if the object is being "
+                            "deleted, found new finalizers [\"" +
+                                (f.is_string() ? f.get<std::string>() : f.dump()) + "\"]",
+                            "metadata.finalizers"});
+          break;
+        }
+      }
+    }
+  }
+  KindValidator validator;
+  {
+    std::lock_guard lock(mu_);
+    auto it = validators_.find(r.group + "/" + r.kind);
+    if (it != validators_.end()) validator = it->second;
+  }
+  if (validator) {
+    auto extra = validator(obj, old);
+    causes.insert(causes.end(), extra.begin(), extra.end());
+  }
+  if (!causes.empty()) return invalidObject(r, name, std::move(causes));
+  return core::Status::ok();
+}
+
+}  // namespace flotilla::apiserver

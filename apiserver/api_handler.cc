@@ -1,0 +1,236 @@
+#include "apiserver/api_handler.h"
+
+#include "apiserver/api_status.h"
+#include "apiserver/body_codec.h"
+#include "apiserver/discovery.h"
+#include "apiserver/list_filter.h"
+#include "apiserver/object_strategy.h"
+#include "apiserver/openapi_cache.h"
+#include "apiserver/request_info.h"
+#include "apiserver/table_output.h"
+#include "core/logging.h"
+#include "spdlog/spdlog.h"
+
+namespace flotilla::apiserver {
+
+namespace {
+
+HttpResponse jsonResponse(int status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse textResponse(int status, const std::string& text) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = text;
+  return r;
+}
+
+HttpResponse notFoundPath() {
+  return statusResponse(
+      core::Status(core::Code::NotFound, "the server could not find the requested resource"));
+}
+
+std::string trimTrailingSlash(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(ApiHandlerOptions options, ResourceRegistry& registry, ObjectStore& store,
+                       core::ClockPtr clock)
+    : options_(std::move(options)),
+      registry_(registry),
+      store_(store),
+      clock_(std::move(clock)),
+      openapi_(std::make_unique<OpenApiCache>(registry)) {}
+
+ApiHandler::~ApiHandler() = default;
+
+HandlerResult ApiHandler::handle(HttpRequest& req) {
+  req.path = trimTrailingSlash(req.path);
+  bool handled = false;
+  HttpResponse r = handleNonResource(req, &handled);
+  if (handled) return {std::move(r), nullptr};
+  return handleResource(req);
+}
+
+HttpResponse ApiHandler::handleNonResource(const HttpRequest& req, bool* handled) {
+  *handled = true;
+  const std::string& p = req.path;
+  if (p == "/version") {
+    return jsonResponse(200, {{"major", "1"},
+                              {"minor", "32"},
+                              {"gitVersion", options_.git_version},
+                              {"gitCommit", "flotilla"},
+                              {"gitTreeState", "clean"},
+                              {"buildDate", "2026-11-25T00:00:00Z"},
+                              {"goVersion", "go1.23.0"},
+                              {"compiler", "gc"},
+                              {"platform", "linux/amd64"}});
+  }
+  if (p == "/healthz" || p == "/livez" || p == "/readyz" || p.rfind("/healthz/", 0) == 0 ||
+      p.rfind("/livez/", 0) == 0 || p.rfind("/readyz/", 0) == 0) {
+    auto rev = store_.currentRevision();
+    if (!rev.isOk() && p.rfind("/livez", 0) != 0) {
+      return textResponse(500, "[-]storage failed: " + rev.status().message() + "\n");
+    }
+    return textResponse(200, "ok");
+  }
+  if (p == "/openapi/v2") return notFoundPath();
+  if (p == "/openapi/v3" || p.rfind("/openapi/v3/", 0) == 0) {
+    return openapi_->serve(req);
+  }
+  HttpResponse out;
+  if (p == "/api" || p == "/apis" || p == "/api/v1" ||
+      (p.rfind("/apis/", 0) == 0 && std::count(p.begin(), p.end(), '/') <= 3)) {
+    if (serveDiscovery(registry_, {options_.server_address}, req, &out)) return out;
+    return notFoundPath();
+  }
+  *handled = false;
+  return out;
+}
+
+HandlerResult ApiHandler::handleResource(HttpRequest& req) {
+  RequestInfo info = parseRequestInfo(req);
+  if (!info.is_resource_request || info.resource.empty()) return {notFoundPath(), nullptr};
+  ServedResourcePtr r = registry_.find(info.group, info.version, info.resource);
+  if (!r) return {notFoundPath(), nullptr};
+  if (!r->namespaced && !info.namespace_.empty()) return {notFoundPath(), nullptr};
+  const std::string& ns = info.namespace_;
+  const std::string& name = info.name;
+  const std::string& sub = info.subresource;
+
+  auto verbAllowed = [&](const std::string& verb) {
+    return std::find(r->verbs.begin(), r->verbs.end(), verb) != r->verbs.end();
+  };
+  auto methodNotAllowed = [&]() {
+    return HandlerResult{statusResponse(core::Status(
+                             core::Code::MethodNotAllowed,
+                             info.verb + " is not supported on resources of kind \"" +
+                                 r->plural + "\"")),
+                         nullptr};
+  };
+
+  try {
+    if (!sub.empty()) {
+      if (sub == "status" && r->has_status) {
+        if (info.verb == "get") return {handleGet(req, *r, ns, name), nullptr};
+        if (info.verb == "update") return {handleUpdate(req, *r, ns, name, "status"), nullptr};
+        if (info.verb == "patch") return {handlePatch(req, *r, ns, name, "status"), nullptr};
+        return methodNotAllowed();
+      }
+      if (sub == "scale" && r->has_scale) return {handleScale(req, *r, ns, name), nullptr};
+      if (sub == "finalize" && r->group.empty() && r->plural == "namespaces" &&
+          info.verb == "update") {
+        return {handleFinalize(req, *r, name), nullptr};
+      }
+      return {notFoundPath(), nullptr};
+    }
+    if (!verbAllowed(info.verb)) return methodNotAllowed();
+    if (info.verb == "get") return {handleGet(req, *r, ns, name), nullptr};
+    if (info.verb == "list") return {handleList(req, *r, ns), nullptr};
+    if (info.verb == "watch") return handleWatch(req, r, ns, name);
+    if (info.verb == "create") {
+      if (!name.empty()) return methodNotAllowed();
+      return {handleCreate(req, *r, ns), nullptr};
+    }
+    if (info.verb == "update") return {handleUpdate(req, *r, ns, name, ""), nullptr};
+    if (info.verb == "patch") return {handlePatch(req, *r, ns, name, ""), nullptr};
+    if (info.verb == "delete") return {handleDelete(req, *r, ns, name), nullptr};
+    if (info.verb == "deletecollection") return {handleDeleteCollection(req, *r, ns), nullptr};
+  } catch (const std::exception& e) {
+    core::logger("apiserver")->error("{} {}: unexpected error: {}", req.method, req.target,
+                                     e.what());
+    return {statusResponse(core::internalError(e.what())), nullptr};
+  }
+  return methodNotAllowed();
+}
+
+HttpResponse ApiHandler::renderObject(const HttpRequest& req, const ServedResource& r,
+                                      const Json& obj, int status) {
+  if (wantsTable(req)) {
+    return jsonResponse(status, buildTable(r, {obj}, "", clock_->wallNow(),
+                                           tableIncludeObject(req), obj["metadata"].value("resourceVersion", "")));
+  }
+  return jsonResponse(status, obj);
+}
+
+HttpResponse ApiHandler::handleGet(const HttpRequest& req, const ServedResource& r,
+                                   const std::string& ns, const std::string& name) {
+  auto obj = store_.get(r, ns, name);
+  if (!obj.isOk()) {
+    StatusDetails d{name, r.group, r.plural, ""};
+    return statusResponse(obj.status(), &d);
+  }
+  return renderObject(req, r, *obj, 200);
+}
+
+HttpResponse ApiHandler::handleList(const HttpRequest& req, const ServedResource& r,
+                                    const std::string& ns) {
+  ListParams params;
+  auto filter = makeListFilter(r, req.queryValue("labelSelector"), req.queryValue("fieldSelector"));
+  if (!filter.isOk()) return statusResponse(filter.status());
+  params.filter = *filter;
+  if (req.hasQuery("limit")) {
+    try {
+      params.limit = std::stoll(req.queryValue("limit"));
+    } catch (...) {
+      return statusResponse(core::invalidArgument("limit must be an integer"));
+    }
+    if (params.limit < 0) params.limit = 0;
+  }
+  params.continue_token = req.queryValue("continue");
+  const std::string rv = req.queryValue("resourceVersion");
+  if (!rv.empty() && rv != "0") {
+    try {
+      params.min_revision = std::stoll(rv);
+    } catch (...) {
+      return statusResponse(core::invalidArgument("invalid resourceVersion \"" + rv + "\""));
+    }
+    params.exact_revision = req.queryValue("resourceVersionMatch") == "Exact";
+  }
+  auto out = store_.list(r, ns, params);
+  if (!out.isOk()) return statusResponse(out.status());
+  const std::string list_rv = std::to_string(out->revision);
+  if (wantsTable(req)) {
+    return jsonResponse(200, buildTable(r, out->items, out->continue_token, clock_->wallNow(),
+                                        tableIncludeObject(req), list_rv));
+  }
+  Json meta = {{"resourceVersion", list_rv}};
+  if (!out->continue_token.empty()) meta["continue"] = out->continue_token;
+  if (out->remaining && *out->remaining > 0) meta["remainingItemCount"] = *out->remaining;
+  Json items = Json::array();
+  for (auto& item : out->items) items.push_back(std::move(item));
+  return jsonResponse(200, {{"kind", r.list_kind},
+                            {"apiVersion", r.apiVersion()},
+                            {"metadata", meta},
+                            {"items", std::move(items)}});
+}
+
+core::Status ApiHandler::checkNamespaceWritable(const ServedResource& r, const std::string& ns) {
+  if (!r.namespaced) return core::Status::ok();
+  ServedResourcePtr nsr = registry_.find("", "v1", "namespaces");
+  auto obj = store_.get(*nsr, "", ns);
+  if (!obj.isOk()) {
+    if (obj.status().code() == core::Code::NotFound) {
+      return core::Status(core::Code::NotFound, "namespaces \"" + ns + "\" not found");
+    }
+    return obj.status();
+  }
+  if (hasDeletionTimestamp(*obj)) {
+    return core::Status(core::Code::PermissionDenied,
+                        r.plural + " is forbidden: unable to create new content in namespace " +
+                            ns + " because it is being terminated",
+                        {{"NamespaceTerminating",
+                          "namespace " + ns + " is being terminated", "metadata.namespace"}});
+  }
+  return core::Status::ok();
+}
+
+}  // namespace flotilla::apiserver

@@ -1,0 +1,114 @@
+#include "apiserver/body_codec.h"
+
+#include <algorithm>
+
+#include "api/yaml.h"
+#include "apimachinery/builtin_schema.h"
+#include "apimachinery/json_patch.h"
+#include "apimachinery/merge_patch.h"
+#include "apimachinery/protobuf_codec.h"
+#include "apimachinery/strategic_merge_patch.h"
+
+namespace flotilla::apiserver {
+
+std::string mediaType(const HttpRequest& req) {
+  std::string ct = req.header("content-type");
+  auto semi = ct.find(';');
+  if (semi != std::string::npos) ct = ct.substr(0, semi);
+  ct.erase(std::remove_if(ct.begin(), ct.end(), [](unsigned char c) { return std::isspace(c); }),
+           ct.end());
+  std::transform(ct.begin(), ct.end(), ct.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ct;
+}
+
+core::Result<Json> parseJson(const std::string& text) {
+  try {
+    return Json::parse(text);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    // nlohmann prefixes messages with "[json.exception.parse_error.101] "; keep the useful part.
+    auto pos = what.find("] ");
+    if (pos != std::string::npos) what = what.substr(pos + 2);
+    return core::invalidArgument("the request body is not valid JSON: " + what);
+  }
+}
+
+core::Result<Json> decodeBody(const HttpRequest& req, const ServedResource& r) {
+  const std::string mt = mediaType(req);
+  if (mt.empty() || mt == "application/json" || mt == "*/*") {
+    return parseJson(req.body);
+  }
+  if (mt == "application/yaml" || mt == "application/x-yaml" || mt == "text/yaml") {
+    auto j = api::yamlToJson(req.body);
+    if (!j.isOk()) return core::invalidArgument("the request body is not valid YAML: " +
+                                                j.status().message());
+    return j;
+  }
+  if (mt == apimachinery::kProtobufMediaType) {
+    const apimachinery::TypeInfo* type = nullptr;
+    if (!r.is_custom) {
+      type = apimachinery::BuiltinSchema::instance().findKind(r.group, r.version, r.kind);
+    }
+    if (type == nullptr) {
+      return core::Status(core::Code::UnsupportedMediaType,
+                          "the body of the request was in an unknown format - accepted media "
+                          "types include: application/json, application/yaml");
+    }
+    return apimachinery::decodeProtobufObject(req.body, type);
+  }
+  return core::Status(core::Code::UnsupportedMediaType,
+                      "the body of the request was in an unknown format - accepted media types "
+                      "include: application/json, application/yaml, "
+                      "application/vnd.kubernetes.protobuf");
+}
+
+core::Result<PatchType> patchTypeFor(const HttpRequest& req, const ServedResource& r) {
+  const std::string mt = mediaType(req);
+  if (mt == "application/json-patch+json") return PatchType::Json;
+  if (mt == "application/merge-patch+json") return PatchType::Merge;
+  if (mt == "application/apply-patch+yaml" || mt == "application/apply-patch+json") {
+    return PatchType::Apply;
+  }
+  if (mt == "application/strategic-merge-patch+json" && !r.is_custom) return PatchType::Strategic;
+  std::string accepted =
+      "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
+  if (!r.is_custom) accepted += ", application/strategic-merge-patch+json";
+  return core::Status(core::Code::UnsupportedMediaType,
+                      "the body of the request was in an unknown format - accepted media types "
+                      "include: " + accepted);
+}
+
+core::Result<Json> parsePatchBody(const std::string& body, PatchType type) {
+  if (type == PatchType::Apply) {
+    auto j = api::yamlToJson(body);
+    if (!j.isOk()) {
+      return core::invalidArgument("error decoding YAML: " + j.status().message());
+    }
+    return j;
+  }
+  return parseJson(body);
+}
+
+core::Result<Json> applyPatch(const Json& current, const Json& patch, PatchType type,
+                              const ServedResource& r) {
+  switch (type) {
+    case PatchType::Json:
+      return apimachinery::applyJsonPatch(current, patch);
+    case PatchType::Merge:
+      if (!patch.is_object()) {
+        return core::invalidArgument("a merge patch must be a JSON object");
+      }
+      return apimachinery::applyMergePatch(current, patch);
+    case PatchType::Strategic:
+      if (!patch.is_object()) {
+        return core::invalidArgument("a strategic merge patch must be a JSON object");
+      }
+      return apimachinery::applyStrategicMergePatch(current, patch, r.schema);
+    case PatchType::Apply:
+      break;
+  }
+  return core::internalError("apply patches are handled by server-side apply");
+}
+
+}  // namespace flotilla::apiserver

@@ -1,0 +1,356 @@
+#include "apiserver/object_store.h"
+
+#include <algorithm>
+
+#include "apiserver/object_strategy.h"
+#include "core/logging.h"
+
+namespace flotilla::apiserver {
+
+namespace {
+
+constexpr int kMaxUpdateAttempts = 16;
+
+std::string base64Encode(const std::string& in) {
+  static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, valb = -6;
+  for (unsigned char c : in) {
+    val = (val << 8) + c;
+    valb += 8;
+    while (valb >= 0) {
+      out.push_back(kTable[(val >> valb) & 0x3F]);
+      valb -= 6;
+    }
+  }
+  if (valb > -6) out.push_back(kTable[((val << 8) >> (valb + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
+bool base64Decode(const std::string& in, std::string* out) {
+  std::vector<int> t(256, -1);
+  const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int i = 0; i < 64; i++) t[static_cast<unsigned char>(kTable[i])] = i;
+  int val = 0, valb = -8;
+  for (unsigned char c : in) {
+    if (c == '=') break;
+    if (t[c] == -1) return false;
+    val = (val << 6) + t[c];
+    valb += 6;
+    if (valb >= 0) {
+      out->push_back(static_cast<char>((val >> valb) & 0xFF));
+      valb -= 8;
+    }
+  }
+  return true;
+}
+
+struct ContinueToken {
+  int64_t revision = 0;
+  std::string start_after;
+};
+
+std::string encodeContinue(const ContinueToken& t) {
+  return base64Encode(Json{{"v", "flotilla.v1"}, {"rv", t.revision}, {"start", t.start_after}}.dump());
+}
+
+core::Result<ContinueToken> decodeContinue(const std::string& token) {
+  std::string raw;
+  if (!base64Decode(token, &raw)) return core::invalidArgument("invalid continue token");
+  Json j = Json::parse(raw, nullptr, false);
+  if (!j.is_object() || !j.contains("rv") || !j["rv"].is_number_integer() ||
+      !j.contains("start") || !j["start"].is_string()) {
+    return core::invalidArgument("invalid continue token");
+  }
+  return ContinueToken{j["rv"].get<int64_t>(), j["start"].get<std::string>()};
+}
+
+}  // namespace
+
+core::Status notFoundError(const ServedResource& r, const std::string& name) {
+  return core::Status(core::Code::NotFound, r.qualifiedResource() + " \"" + name + "\" not found");
+}
+
+core::Status conflictError(const ServedResource& r, const std::string& name) {
+  return core::Status(core::Code::Conflict,
+                      "Operation cannot be fulfilled on " + r.qualifiedResource() + " \"" + name +
+                          "\": the object has been modified; please apply your changes to the "
+                          "latest version and try again");
+}
+
+ObjectStore::ObjectStore(storage::Storage& storage, core::ClockPtr clock)
+    : storage_(storage), clock_(std::move(clock)) {}
+
+std::string ObjectStore::keyFor(const ServedResource& r, const std::string& ns,
+                                const std::string& name) {
+  return r.namespaced ? r.storagePrefix() + ns + "/" + name : r.storagePrefix() + name;
+}
+
+std::string ObjectStore::collectionPrefix(const ServedResource& r, const std::string& ns) {
+  return r.namespaced && !ns.empty() ? r.storagePrefix() + ns + "/" : r.storagePrefix();
+}
+
+core::Result<Json> ObjectStore::decode(const std::string& value, int64_t revision) {
+  Json obj = Json::parse(value, nullptr, false);
+  if (obj.is_discarded() || !obj.is_object()) {
+    return core::internalError("stored object is not valid JSON");
+  }
+  obj["metadata"]["resourceVersion"] = std::to_string(revision);
+  return obj;
+}
+
+std::string ObjectStore::encode(const Json& obj) {
+  if (obj.contains("metadata") && obj["metadata"].contains("resourceVersion")) {
+    Json copy = obj;
+    copy["metadata"].erase("resourceVersion");
+    return copy.dump();
+  }
+  return obj.dump();
+}
+
+core::Result<Json> ObjectStore::get(const ServedResource& r, const std::string& ns,
+                                    const std::string& name) {
+  auto kv = storage_.get(keyFor(r, ns, name));
+  if (!kv.isOk()) {
+    if (kv.status().code() == core::Code::NotFound) return notFoundError(r, name);
+    return kv.status();
+  }
+  return decode(kv->value, kv->mod_revision);
+}
+
+core::Result<ListOutput> ObjectStore::list(const ServedResource& r, const std::string& ns,
+                                           const ListParams& params) {
+  ListOutput out;
+  storage::ListOptions opts;
+  opts.prefix = collectionPrefix(r, ns);
+  if (!params.continue_token.empty()) {
+    auto token = decodeContinue(params.continue_token);
+    if (!token.isOk()) return token.status();
+    if (token->start_after.rfind(opts.prefix, 0) != 0) {
+      return core::invalidArgument("continue token does not match this collection");
+    }
+    opts.start_after = token->start_after;
+    opts.revision = token->revision;
+  } else if (params.exact_revision && params.min_revision > 0) {
+    opts.revision = params.min_revision;
+  }
+  if (opts.revision == 0) {
+    // Pin every page to one snapshot so continue tokens see a consistent list.
+    auto rev = storage_.currentRevision();
+    if (!rev.isOk()) return rev.status();
+    if (params.min_revision > *rev) {
+      return core::Status(core::Code::Timeout, "Too large resource version: " +
+                                                   std::to_string(params.min_revision) +
+                                                   ", current: " + std::to_string(*rev),
+                          {{"ResourceVersionTooLarge", "Too large resource version", ""}});
+    }
+    opts.revision = *rev;
+  }
+  out.revision = opts.revision;
+  const int64_t want = params.limit > 0 ? params.limit : 0;
+  // Fetch in chunks until enough items pass the filter.
+  const int64_t chunk = want > 0 ? std::max<int64_t>(want, 100) : 0;
+  std::string last_key;
+  while (true) {
+    opts.limit = chunk;
+    auto page = storage_.list(opts);
+    if (!page.isOk()) {
+      if (page.status().code() == core::Code::Gone) {
+        return core::Status(core::Code::Gone,
+                            "The provided continue parameter is too old to display a consistent "
+                            "list result. You can start a new list without the continue "
+                            "parameter.");
+      }
+      return page.status();
+    }
+    std::size_t consumed = 0;
+    bool filled = false;
+    for (auto& kv : page->items) {
+      ++consumed;
+      auto obj = decode(kv.value, kv.mod_revision);
+      if (!obj.isOk()) continue;
+      last_key = kv.key;
+      if (params.filter && !params.filter(*obj)) continue;
+      out.items.push_back(std::move(*obj));
+      if (want > 0 && static_cast<int64_t>(out.items.size()) >= want) {
+        filled = true;
+        break;
+      }
+    }
+    const bool more_in_page = consumed < page->items.size();
+    if (filled) {
+      if (more_in_page || page->more) {
+        out.continue_token = encodeContinue({opts.revision, last_key});
+        if (!params.filter && !more_in_page) out.remaining = page->remaining;
+      }
+      break;
+    }
+    if (!page->more || page->items.empty()) break;
+    opts.start_after = page->items.back().key;
+  }
+  return out;
+}
+
+core::Result<Json> ObjectStore::create(const ServedResource& r, Json obj, bool dry_run) {
+  const std::string name = objectName(obj);
+  const std::string key = keyFor(r, objectNamespace(obj), name);
+  if (dry_run) {
+    auto existing = storage_.get(key);
+    if (existing.isOk()) {
+      return core::Status(core::Code::AlreadyExists,
+                          r.qualifiedResource() + " \"" + name + "\" already exists");
+    }
+    return obj;
+  }
+  auto rev = storage_.create(key, encode(obj));
+  if (!rev.isOk()) {
+    if (rev.status().code() == core::Code::AlreadyExists) {
+      return core::Status(core::Code::AlreadyExists,
+                          r.qualifiedResource() + " \"" + name + "\" already exists");
+    }
+    return rev.status();
+  }
+  obj["metadata"]["resourceVersion"] = std::to_string(*rev);
+  return obj;
+}
+
+core::Result<Json> ObjectStore::update(const ServedResource& r, const std::string& ns,
+                                       const std::string& name, const Mutation& mutate,
+                                       bool dry_run) {
+  const std::string key = keyFor(r, ns, name);
+  for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
+    auto kv = storage_.get(key);
+    if (!kv.isOk()) {
+      if (kv.status().code() == core::Code::NotFound) return notFoundError(r, name);
+      return kv.status();
+    }
+    auto current = decode(kv->value, kv->mod_revision);
+    if (!current.isOk()) return current.status();
+    auto next = mutate(*current);
+    if (!next.isOk()) return next.status();
+    Json updated = std::move(*next);
+    const std::string current_rv = std::to_string(kv->mod_revision);
+    bool pinned = false;
+    if (updated["metadata"].contains("resourceVersion")) {
+      const Json& rv = updated["metadata"]["resourceVersion"];
+      if (rv.is_string() && !rv.get<std::string>().empty()) {
+        if (rv.get<std::string>() != current_rv) return conflictError(r, name);
+        pinned = true;
+      }
+    }
+    updated["metadata"]["resourceVersion"] = current_rv;
+    if (sameObject(updated, *current)) return *current;  // no-op: no new revision, no event
+    if (dry_run) return updated;
+    if (hasDeletionTimestamp(updated) && !hasFinalizers(updated)) {
+      auto deleted = storage_.remove(key, kv->mod_revision);
+      if (!deleted.isOk()) {
+        if (deleted.status().code() == core::Code::Conflict && !pinned) continue;
+        if (deleted.status().code() == core::Code::Conflict) return conflictError(r, name);
+        return deleted.status();
+      }
+      updated["metadata"]["resourceVersion"] = std::to_string(deleted->mod_revision);
+      return updated;
+    }
+    auto rev = storage_.update(key, encode(updated), kv->mod_revision);
+    if (!rev.isOk()) {
+      if (rev.status().code() == core::Code::Conflict && !pinned) continue;
+      if (rev.status().code() == core::Code::Conflict) return conflictError(r, name);
+      if (rev.status().code() == core::Code::NotFound) return notFoundError(r, name);
+      return rev.status();
+    }
+    updated["metadata"]["resourceVersion"] = std::to_string(*rev);
+    return updated;
+  }
+  return core::Status(core::Code::Conflict, "too many concurrent writers on " +
+                                                r.qualifiedResource() + " \"" + name + "\"");
+}
+
+core::Result<DeleteOutcome> ObjectStore::remove(const ServedResource& r, const std::string& ns,
+                                                const std::string& name,
+                                                const DeleteParams& params) {
+  const std::string key = keyFor(r, ns, name);
+  for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
+    auto kv = storage_.get(key);
+    if (!kv.isOk()) {
+      if (kv.status().code() == core::Code::NotFound) return notFoundError(r, name);
+      return kv.status();
+    }
+    auto current_r = decode(kv->value, kv->mod_revision);
+    if (!current_r.isOk()) return current_r.status();
+    Json current = std::move(*current_r);
+    if (!params.precondition_uid.empty() && params.precondition_uid != objectUid(current)) {
+      return core::Status(core::Code::Conflict,
+                          "Operation cannot be fulfilled on " + r.qualifiedResource() + " \"" +
+                              name + "\": Precondition failed: UID in precondition: " +
+                              params.precondition_uid + ", UID in object meta: " +
+                              objectUid(current));
+    }
+    if (!params.precondition_rv.empty() &&
+        params.precondition_rv != std::to_string(kv->mod_revision)) {
+      return core::Status(core::Code::Conflict,
+                          "Operation cannot be fulfilled on " + r.qualifiedResource() + " \"" +
+                              name + "\": Precondition failed: ResourceVersion in precondition: " +
+                              params.precondition_rv + ", ResourceVersion in object meta: " +
+                              std::to_string(kv->mod_revision));
+    }
+    Json updated = current;
+    Json& meta = updated["metadata"];
+    // Orphan and Foreground work through finalizers that the garbage collector honours.
+    std::string gc_finalizer;
+    if (params.propagation == "Orphan") gc_finalizer = "orphan";
+    if (params.propagation == "Foreground") gc_finalizer = "foregroundDeletion";
+    if (!gc_finalizer.empty()) {
+      if (!meta.contains("finalizers") || !meta["finalizers"].is_array()) {
+        meta["finalizers"] = Json::array();
+      }
+      auto& fins = meta["finalizers"];
+      // Switching between orphan and foreground replaces the other one.
+      Json kept = Json::array();
+      for (const auto& f : fins) {
+        if (f == "orphan" || f == "foregroundDeletion") continue;
+        kept.push_back(f);
+      }
+      kept.push_back(gc_finalizer);
+      fins = std::move(kept);
+    }
+    if (hasFinalizers(updated)) {
+      if (!hasDeletionTimestamp(updated)) {
+        meta["deletionTimestamp"] = core::formatRfc3339(clock_->wallNow());
+        meta["deletionGracePeriodSeconds"] = 0;
+        if (meta.contains("generation") && meta["generation"].is_number_integer() &&
+            meta["generation"].get<int64_t>() > 0) {
+          meta["generation"] = meta["generation"].get<int64_t>() + 1;
+        }
+      }
+      if (r.group.empty() && r.plural == "namespaces") {
+        updated["status"]["phase"] = "Terminating";
+      }
+      if (sameObject(updated, current) || params.dry_run) {
+        return DeleteOutcome{params.dry_run ? updated : current, false};
+      }
+      auto rev = storage_.update(key, encode(updated), kv->mod_revision);
+      if (!rev.isOk()) {
+        if (rev.status().code() == core::Code::Conflict) continue;
+        return rev.status();
+      }
+      meta["resourceVersion"] = std::to_string(*rev);
+      return DeleteOutcome{updated, false};
+    }
+    if (params.dry_run) return DeleteOutcome{current, true};
+    auto deleted = storage_.remove(key, kv->mod_revision);
+    if (!deleted.isOk()) {
+      if (deleted.status().code() == core::Code::Conflict) continue;
+      if (deleted.status().code() == core::Code::NotFound) return notFoundError(r, name);
+      return deleted.status();
+    }
+    current["metadata"]["resourceVersion"] = std::to_string(deleted->mod_revision);
+    return DeleteOutcome{current, true};
+  }
+  return core::Status(core::Code::Conflict, "too many concurrent writers on " +
+                                                r.qualifiedResource() + " \"" + name + "\"");
+}
+
+core::Result<int64_t> ObjectStore::currentRevision() { return storage_.currentRevision(); }
+
+}  // namespace flotilla::apiserver

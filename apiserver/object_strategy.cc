@@ -1,0 +1,213 @@
+#include "apiserver/object_strategy.h"
+
+#include <openssl/rand.h>
+
+#include "core/clock.h"
+
+namespace flotilla::apiserver {
+
+namespace {
+const Json kNull;
+
+const Json& metaField(const Json& obj, const char* field) {
+  if (!obj.is_object()) return kNull;
+  auto m = obj.find("metadata");
+  if (m == obj.end() || !m->is_object()) return kNull;
+  auto f = m->find(field);
+  return f == m->end() ? kNull : *f;
+}
+
+// Everything but metadata and status: what "spec changed" means for generation.
+Json specPart(const Json& obj) {
+  Json copy = obj;
+  if (copy.is_object()) {
+    copy.erase("metadata");
+    copy.erase("status");
+    copy.erase("apiVersion");
+    copy.erase("kind");
+  }
+  return copy;
+}
+}  // namespace
+
+std::string objectName(const Json& obj) {
+  const Json& v = metaField(obj, "name");
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+std::string objectNamespace(const Json& obj) {
+  const Json& v = metaField(obj, "namespace");
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+std::string objectUid(const Json& obj) {
+  const Json& v = metaField(obj, "uid");
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+bool hasDeletionTimestamp(const Json& obj) { return metaField(obj, "deletionTimestamp").is_string(); }
+bool hasFinalizers(const Json& obj) {
+  const Json& f = metaField(obj, "finalizers");
+  if (f.is_array() && !f.empty()) return true;
+  // Namespaces also wait for their spec.finalizers (the namespace controller's "kubernetes").
+  if (obj.is_object() && obj.value("kind", "") == "Namespace" && obj.contains("spec") &&
+      obj["spec"].is_object()) {
+    const Json& sf = obj["spec"].value("finalizers", Json());
+    return sf.is_array() && !sf.empty();
+  }
+  return false;
+}
+
+core::Status checkTypeAndNamespace(const ServedResource& r, const std::string& url_namespace,
+                                   Json& obj) {
+  if (!obj.is_object()) {
+    return core::invalidArgument("the request body must be a JSON object");
+  }
+  auto kind = obj.find("kind");
+  if (kind == obj.end() || kind->is_null() || (kind->is_string() && kind->get<std::string>().empty())) {
+    obj["kind"] = r.kind;
+  } else if (!kind->is_string() || kind->get<std::string>() != r.kind) {
+    return core::invalidArgument("the kind of the provided object (" +
+                                 (kind->is_string() ? kind->get<std::string>() : kind->dump()) +
+                                 ") does not match the kind served at this endpoint (" + r.kind +
+                                 ")");
+  }
+  auto api = obj.find("apiVersion");
+  if (api == obj.end() || api->is_null() || (api->is_string() && api->get<std::string>().empty())) {
+    obj["apiVersion"] = r.apiVersion();
+  } else if (!api->is_string() || api->get<std::string>() != r.apiVersion()) {
+    return core::invalidArgument("the API version in the data (" +
+                                 (api->is_string() ? api->get<std::string>() : api->dump()) +
+                                 ") does not match the expected API version (" + r.apiVersion() +
+                                 ")");
+  }
+  if (!obj.contains("metadata") || obj["metadata"].is_null()) obj["metadata"] = Json::object();
+  if (!obj["metadata"].is_object()) {
+    return core::Status(core::Code::InvalidArgument, "metadata must be an object");
+  }
+  Json& meta = obj["metadata"];
+  if (r.namespaced) {
+    auto ns = meta.find("namespace");
+    if (ns == meta.end() || ns->is_null() || (ns->is_string() && ns->get<std::string>().empty())) {
+      meta["namespace"] = url_namespace;
+    } else if (!ns->is_string() || ns->get<std::string>() != url_namespace) {
+      return core::invalidArgument(
+          "the namespace of the provided object does not match the namespace sent on the request");
+    }
+  } else {
+    meta.erase("namespace");
+  }
+  return core::Status::ok();
+}
+
+void prepareForCreate(const ServedResource& r, Json& obj,
+                      std::chrono::system_clock::time_point now, const std::string& uid) {
+  Json& meta = obj["metadata"];
+  meta["uid"] = uid;
+  meta["creationTimestamp"] = core::formatRfc3339(now);
+  meta.erase("resourceVersion");
+  meta.erase("deletionTimestamp");
+  meta.erase("deletionGracePeriodSeconds");
+  meta.erase("selfLink");
+  if (r.generation_tracked || r.is_custom) {
+    meta["generation"] = 1;
+  } else {
+    meta.erase("generation");
+  }
+  // With a status subresource, status is set through /status only (CRDs drop it on create;
+  // built-ins reset it to what their strategy allows — we keep built-in status for tests that
+  // create pods or nodes with status, as the simulated clusters do).
+  if (r.is_custom && r.has_status) obj.erase("status");
+  if (r.group.empty() && r.plural == "namespaces") {
+    if (!obj.contains("spec") || !obj["spec"].is_object()) obj["spec"] = Json::object();
+    obj["spec"]["finalizers"] = Json::array({"kubernetes"});
+    obj["status"] = {{"phase", "Active"}};
+  }
+}
+
+void prepareForUpdate(const ServedResource& r, const Json& old, Json& updated,
+                      const std::string& subresource) {
+  const Json& old_meta = old.at("metadata");
+  if (subresource == "status") {
+    // Only .status changes through /status; everything else comes from the stored object.
+    Json status = updated.contains("status") ? updated["status"] : Json();
+    Json managed = updated["metadata"].contains("managedFields")
+                       ? updated["metadata"]["managedFields"]
+                       : Json();
+    updated = old;
+    if (status.is_null()) {
+      updated.erase("status");
+    } else {
+      updated["status"] = std::move(status);
+    }
+    if (!managed.is_null()) updated["metadata"]["managedFields"] = std::move(managed);
+    return;
+  }
+  Json& meta = updated["metadata"];
+  for (const char* f : {"uid", "creationTimestamp", "name", "namespace", "deletionTimestamp",
+                        "deletionGracePeriodSeconds", "generation"}) {
+    auto it = old_meta.find(f);
+    if (it != old_meta.end()) {
+      meta[f] = *it;
+    } else {
+      meta.erase(f);
+    }
+  }
+  meta.erase("selfLink");
+  if (r.has_status && subresource.empty()) {
+    // The main endpoint never changes status when a status subresource exists.
+    if (old.contains("status")) {
+      updated["status"] = old["status"];
+    } else {
+      updated.erase("status");
+    }
+  }
+  if (r.group.empty() && r.plural == "namespaces") {
+    // spec.finalizers only changes through /finalize.
+    if (old.contains("spec")) updated["spec"] = old["spec"];
+  }
+  if ((r.generation_tracked || r.is_custom) && old_meta.contains("generation")) {
+    if (specPart(old) != specPart(updated)) {
+      meta["generation"] = old_meta["generation"].get<int64_t>() + 1;
+    }
+  }
+}
+
+bool sameObject(const Json& a, const Json& b) {
+  auto strip = [](const Json& o) {
+    Json c = o;
+    if (c.is_object() && c.contains("metadata") && c["metadata"].is_object()) {
+      c["metadata"].erase("resourceVersion");
+      if (c["metadata"].contains("managedFields") && c["metadata"]["managedFields"].is_array()) {
+        for (auto& e : c["metadata"]["managedFields"]) {
+          if (e.is_object()) e.erase("time");
+        }
+      }
+    }
+    return c;
+  };
+  return strip(a) == strip(b);
+}
+
+std::string newUuid() {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 15]);
+  }
+  return out;
+}
+
+std::string generateNameFrom(const std::string& prefix) {
+  static const char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  std::string base = prefix.size() > 58 ? prefix.substr(0, 58) : prefix;
+  unsigned char rnd[5];
+  RAND_bytes(rnd, sizeof rnd);
+  for (unsigned char c : rnd) base.push_back(kAlphabet[c % (sizeof kAlphabet - 1)]);
+  return base;
+}
+
+}  // namespace flotilla::apiserver

@@ -1,0 +1,71 @@
+// SystemControllers: the controllers kube-apiserver and kube-controller-manager run that a bare
+// API server needs to behave like Kubernetes, run in-process from one storage watch over every
+// key:
+//   - CRD establishment: accepted CRDs get their status (NamesAccepted, Established) and their
+//     resources appear in the ResourceRegistry; deleting a CRD deletes its custom resources
+//     first (finalizer customresourcecleanup.apiextensions.k8s.io);
+//   - namespace lifecycle: a Terminating namespace has everything in it deleted, then its
+//     `kubernetes` finalizer removed so it disappears;
+//   - garbage collection through ownerReferences: background deletion of dependents whose
+//     owners are all gone, Foreground (finalizer foregroundDeletion) and Orphan (finalizer
+//     orphan) propagation.
+// Level-triggered: every decision is re-derived from the stored state, so a restart resumes.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "apiserver/object_store.h"
+#include "apiserver/resource_registry.h"
+#include "core/clock.h"
+
+namespace flotilla::apiserver {
+
+class SystemControllers {
+ public:
+  SystemControllers(ResourceRegistry& registry, ObjectStore& store, core::ClockPtr clock);
+  ~SystemControllers();
+  // Lists everything, registers established CRDs synchronously (so their resources are served
+  // before the server reports ready), then starts the watch loop.
+  core::Status start();
+  void stop();
+
+ private:
+  struct Tracked {
+    std::string key;
+    ServedResourcePtr resource;
+    std::string ns, name, uid;
+    std::vector<std::string> owner_uids;
+    bool deleting = false;
+    bool foreground = false;
+    bool orphan = false;
+  };
+
+  void run(int64_t from_revision);
+  void observe(const std::string& key, const std::string* value, int64_t revision);
+  ServedResourcePtr resourceForKey(const std::string& key) const;
+  void reconcileCrd(const Json& crd);
+  void reconcileNamespace(const std::string& name);
+  void processDirty();
+
+  ResourceRegistry& registry_;
+  ObjectStore& store_;
+  core::ClockPtr clock_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+
+  // GC index (only touched by the controller thread).
+  std::map<std::string, Tracked> objects_;                  // key -> object
+  std::map<std::string, std::string> uid_to_key_;           // live uids
+  std::map<std::string, std::set<std::string>> dependents_;  // owner uid -> dependent keys
+  std::set<std::string> dirty_owners_;                      // uids whose dependents need a look
+  std::set<std::string> dirty_keys_;                        // objects to re-check
+  std::set<std::string> terminating_namespaces_;
+};
+
+}  // namespace flotilla::apiserver

@@ -1,0 +1,177 @@
+// WATCH for ApiHandler: a chunked stream of newline-delimited JSON events (kube-api.md §6).
+// Starting points follow kube-apiserver: no resourceVersion (or "0") sends the current state as
+// synthetic ADDED events first; a resourceVersion N replays every change after N, or one ERROR
+// event with 410 Expired when N has been compacted away. Selector transitions turn into ADDED /
+// DELETED, bookmarks are sent only when asked for.
+#include <chrono>
+#include <random>
+
+#include "apiserver/api_handler.h"
+#include "apiserver/api_status.h"
+#include "apiserver/list_filter.h"
+#include "apiserver/object_strategy.h"
+#include "apiserver/request_info.h"
+#include "apiserver/table_output.h"
+
+namespace flotilla::apiserver {
+
+namespace {
+
+std::string eventLine(const char* type, const Json& object) {
+  std::string line = "{\"type\":\"";
+  line += type;
+  line += "\",\"object\":";
+  line += object.dump();
+  line += "}\n";
+  return line;
+}
+
+std::string errorLine(const core::Status& st) {
+  Json status = Json::parse(statusJson(st));
+  return eventLine("ERROR", status);
+}
+
+}  // namespace
+
+HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResourcePtr& rp,
+                                      const std::string& ns, const std::string& name) {
+  const ServedResource& r = *rp;
+  std::string field_selector = req.queryValue("fieldSelector");
+  if (!name.empty()) {
+    field_selector = field_selector.empty() ? "metadata.name=" + name
+                                            : field_selector + ",metadata.name=" + name;
+  }
+  auto filter_r = makeListFilter(r, req.queryValue("labelSelector"), field_selector);
+  if (!filter_r.isOk()) return {statusResponse(filter_r.status()), nullptr};
+  ObjectFilter filter = *filter_r;
+  const bool bookmarks = parseBool(req.queryValue("allowWatchBookmarks"), false);
+  const bool table = wantsTable(req);
+  const std::string include_object = tableIncludeObject(req);
+  std::chrono::seconds timeout = options_.max_watch_timeout;
+  if (req.hasQuery("timeoutSeconds")) {
+    try {
+      long long t = std::stoll(req.queryValue("timeoutSeconds"));
+      if (t > 0) timeout = std::min(timeout, std::chrono::seconds(t));
+    } catch (...) {
+      return {statusResponse(core::invalidArgument("timeoutSeconds must be an integer")), nullptr};
+    }
+  } else {
+    // kube-apiserver picks a random timeout so that watches do not all reconnect at once.
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    timeout = std::chrono::seconds(timeout.count() / 2 +
+                                   static_cast<long>(rng() % static_cast<unsigned>(timeout.count() / 2 + 1)));
+  }
+  const std::string rv_text = req.queryValue("resourceVersion");
+  const bool send_initial_explicit = req.hasQuery("sendInitialEvents");
+  const bool send_initial = send_initial_explicit
+                                ? parseBool(req.queryValue("sendInitialEvents"), false)
+                                : (rv_text.empty() || rv_text == "0");
+  int64_t start_rev = 0;
+  if (!rv_text.empty() && rv_text != "0") {
+    try {
+      start_rev = std::stoll(rv_text);
+    } catch (...) {
+      return {statusResponse(core::invalidArgument("invalid resourceVersion \"" + rv_text + "\"")),
+              nullptr};
+    }
+  }
+  std::vector<Json> initial;
+  if (send_initial) {
+    ListParams lp;
+    lp.filter = filter;
+    auto listed = store_.list(r, ns, lp);
+    if (!listed.isOk()) return {statusResponse(listed.status()), nullptr};
+    initial = std::move(listed->items);
+    start_rev = listed->revision;
+  }
+  const std::string prefix = name.empty() || !field_selector.empty()
+                                 ? ObjectStore::collectionPrefix(r, ns)
+                                 : ObjectStore::collectionPrefix(r, ns);
+  auto watch = store_.storage().watch(prefix, start_rev);
+
+  HandlerResult result;
+  result.response.content_type = "application/json";
+  const auto now_fn = [this] { return clock_->wallNow(); };
+  result.stream = [this, rp, filter, bookmarks, table, include_object, timeout,
+                   initial = std::move(initial), watch = std::make_shared<decltype(watch)>(std::move(watch)),
+                   start_rev, send_initial, send_initial_explicit, now_fn](ChunkWriter& out) mutable {
+    const ServedResource& r = *rp;
+    bool first_table = true;
+    auto render = [&](const char* type, const Json& obj) {
+      if (!table) return eventLine(type, obj);
+      Json t = buildTable(r, {obj}, "", now_fn(), include_object,
+                          obj["metadata"].value("resourceVersion", ""));
+      if (!first_table) t.erase("columnDefinitions");
+      first_table = false;
+      return eventLine(type, t);
+    };
+    if (!watch->isOk()) {
+      out.write(errorLine(watch->status()));
+      return;
+    }
+    for (const auto& obj : initial) {
+      if (!out.write(render("ADDED", obj))) return;
+    }
+    int64_t last_rev = start_rev;
+    if (send_initial && send_initial_explicit && bookmarks) {
+      Json bm = {{"kind", r.kind},
+                 {"apiVersion", r.apiVersion()},
+                 {"metadata",
+                  {{"resourceVersion", std::to_string(last_rev)},
+                   {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}};
+      if (!out.write(eventLine("BOOKMARK", bm))) return;
+    }
+    storage::Watch& w = *watch->value();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto next_bookmark = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (out.connectionClosed()) break;
+      auto events = w.next(std::chrono::milliseconds(500));
+      if (!events.isOk()) {
+        out.write(errorLine(events.status().code() == core::Code::Gone
+                                ? core::Status(core::Code::Gone,
+                                               "too old resource version: " +
+                                                   std::to_string(start_rev))
+                                : events.status()));
+        break;
+      }
+      for (const auto& ev : *events) {
+        last_rev = ev.revision;
+        if (ev.type == storage::EventType::Put) {
+          auto obj = ObjectStore::decode(*ev.value, ev.revision);
+          if (!obj.isOk()) continue;
+          const bool now_matches = !filter || filter(*obj);
+          bool was_matching = false;
+          if (ev.prev_value) {
+            auto prev = ObjectStore::decode(*ev.prev_value, ev.revision);
+            was_matching = prev.isOk() && (!filter || filter(*prev));
+          }
+          const char* type = nullptr;
+          if (now_matches) {
+            type = was_matching ? "MODIFIED" : "ADDED";
+          } else if (was_matching) {
+            type = "DELETED";
+          }
+          if (type != nullptr && !out.write(render(type, *obj))) return;
+        } else {
+          if (!ev.value) continue;
+          auto obj = ObjectStore::decode(*ev.value, ev.revision);
+          if (!obj.isOk()) continue;
+          if (filter && !filter(*obj)) continue;
+          if (!out.write(render("DELETED", *obj))) return;
+        }
+      }
+      if (bookmarks && std::chrono::steady_clock::now() >= next_bookmark) {
+        next_bookmark = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        Json bm = {{"kind", r.kind},
+                   {"apiVersion", r.apiVersion()},
+                   {"metadata", {{"resourceVersion", std::to_string(last_rev)}}}};
+        if (!out.write(eventLine("BOOKMARK", bm))) return;
+      }
+    }
+    w.cancel();
+  };
+  return result;
+}
+
+}  // namespace flotilla::apiserver
