@@ -126,13 +126,19 @@ const std::vector<std::string>& extraSelectableFields(const std::string& group,
 }
 
 core::Status checkSelectableField(const std::string& group, const std::string& resource,
-                                  bool custom, const std::string& field) {
+                                  bool custom, const std::string& field,
+                                  const std::vector<std::string>& selectable_fields) {
   if (field == "metadata.name" || field == "metadata.namespace") return core::Status::ok();
   auto it = custom ? conversionTable().end() : conversionTable().find(group + "/" + resource);
   if (it == conversionTable().end()) {
-    return core::invalidArgument("\"" + field +
-                                 "\" is not a known field selector: only \"metadata.name\", "
-                                 "\"metadata.namespace\"");
+    if (custom && std::find(selectable_fields.begin(), selectable_fields.end(), field) !=
+                      selectable_fields.end()) {
+      return core::Status::ok();
+    }
+    std::string allowed = "\"metadata.name\", \"metadata.namespace\"";
+    for (const auto& f : selectable_fields) allowed += ", \"" + f + "\"";
+    return core::invalidArgument("\"" + field + "\" is not a known field selector: only " +
+                                 allowed);
   }
   if (std::find(it->second.begin(), it->second.end(), field) == it->second.end()) {
     return core::invalidArgument("field label not supported: " + field);
@@ -219,10 +225,17 @@ core::Result<FieldSelector> FieldSelector::parse(const std::string& text) {
 
 core::Result<FieldSelector> FieldSelector::parse(const std::string& text, const std::string& group,
                                                  const std::string& resource, bool custom) {
+  return parse(text, group, resource, custom, {});
+}
+
+core::Result<FieldSelector> FieldSelector::parse(const std::string& text, const std::string& group,
+                                                 const std::string& resource, bool custom,
+                                                 const std::vector<std::string>& selectable_fields) {
   auto sel = parse(text);
   if (!sel.isOk()) return sel;
   for (const auto& r : sel->reqs_) {
-    FLOTILLA_RETURN_IF_ERROR(checkSelectableField(group, resource, custom, r.field));
+    FLOTILLA_RETURN_IF_ERROR(
+        checkSelectableField(group, resource, custom, r.field, selectable_fields));
   }
   sel->group_ = group;
   sel->resource_ = resource;

@@ -41,6 +41,11 @@ class FieldSelector {
   // marks custom resources, which only support metadata.name and metadata.namespace.
   static core::Result<FieldSelector> parse(const std::string& text, const std::string& group,
                                            const std::string& resource, bool custom);
+  // Custom resources with CRD `selectableFields` (their jsonPaths without the leading '.', e.g.
+  // "spec.color"): those fields are accepted too, and named in the error.
+  static core::Result<FieldSelector> parse(const std::string& text, const std::string& group,
+                                           const std::string& resource, bool custom,
+                                           const std::vector<std::string>& selectable_fields);
 
   // Matches an object of the resource the selector was parsed for (or a generic object when it
   // was parsed without one): every requirement's field is read with fieldValue.
@@ -64,7 +69,8 @@ const std::vector<std::string>& extraSelectableFields(const std::string& group,
                                                       const std::string& resource);
 // Whether `field` is selectable for the resource; on failure returns the kube error.
 core::Status checkSelectableField(const std::string& group, const std::string& resource,
-                                  bool custom, const std::string& field);
+                                  bool custom, const std::string& field,
+                                  const std::vector<std::string>& selectable_fields = {});
 
 // The value kube-apiserver compares a selectable field against, as a string (booleans "true" /
 // "false", numbers in decimal, server defaults for unset fields such as a Pod's restartPolicy).

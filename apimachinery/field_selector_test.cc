@@ -86,6 +86,18 @@ TEST(FieldSelectorTest, EventFieldsForDescribe) {
   EXPECT_EQ(fieldValue("events", event, "reason"), "Scheduled");
 }
 
+TEST(FieldSelectorTest, CustomResourceSelectableFields) {
+  const auto widget = Json::parse(R"({"metadata":{"name":"w"},"spec":{"color":"red"}})");
+  auto ok = FieldSelector::parse("spec.color=red", "example.com", "widgets", true, {"spec.color"});
+  ASSERT_TRUE(ok.isOk()) << ok.status().toString();
+  EXPECT_TRUE(ok->matches(widget));
+  auto bad = FieldSelector::parse("spec.size=1", "example.com", "widgets", true, {"spec.color"});
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().message(),
+            "\"spec.size\" is not a known field selector: only \"metadata.name\", "
+            "\"metadata.namespace\", \"spec.color\"");
+}
+
 TEST(FieldSelectorTest, ValuesWithDefaults) {
   struct Row {
     const char* name;

@@ -184,6 +184,7 @@ NameRule nameRuleFor(const std::string& group, const std::string& resource) {
   if (group.empty() && resource == "namespaces") return NameRule::Dns1123Label;
   if (group.empty() && resource == "services") return NameRule::Dns1035Label;
   if (group == "rbac.authorization.k8s.io") return NameRule::PathSegment;
+  if (group.empty() && resource == "persistentvolumes") return NameRule::PathSegment;
   return NameRule::Dns1123Subdomain;
 }
 

@@ -36,7 +36,8 @@ inline bool isLabelValue(const std::string& s) { return labelValueErrors(s).empt
 // How a resource's metadata.name is validated.
 enum class NameRule { Dns1123Subdomain, Dns1123Label, Dns1035Label, PathSegment };
 // The rule kube-apiserver applies to `resource` (plural) in `group`: namespaces use DNS labels,
-// services DNS-1035 labels, RBAC kinds path segments, everything else (CRs too) subdomains.
+// services DNS-1035 labels, RBAC kinds and persistentvolumes path segments, everything else (CRs
+// too) subdomains.
 NameRule nameRuleFor(const std::string& group, const std::string& resource);
 std::vector<std::string> nameErrors(NameRule rule, const std::string& name);
 
