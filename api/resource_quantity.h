@@ -1,8 +1,8 @@
 // Resource quantities as the typed API carries them: strings on the wire ("500m", "1Gi"), with a
 // parse helper into exact milli-units and the Kubernetes canonical formatting used when sums are
 // written back (BinarySI such as "1536Mi" when the inputs were binary, DecimalSI such as
-// "1500m" or "2" otherwise). This is the small subset the API, interpreter and estimators need;
-// apimachinery/quantity.h is the full resource.Quantity implementation.
+// "1500m" or "2" otherwise). A thin milli-unit view over apimachinery::Quantity (the full
+// resource.Quantity), which is what the interpreter and estimators need.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,7 @@
 // metav1.LabelSelector matching for policy logic ({matchLabels, matchExpressions} against a
-// label map). A stand-in for apimachinery::LabelSelector::fromJson/matches until that library
-// lands; the semantics are the same: {} or absent selects everything, an invalid selector
-// (In/NotIn without values, Exists with values, unknown operator) is an error, which policy
-// matching treats as "no match".
+// label map), on top of apimachinery::LabelSelector: {} or absent selects everything, an invalid
+// selector (In/NotIn without values, Exists with values, unknown operator) is an error, which
+// policy matching treats as "no match".
 #pragma once
 
 #include "api/meta.h"
