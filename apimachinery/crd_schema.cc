@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "apimachinery/json_path.h"
 #include "apimachinery/object_validation.h"
 
 namespace flotilla::apimachinery {
@@ -616,6 +617,33 @@ std::vector<core::Cause> validateCustomResourceDefinition(Json& crd) {
       }
     }
     if (boolOf(v, "storage")) ++storage;
+    if (const Json* cols = member(v, "additionalPrinterColumns"); cols && cols->is_array()) {
+      for (std::size_t j = 0; j < cols->size(); ++j) {
+        const Json& c = (*cols)[j];
+        const std::string cbase = base + ".additionalPrinterColumns[" + std::to_string(j) + "]";
+        if (strOf(c, "name").empty()) required(cbase + ".name");
+        const std::string type = strOf(c, "type");
+        static const std::set<std::string> kTypes = {"boolean", "date", "integer", "number",
+                                                     "string"};
+        if (type.empty()) {
+          required(cbase + ".type");
+        } else if (!kTypes.count(type)) {
+          out.push_back({"FieldValueNotSupported",
+                         "Unsupported value: " + quote(type) +
+                             ": supported values: \"boolean\", \"date\", \"integer\", "
+                             "\"number\", \"string\"",
+                         cbase + ".type"});
+        }
+        const std::string path = strOf(c, "jsonPath");
+        if (path.empty()) {
+          required(cbase + ".jsonPath");
+        } else if (path[0] != '.' || !JsonPath::parse(path).isOk()) {
+          out.push_back({"FieldValueInvalid",
+                         invalidValueMessage(path, "must be a simple json path starting with ."),
+                         cbase + ".jsonPath"});
+        }
+      }
+    }
     const Json* schema = member(v, "schema");
     const Json* api = schema ? member(*schema, "openAPIV3Schema") : nullptr;
     if (api == nullptr) {

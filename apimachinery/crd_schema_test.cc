@@ -210,6 +210,15 @@ TEST(CrdSchemaTest, CustomResourceDefinition) {
        "Invalid value: \"example\": should be a domain with at least one dot"},
       {"missing kind", "/spec/names", R"({"plural":"widgets"})", "spec.names.kind",
        "Required value"},
+      {"bad printer column path", "/spec/versions/0/additionalPrinterColumns",
+       R"([{"name":"X","type":"string","jsonPath":"spec.x"}])",
+       "spec.versions[0].additionalPrinterColumns[0].jsonPath",
+       "Invalid value: \"spec.x\": must be a simple json path starting with ."},
+      {"bad printer column type", "/spec/versions/0/additionalPrinterColumns",
+       R"([{"name":"X","type":"text","jsonPath":".spec.x"}])",
+       "spec.versions[0].additionalPrinterColumns[0].type",
+       "Unsupported value: \"text\": supported values: \"boolean\", \"date\", \"integer\", "
+       "\"number\", \"string\""},
   };
   for (const auto& row : rows) {
     Json c = Json::parse(R"({"metadata":{"name":"widgets.example.com"},"spec":{
