@@ -42,19 +42,20 @@ bool mergesList(const SchemaNode* node) {
 class Merger {
  public:
   Result<json> mergeMap(json original, const json& patch, const SchemaNode* schema);
-  Result<json> mergeValue(const json* original, const json& patch, const SchemaNode* schema);
-  Result<json> mergeList(const json& original, const json& patch, const SchemaNode* schema);
+  // `original` (nullptr when the key is absent) may be moved from.
+  Result<json> mergeValue(json* original, const json& patch, const SchemaNode* schema);
+  Result<json> mergeList(json original, const json& patch, const SchemaNode* schema);
 };
 
 // Merges one patch value into the original value (nullptr: key absent from the original).
-Result<json> Merger::mergeValue(const json* original, const json& patch, const SchemaNode* schema) {
+Result<json> Merger::mergeValue(json* original, const json& patch, const SchemaNode* schema) {
   if (patch.is_object()) {
-    if (original && original->is_object()) return mergeMap(*original, patch, schema);
+    if (original && original->is_object()) return mergeMap(std::move(*original), patch, schema);
     return mergeMap(json::object(), patch, schema);  // new or differently typed: patch wins
   }
   if (patch.is_array() && mergesList(schema)) {
-    const json empty = json::array();
-    return mergeList(original && original->is_array() ? *original : empty, patch, schema);
+    return mergeList(original && original->is_array() ? std::move(*original) : json::array(), patch,
+                     schema);
   }
   if (patch.is_array()) {
     // Replaced wholesale; elements still lose their directives.
@@ -165,7 +166,7 @@ Result<json> Merger::mergeMap(json original, const json& patch, const SchemaNode
   return original;
 }
 
-Result<json> Merger::mergeList(const json& original, const json& patch, const SchemaNode* schema) {
+Result<json> Merger::mergeList(json original, const json& patch, const SchemaNode* schema) {
   const SchemaNode* items = schema ? schema->items() : nullptr;
   const std::string merge_key(schema ? schema->patchMergeKey() : std::string_view());
 
@@ -187,7 +188,7 @@ Result<json> Merger::mergeList(const json& original, const json& patch, const Sc
     if (*d != "delete" && *d != "merge") return bad("Unknown patch type: " + d->dump());
   }
 
-  json result = original;
+  json result = std::move(original);
   for (const json& item : patch) {
     if (!item.is_object() || merge_key.empty()) {
       // Scalars (or keyless objects): set union, first occurrence wins.
@@ -211,7 +212,7 @@ Result<json> Merger::mergeList(const json& original, const json& patch, const Sc
       if (is_delete) {
         result.erase(result.begin() + static_cast<std::ptrdiff_t>(i));
       } else {
-        auto merged = mergeMap(have, item, items);
+        auto merged = mergeMap(std::move(have), item, items);
         if (!merged) return merged.status();
         have = std::move(merged).value();
       }
