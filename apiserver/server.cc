@@ -85,6 +85,7 @@ class ServerImpl final : public ApiServer {
   std::string kubeconfigPath() const override { return kubeconfig_; }
   void stop() override {
     if (http_) http_->stop();
+    for (auto& c : embedded_) c->stop();
     if (controllers_) controllers_->stop();
   }
   ~ServerImpl() override { stop(); }
@@ -173,6 +174,11 @@ class ServerImpl final : public ApiServer {
     handler_ptr_ = handler_.get();
 
     FLOTILLA_RETURN_IF_ERROR(bootstrap(opts));
+    for (const auto& factory : opts.embedded_controllers) {
+      auto c = factory(*store_, *registry_, clock_);
+      if (!c.isOk()) return c.status().withContext("starting embedded controller");
+      embedded_.push_back(std::move(*c));
+    }
     kubeconfig_ = (fs::path(opts.data_dir) / "admin.kubeconfig").string();
     FLOTILLA_RETURN_IF_ERROR(writeKubeconfig(kubeconfig_, url_, ca_pem, token));
     return core::Status::ok();
@@ -234,6 +240,7 @@ class ServerImpl final : public ApiServer {
   std::unique_ptr<ResourceRegistry> registry_;
   std::unique_ptr<ObjectStore> store_;
   std::unique_ptr<SystemControllers> controllers_;
+  std::vector<std::unique_ptr<EmbeddedController>> embedded_;
   std::unique_ptr<ApiHandler> handler_;
   std::atomic<ApiHandler*> handler_ptr_{nullptr};
   std::unique_ptr<HttpServer> http_;

@@ -4,13 +4,29 @@
 // listener and writes admin.kubeconfig.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace flotilla::apiserver {
+
+class ObjectStore;
+class ResourceRegistry;
+
+// A controller that runs inside the API server process with direct access to its object store
+// (the member-cluster simulator uses this for simulated nodes and workload controllers). It is
+// started after bootstrap and stopped before the store closes.
+class EmbeddedController {
+ public:
+  virtual ~EmbeddedController() = default;
+  virtual void stop() = 0;
+};
+using EmbeddedControllerFactory = std::function<core::Result<std::unique_ptr<EmbeddedController>>(
+    ObjectStore& store, ResourceRegistry& registry, core::ClockPtr clock)>;
 
 struct ApiServerOptions {
   std::string listen = "127.0.0.1:0";
@@ -19,6 +35,7 @@ struct ApiServerOptions {
   std::vector<std::string> etcd_endpoints;
   bool insecure_http = false;
   bool install_crds = true;
+  std::vector<EmbeddedControllerFactory> embedded_controllers;
 };
 
 class ApiServer {
