@@ -482,8 +482,24 @@ class LineReader:
                 self.proc.wait()
 
 
+class _GoYamlDumper(yaml.SafeDumper):
+    """Quotes strings that Go's YAML 1.1 decoder (sigs.k8s.io/yaml) reads as booleans."""
+
+
+_GO_YAML_BOOLS = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True",
+                  "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"}
+
+
+def _go_str(dumper, value):
+    style = '"' if value in _GO_YAML_BOOLS else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_GoYamlDumper.add_representer(str, _go_str)
+
+
 def dump_yaml(*docs):
-    return "---\n".join(yaml.safe_dump(d, sort_keys=False) for d in docs)
+    return "---\n".join(yaml.dump(d, Dumper=_GoYamlDumper, sort_keys=False) for d in docs)
 
 
 def configmap(name, namespace=None, data=None, labels=None, **meta):
