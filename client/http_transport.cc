@@ -236,7 +236,8 @@ class DefaultTransport final : public HttpTransport {
     while (!parser.is_done()) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
-      http::read(s, buffer, parser, ec);
+      // read_some returns as soon as some body arrived; read() would wait for a full buffer.
+      http::read_some(s, buffer, parser, ec);
       if (ec == http::error::need_buffer) ec = {};
       const std::size_t n = chunk.size() - parser.get().body().size;
       if (n > 0) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "client/api_errors.h"
+#include "core/logging.h"
 #include "client/informer.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
@@ -21,6 +22,12 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ApiServerProcess;
+
+// FLOTILLA_TEST_LOG=debug shows the client's logs (watch restarts, relists) while debugging.
+const bool kLogging = [] {
+  if (const char* level = std::getenv("FLOTILLA_TEST_LOG")) core::setupLogging(level, "text");
+  return true;
+}();
 
 const GroupVersionResource kCm{"", "v1", "configmaps"};
 const GroupVersionResource kNs{"", "v1", "namespaces"};
