@@ -19,8 +19,18 @@ class HelmTest(ServerTestCase):
         return self.server.request("GET", path)
 
     def test_install_upgrade_uninstall(self):
+        """Default helm: validates manifests against the server's OpenAPI (helm 3.6 reads the
+        gnostic-protobuf /openapi/v2 document for that)."""
+        self.install_upgrade_uninstall()
+
+    def test_install_upgrade_uninstall_without_openapi_validation(self):
+        """The same lifecycle with --disable-openapi-validation, so the release mechanics are
+        tested even where /openapi/v2 is missing."""
+        self.install_upgrade_uninstall("--disable-openapi-validation")
+
+    def install_upgrade_uninstall(self, *flags):
         ns = self.new_namespace()
-        out = self.helm("install", "greet", CHART, "-n", ns).stdout
+        out = self.helm("install", "greet", CHART, "-n", ns, *flags).stdout
         self.assertIn("STATUS: deployed", out, f"helm install output:\n{out}")
         cm = self.get(f"/api/v1/namespaces/{ns}/configmaps/greet-hello")
         self.assertEqual(cm.status, 200, f"chart ConfigMap after install: {cm}")
@@ -42,7 +52,7 @@ class HelmTest(ServerTestCase):
         self.assertIn("deployed", listing)
 
         out = self.helm("upgrade", "greet", CHART, "-n", ns, "--set", "greeting=bye",
-                        "--set", "replicas=3").stdout
+                        "--set", "replicas=3", *flags).stdout
         self.assertIn("REVISION: 2", out, f"helm upgrade output:\n{out}")
         self.assertEqual(self.get(f"/api/v1/namespaces/{ns}/configmaps/greet-hello")
                          .json()["data"]["greeting"], "bye", "upgrade must update the ConfigMap")
@@ -66,7 +76,9 @@ class HelmTest(ServerTestCase):
         r = self.server.request("POST", f"/api/v1/namespaces/{ns}/configmaps",
                                 {"metadata": {"name": "clash-hello"}, "data": {}})
         self.assertEqual(r.status, 201)
-        p = self.helm("install", "clash", CHART, "-n", ns, check=False)
+        # validation is off so that this test is about adoption, not about /openapi/v2
+        p = self.helm("install", "clash", CHART, "-n", ns, "--disable-openapi-validation",
+                      check=False)
         self.assertNotEqual(p.returncode, 0,
                             "helm must refuse to adopt an object it does not own")
         self.assertIn("exists", p.stderr, f"helm error: {p.stderr}")
