@@ -513,5 +513,184 @@ class KubectlTest(ServerTestCase):
                          what="object whose last finalizer was removed")
 
 
+    # ---- more built-in behaviour ----------------------------------------------------------
+
+    def test_create_generators_protobuf_more_kinds(self):
+        # every one of these posts a protobuf body (kube-api.md §13 "kinds to cover first")
+        ns = self.new_namespace()
+        cmds = [
+            ("secret", "generic", "s1", "--from-literal=password=hunter2"),
+            ("serviceaccount", "sa1"),
+            ("role", "r1", "--verb=get,list", "--resource=configmaps"),
+            ("rolebinding", "rb1", "--role=r1", "--serviceaccount", f"{ns}:sa1"),
+            ("job", "j1", "--image=busybox", "--", "true"),
+            ("cronjob", "cj1", "--image=busybox", "--schedule=*/5 * * * *", "--", "true"),
+            ("service", "clusterip", "svc1", "--tcp=80:8080"),
+            ("quota", "q1", "--hard=pods=10"),
+            ("poddisruptionbudget", "pdb1", "--selector=app=x", "--min-available=1"),
+            ("ingress", "ing1", "--rule=example.com/=svc1:80"),
+        ]
+        failures = []
+        for cmd in cmds:
+            p = self.kubectl("create", "-n", ns, *cmd, check=False)
+            if p.returncode != 0:
+                failures.append(f"kubectl create {' '.join(cmd)}: {p.stderr.strip()}")
+        self.assertFalse(failures, "protobuf generators failed:\n" + "\n".join(failures))
+        sec = self.get_json("secret", "s1", "-n", ns)
+        self.assertEqual(sec["data"]["password"], "aHVudGVyMg==",
+                         "Secret.data (protobuf bytes) must come back base64-encoded")
+        rb = self.get_json("rolebinding", "rb1", "-n", ns)
+        self.assertEqual(rb["subjects"][0]["name"], "sa1")
+        self.assertEqual(self.get_json("job", "j1", "-n", ns)["spec"]["template"]["spec"][
+            "containers"][0]["command"], ["true"], "Job command decoded from protobuf")
+        cj = self.get_json("cronjob", "cj1", "-n", ns)
+        self.assertEqual(cj["spec"]["schedule"], "*/5 * * * *")
+        svc = self.get_json("service", "svc1", "-n", ns)
+        self.assertEqual(svc["spec"]["ports"][0]["targetPort"], 8080,
+                         "IntOrString targetPort decoded from protobuf as a number")
+
+    def test_get_all_category(self):
+        ns = self.new_namespace()
+        self.create(deployment("cat", ns))
+        out = self.kubectl("get", "all", "-n", ns).stdout
+        self.assertIn("deployment.apps/cat", out,
+                      f"`kubectl get all` must expand the 'all' category:\n{out}")
+
+    def test_describe(self):
+        ns = self.new_namespace()
+        self.create(configmap("desc", ns, {"k": "v"}, labels={"a": "b"}))
+        out = self.kubectl("describe", "cm", "desc", "-n", ns).stdout
+        self.assertRegex(out, r"Name:\s+desc", f"describe output:\n{out}")
+        self.assertRegex(out, r"Labels:\s+a=b")
+        self.assertIn("Events:", out, "describe lists events (field-selected by involvedObject)")
+
+    def test_generate_name(self):
+        ns = self.new_namespace()
+        obj = {"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"generateName": "gen-", "namespace": ns}}
+        out = self.kubectl("create", "-f", "-", "-o", "name", input=dump_yaml(obj)).stdout
+        self.assertRegex(out.strip(), r"^configmap/gen-[bcdfghjklmnpqrstvwxz2456789]{5}$",
+                         "generateName = prefix + 5 random characters")
+
+    def test_namespace_terminating_rejects_creates(self):
+        ns = self.new_namespace()
+        self.create(configmap("anchor", ns, finalizers=["e2e.flotilla.io/hold"]))
+        self.kubectl("delete", "ns", ns, "--wait=false")
+        got = self.get_json("ns", ns)
+        self.assertEqual(got["status"].get("phase"), "Terminating", "namespace phase on delete")
+        p = self.kubectl("create", "-f", "-", input=dump_yaml(configmap("late", ns)),
+                         check=False)
+        self.assertNotEqual(p.returncode, 0, "creates in a terminating namespace must fail")
+        self.assertIn("Forbidden", p.stderr, f"error: {p.stderr}")
+        self.assertIn("being terminated", p.stderr, f"error: {p.stderr}")
+        self.kubectl("patch", "cm", "anchor", "-n", ns, "--type", "merge", "-p",
+                     '{"metadata":{"finalizers":null}}')
+        self.assert_gone(f"/api/v1/namespaces/{ns}", timeout=60, what=f"namespace {ns}")
+
+    # ---- custom resources: subresources and generation --------------------------------
+
+    def test_custom_resource_status_subresource(self):
+        self.ensure_crd(widget_crd())
+        ns = self.new_namespace()
+        self.create({"apiVersion": "e2e.flotilla.io/v1", "kind": "Widget",
+                     "metadata": {"name": "st", "namespace": ns}, "spec": {"size": 1},
+                     "status": {"phase": "dropped-on-create"}})
+        w = self.get_json("widget", "st", "-n", ns)
+        self.assertNotIn("phase", w.get("status") or {},
+                         "status is dropped on create when the status subresource is on")
+        self.assertEqual(w["metadata"].get("generation"), 1, "generation starts at 1")
+        self.kubectl("patch", "widget", "st", "-n", ns, "--subresource=status", "--type",
+                     "merge", "-p", '{"status":{"phase":"Ready"},"spec":{"size":99}}')
+        w = self.get_json("widget", "st", "-n", ns)
+        self.assertEqual(w["status"].get("phase"), "Ready", "status written via /status")
+        self.assertEqual(w["spec"]["size"], 1, "/status must not change spec")
+        self.assertEqual(w["metadata"]["generation"], 1, "status writes do not bump generation")
+        self.kubectl("patch", "widget", "st", "-n", ns, "--type", "merge", "-p",
+                     '{"status":{"phase":"Ignored"},"spec":{"size":2}}')
+        w = self.get_json("widget", "st", "-n", ns)
+        self.assertEqual(w["status"]["phase"], "Ready", "the main endpoint ignores .status")
+        self.assertEqual(w["spec"]["size"], 2)
+        self.assertEqual(w["metadata"]["generation"], 2, "a spec change bumps generation")
+        self.kubectl("label", "widget", "st", "-n", ns, "x=y")
+        self.assertEqual(self.get_json("widget", "st", "-n", ns)["metadata"]["generation"], 2,
+                         "metadata-only changes do not bump generation")
+
+    def test_custom_resource_scale_subresource(self):
+        self.ensure_crd(widget_crd())
+        ns = self.new_namespace()
+        self.create({"apiVersion": "e2e.flotilla.io/v1", "kind": "Widget",
+                     "metadata": {"name": "sc", "namespace": ns},
+                     "spec": {"size": 1, "replicas": 1}})
+        self.kubectl("scale", "widget", "sc", "-n", ns, "--replicas=5")
+        self.assertEqual(self.get_json("widget", "sc", "-n", ns)["spec"]["replicas"], 5,
+                         "scale writes specReplicasPath")
+        r = self.api_get(f"/apis/e2e.flotilla.io/v1/namespaces/{ns}/widgets/sc/scale")
+        self.assertEqual(r.status, 200, f"GET .../scale: {r}")
+        self.assertEqual(r.json().get("kind"), "Scale")
+        self.assertEqual(r.json()["spec"]["replicas"], 5)
+
+    # ---- the bundled Karmada / Flotilla CRDs ------------------------------------------
+
+    def test_bundled_propagation_policy_defaults_and_columns(self):
+        ns = self.new_namespace()
+        pp = {"apiVersion": "policy.karmada.io/v1alpha1", "kind": "PropagationPolicy",
+              "metadata": {"name": "nginx", "namespace": ns},
+              "spec": {"resourceSelectors": [{"apiVersion": "apps/v1", "kind": "Deployment",
+                                              "name": "nginx"}],
+                       "placement": {"clusterAffinity": {"clusterNames": ["m1", "m2"]},
+                                     "replicaScheduling": {}}}}
+        self.kubectl("apply", "-f", "-", input=dump_yaml(pp))
+        spec = self.get_json("pp", "nginx", "-n", ns)["spec"]
+        self.assertEqual(spec.get("priority"), 0, "CRD default priority")
+        self.assertEqual(spec.get("conflictResolution"), "Abort", "CRD default")
+        self.assertEqual(spec.get("preemption"), "Never", "CRD default")
+        self.assertEqual(spec.get("schedulerName"), "default-scheduler", "CRD default")
+        self.assertEqual(spec["placement"]["replicaScheduling"].get("replicaSchedulingType"),
+                         "Divided", "replicaScheduling: {} defaults to Divided")
+        out = self.kubectl("get", "pp", "-n", ns).stdout
+        self.assertEqual(out.splitlines()[0].split(),
+                         ["NAME", "CONFLICT-RESOLUTION", "PRIORITY", "AGE"], out)
+        self.assertEqual(out.splitlines()[1].split()[:3], ["nginx", "Abort", "0"], out)
+        bad = json.loads(json.dumps(pp))
+        bad["metadata"]["name"] = "empty"
+        bad["spec"]["resourceSelectors"] = []
+        p = self.kubectl("apply", "-f", "-", input=dump_yaml(bad), check=False)
+        self.assertNotEqual(p.returncode, 0, "resourceSelectors has minItems 1")
+        self.assertIn("spec.resourceSelectors", p.stderr)
+        bad["metadata"]["name"] = "enum"
+        bad["spec"]["resourceSelectors"] = pp["spec"]["resourceSelectors"]
+        bad["spec"]["conflictResolution"] = "Sometimes"
+        p = self.kubectl("apply", "-f", "-", input=dump_yaml(bad), check=False)
+        self.assertNotEqual(p.returncode, 0, "conflictResolution is an enum")
+        self.assertIn("spec.conflictResolution", p.stderr)
+
+    def test_bundled_cluster_status_and_columns(self):
+        cluster = {"apiVersion": "cluster.karmada.io/v1alpha1", "kind": "Cluster",
+                   "metadata": {"name": "member-e2e"},
+                   "spec": {"syncMode": "Push", "apiEndpoint": "https://10.0.0.1:6443",
+                            "region": "eu-west-1", "provider": "aws"}}
+        self.kubectl("apply", "-f", "-", input=dump_yaml(cluster))
+        status = {"status": {"kubernetesVersion": "v1.32.0", "conditions": [{
+            "type": "Ready", "status": "True", "reason": "ClusterReady",
+            "message": "cluster is healthy and ready to accept workloads",
+            "lastTransitionTime": "2026-01-01T00:00:00Z"}]}}
+        self.kubectl("patch", "cluster", "member-e2e", "--subresource=status", "--type",
+                     "merge", "-p", json.dumps(status))
+        out = self.kubectl("get", "clusters", "member-e2e").stdout
+        self.assertEqual(out.splitlines()[0].split(), ["NAME", "VERSION", "MODE", "READY", "AGE"],
+                         out)
+        self.assertEqual(out.splitlines()[1].split()[:4], ["member-e2e", "v1.32.0", "Push",
+                                                           "True"], out)
+        wide = self.kubectl("get", "clusters", "member-e2e", "-o", "wide").stdout
+        self.assertIn("eu-west-1", wide, f"priority-1 columns with -o wide:\n{wide}")
+        self.kubectl("delete", "cluster", "member-e2e")
+
+    def test_explain_bundled_crd(self):
+        out = self.kubectl("explain", "propagationpolicies.spec.conflictResolution").stdout
+        self.assertIn("already exists in a member", out, f"explain on a bundled CRD:\n{out}")
+        out = self.kubectl("explain", "pricebooks.spec.billing").stdout
+        self.assertIn("Requests", out, f"explain pricebooks.spec.billing:\n{out}")
+
+
 if __name__ == "__main__":
     unittest.main()
