@@ -15,6 +15,7 @@
 #include "client/rest_client.h"
 #include "client/testing/apiserver_process.h"
 #include "client/testing/stub_http_server.h"
+#include "runtime/event_recorder.h"
 #include "runtime/metrics_server.h"
 #include "runtime/work_queue.h"
 
@@ -238,6 +239,36 @@ TEST(ManagerIntegrationTest, ServesProbesAndStopsOnSigterm) {
   const int status = (*demo)->stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   fs::remove_all(dir);
+}
+
+TEST(EventRecorderIntegrationTest, AggregatesIntoOneEvent) {
+  START_APISERVER(server);
+  auto client = client::RestClient::create(server->config());
+  ASSERT_TRUE(client);
+  auto cm = (*client)->create(kCm, "default", configMap("evt", "1"), {});
+  ASSERT_TRUE(cm) << cm.status().toString();
+  EventRecorder recorder(*client, "itest-controller");
+  for (int i = 0; i < 3; ++i) {
+    auto st = recorder.record(**cm, EventType::Warning, "SyncFailed", "cluster m1 unreachable");
+    ASSERT_TRUE(st.isOk()) << st.toString();
+  }
+  ASSERT_TRUE(recorder.record(**cm, EventType::Normal, "Synced", "ok").isOk());
+  client::ListOptions lo;
+  lo.field_selector = "involvedObject.name=evt";
+  auto events = (*client)->list({"", "v1", "events"}, "default", lo);
+  ASSERT_TRUE(events) << events.status().toString();
+  ASSERT_EQ(events->items.size(), 2u);
+  for (const auto& e : events->items) {
+    const auto& j = e->json();
+    EXPECT_EQ(j["involvedObject"]["uid"], (*cm)->uid());
+    EXPECT_EQ(j["source"]["component"], "itest-controller");
+    if (j["reason"] == "SyncFailed") {
+      EXPECT_EQ(j["count"], 3);
+      EXPECT_EQ(j["type"], "Warning");
+    } else {
+      EXPECT_EQ(j["count"], 1);
+    }
+  }
 }
 
 }  // namespace
