@@ -197,5 +197,91 @@ class PythonClientTest(ServerTestCase):
         wait_until(gone, timeout=15, what="configmap del to be deleted")
 
 
+    def test_watch_label_selector_transitions(self):
+        ns = self.new_namespace()
+        lst = self.core.list_namespaced_config_map(ns)
+        self.core.create_namespaced_config_map(ns, cm("t", {"app": "x"}))
+        self.core.patch_namespaced_config_map("t", ns, {"metadata": {"labels": {"app": "y"}}})
+        self.core.patch_namespaced_config_map("t", ns, {"metadata": {"labels": {"app": "x"}}})
+        self.core.patch_namespaced_config_map("t", ns, {"data": {"k": "v"}})
+        events = []
+        w = watch.Watch()
+        for ev in w.stream(self.core.list_namespaced_config_map, ns, label_selector="app=x",
+                           resource_version=lst.metadata.resource_version, timeout_seconds=10):
+            events.append(ev["type"])
+            if len(events) == 4:
+                w.stop()
+        self.assertEqual(events, ["ADDED", "DELETED", "ADDED", "MODIFIED"],
+                         "an object leaving a watch's selector is DELETED, entering is ADDED")
+
+    def test_watch_initial_events_without_resource_version(self):
+        ns = self.new_namespace()
+        for n in ("i1", "i2"):
+            self.core.create_namespaced_config_map(ns, cm(n))
+        names = []
+        w = watch.Watch()
+        for ev in w.stream(self.core.list_namespaced_config_map, ns, timeout_seconds=5):
+            self.assertEqual(ev["type"], "ADDED")
+            names.append(ev["object"].metadata.name)
+            if len(names) == 2:
+                w.stop()
+        self.assertEqual(sorted(names), ["i1", "i2"],
+                         "a watch without resourceVersion starts with synthetic ADDED events")
+
+    def test_custom_resource_put_requires_resource_version(self):
+        from harness import widget_crd
+        crd = widget_crd(group="py.e2e.flotilla.io", short_names=("pyw",))
+        ext = client.ApiextensionsV1Api(self.api_client)
+        ext.create_custom_resource_definition(crd)
+        co = client.CustomObjectsApi(self.api_client)
+        ns = self.new_namespace()
+
+        def served():
+            co.list_namespaced_custom_object("py.e2e.flotilla.io", "v1", ns, "widgets")
+            return True
+        wait_until(served, timeout=30, what="the CRD to be served")
+        obj = co.create_namespaced_custom_object(
+            "py.e2e.flotilla.io", "v1", ns, "widgets",
+            {"apiVersion": "py.e2e.flotilla.io/v1", "kind": "Widget",
+             "metadata": {"name": "w"}, "spec": {"size": 1}})
+        obj["spec"]["size"] = 2
+        del obj["metadata"]["resourceVersion"]
+        with self.assertRaises(ApiException) as ctx:
+            co.replace_namespaced_custom_object("py.e2e.flotilla.io", "v1", ns, "widgets", "w",
+                                                obj)
+        self.assertEqual(ctx.exception.status, 422,
+                         "PUT of a custom resource without resourceVersion is rejected")
+        self.assertIn("metadata.resourceVersion", ctx.exception.body)
+        got = co.patch_namespaced_custom_object("py.e2e.flotilla.io", "v1", ns, "widgets", "w",
+                                                {"spec": {"size": 3}})
+        self.assertEqual(got["spec"]["size"], 3, "CustomObjectsApi patch (merge patch)")
+
+    def test_server_side_apply(self):
+        import json
+        ns = self.new_namespace()
+        body = {"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": "ssa", "namespace": ns}, "data": {"a": "1"}}
+        path = f"/api/v1/namespaces/{ns}/configmaps/ssa"
+
+        def apply(obj, manager, force=False):
+            q = [("fieldManager", manager)] + ([("force", "true")] if force else [])
+            return self.api_client.call_api(
+                path, "PATCH", query_params=q, body=json.dumps(obj),
+                header_params={"Content-Type": "application/apply-patch+yaml",
+                               "Accept": "application/json"},
+                response_type="object", auth_settings=["BearerToken"],
+                _return_http_data_only=False)
+        _, status, _ = apply(body, "py")
+        self.assertEqual(status, 201, "server-side apply of a missing object creates it (201)")
+        _, status, _ = apply(body, "py")
+        self.assertEqual(status, 200, "re-apply")
+        with self.assertRaises(ApiException) as ctx:
+            apply({**body, "data": {"a": "2"}}, "other")
+        self.assertEqual(ctx.exception.status, 409, "apply conflict")
+        self.assertIn("FieldManagerConflict", ctx.exception.body)
+        obj, status, _ = apply({**body, "data": {"a": "2"}}, "other", force=True)
+        self.assertEqual(obj["data"]["a"], "2", "force=true takes ownership")
+
+
 if __name__ == "__main__":
     unittest.main()
