@@ -71,6 +71,29 @@ class HelmTest(ServerTestCase):
         releases = self.get(f"/api/v1/namespaces/{ns}/secrets?labelSelector=owner%3Dhelm")
         self.assertEqual(releases.json()["items"], [], "uninstall removes the release Secrets")
 
+    def test_flotilla_chart_into_flotilla_keeps_pki_on_upgrade(self):
+        """Installs charts/flotilla itself (no pods run here, but the objects, the bundled CRDs
+        already present, and the chart's `lookup` of its PKI Secret are exercised)."""
+        ns = self.new_namespace()
+        chart = os.path.join(REPO, "charts", "flotilla")
+        self.helm("install", "fl", chart, "-n", ns, "--disable-openapi-validation")
+        path = f"/api/v1/namespaces/{ns}/secrets/fl-flotilla-pki"
+        first = self.get(path)
+        self.assertEqual(first.status, 200, f"PKI Secret after install: {first}")
+        for key in ("ca.crt", "tls.crt", "tls.key", "token", "kubeconfig", "tokens.csv"):
+            self.assertIn(key, first.json()["data"], f"PKI Secret key {key}")
+        dep = self.get(f"/apis/apps/v1/namespaces/{ns}/deployments/fl-flotilla-controller-manager")
+        self.assertEqual(dep.status, 200)
+        self.assertEqual(dep.json()["spec"]["replicas"], 2)
+        self.helm("upgrade", "fl", chart, "-n", ns, "--disable-openapi-validation",
+                  "--set", "logLevel=debug")
+        second = self.get(path).json()["data"]
+        self.assertEqual(second["token"], first.json()["data"]["token"],
+                         "helm upgrade must keep the admin token (lookup of the existing Secret)")
+        self.assertEqual(second["ca.crt"], first.json()["data"]["ca.crt"],
+                         "helm upgrade must keep the CA")
+        self.helm("uninstall", "fl", "-n", ns)
+
     def test_install_rejects_existing_objects(self):
         ns = self.new_namespace()
         r = self.server.request("POST", f"/api/v1/namespaces/{ns}/configmaps",
