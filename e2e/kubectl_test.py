@@ -382,8 +382,9 @@ class KubectlTest(ServerTestCase):
         self.create(configmap("doomed", ns))
         proc = self.kubectl.popen("wait", "--for=delete", "cm/doomed", "-n", ns, "--timeout=30s")
         time.sleep(1.5)  # let wait reach its watch
-        self.assertIsNone(proc.poll(), "`kubectl wait --for=delete` must block while the "
-                          f"object exists: {proc.communicate()}")
+        if proc.poll() is not None:  # (communicate only on failure: it waits for the exit)
+            self.fail(f"`kubectl wait --for=delete` must block while the object exists; it "
+                      f"exited {proc.returncode}: {proc.communicate()}")
         self.server.request("DELETE", f"/api/v1/namespaces/{ns}/configmaps/doomed")
         out, err = proc.communicate(timeout=45)
         self.assertEqual(proc.returncode, 0, f"`kubectl wait --for=delete` failed: {out} {err}")
