@@ -79,10 +79,11 @@ class CrdSchemaNode final : public SchemaNode {
         if (key.is_string()) keys_.push_back(key.get<std::string>());
       }
     }
-    if (const Json* p = member(schema_, "pattern"); p && p->is_string() &&
-                                                   p->get_ref<const std::string&>().size() <= kMaxPatternLength) {
+    if (const Json* p = member(schema_, "pattern");
+        p && p->is_string() && p->get_ref<const std::string&>().size() <= kMaxPatternLength) {
       try {
-        pattern_ = std::make_shared<const std::regex>(p->get<std::string>(), std::regex::ECMAScript);
+        pattern_ =
+            std::make_shared<const std::regex>(p->get<std::string>(), std::regex::ECMAScript);
       } catch (const std::exception&) {
         // An unsupported pattern accepts everything rather than failing every write.
       }
@@ -185,8 +186,8 @@ class CrdSchemaNode final : public SchemaNode {
                 int depth) const {
     if (depth > kMaxSchemaDepth) return;
     auto invalid = [&](const std::string& detail) {
-      out->push_back({"FieldValueInvalid", invalidValueMessage(v, path + " in body " + detail),
-                      path});
+      out->push_back(
+          {"FieldValueInvalid", invalidValueMessage(v, path + " in body " + detail), path});
     };
     auto typeError = [&](const std::string& expected) {
       const std::string actual = jsonTypeName(v);
@@ -205,12 +206,18 @@ class CrdSchemaNode final : public SchemaNode {
       return;
     }
     bool type_ok = true;
-    if (type_ == "object") type_ok = v.is_object();
-    else if (type_ == "array") type_ok = v.is_array();
-    else if (type_ == "string") type_ok = v.is_string();
-    else if (type_ == "integer") type_ok = isIntegral(v);
-    else if (type_ == "number") type_ok = v.is_number();
-    else if (type_ == "boolean") type_ok = v.is_boolean();
+    if (type_ == "object")
+      type_ok = v.is_object();
+    else if (type_ == "array")
+      type_ok = v.is_array();
+    else if (type_ == "string")
+      type_ok = v.is_string();
+    else if (type_ == "integer")
+      type_ok = isIntegral(v);
+    else if (type_ == "number")
+      type_ok = v.is_number();
+    else if (type_ == "boolean")
+      type_ok = v.is_boolean();
     if (!type_ok) {
       typeError(type_);
       return;
@@ -219,12 +226,12 @@ class CrdSchemaNode final : public SchemaNode {
     if (v.is_number()) validateNumber(v, path, invalid);
     if (v.is_string()) validateString(v, path, out, invalid);
     if (v.is_array()) {
-      if (const Json* m = member(schema_, "minItems"); m && m->is_number_unsigned() &&
-                                                        v.size() < m->get<std::size_t>()) {
+      if (const Json* m = member(schema_, "minItems");
+          m && m->is_number_unsigned() && v.size() < m->get<std::size_t>()) {
         invalid("should have at least " + m->dump() + " items");
       }
-      if (const Json* m = member(schema_, "maxItems"); m && m->is_number_unsigned() &&
-                                                        v.size() > m->get<std::size_t>()) {
+      if (const Json* m = member(schema_, "maxItems");
+          m && m->is_number_unsigned() && v.size() > m->get<std::size_t>()) {
         out->push_back({"FieldValueTooMany",
                         "Too many: " + std::to_string(v.size()) + ": must have at most " +
                             m->dump() + " items",
@@ -234,8 +241,7 @@ class CrdSchemaNode final : public SchemaNode {
         for (std::size_t i = 1; i < v.size(); ++i) {
           if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) !=
               v.begin() + static_cast<std::ptrdiff_t>(i)) {
-            out->push_back({"FieldValueDuplicate",
-                            "Duplicate value: " + jsonText(v[i]),
+            out->push_back({"FieldValueDuplicate", "Duplicate value: " + jsonText(v[i]),
                             path + "[" + std::to_string(i) + "]"});
           }
         }
@@ -257,7 +263,8 @@ class CrdSchemaNode final : public SchemaNode {
     if (e == nullptr || !e->is_array() || std::find(e->begin(), e->end(), v) != e->end()) return;
     std::string allowed;
     for (const auto& a : *e) {
-      allowed += (allowed.empty() ? "" : ", ") + quote(a.is_string() ? a.get<std::string>() : jsonText(a));
+      allowed +=
+          (allowed.empty() ? "" : ", ") + quote(a.is_string() ? a.get<std::string>() : jsonText(a));
     }
     const std::string shown = v.is_string() ? quote(v.get<std::string>()) : jsonText(v);
     out->push_back({"FieldValueNotSupported",
@@ -280,13 +287,15 @@ class CrdSchemaNode final : public SchemaNode {
         invalid(std::string("should be less than ") + (excl ? "" : "or equal to ") + m->dump());
       }
     }
-    if (const Json* m = member(schema_, "multipleOf"); m && m->is_number() && m->get<double>() > 0) {
+    if (const Json* m = member(schema_, "multipleOf");
+        m && m->is_number() && m->get<double>() > 0) {
       const double q = d / m->get<double>();
       if (std::floor(q) != q) invalid("should be a multiple of " + m->dump());
     }
     const std::string format = strOf(schema_, "format");
     if (format == "int32" && (d < -2147483648.0 || d > 2147483647.0)) {
-      invalid("should be less than or equal to 2147483647 and greater than or equal to -2147483648");
+      invalid(
+          "should be less than or equal to 2147483647 and greater than or equal to -2147483648");
     }
   }
 
@@ -297,14 +306,14 @@ class CrdSchemaNode final : public SchemaNode {
     // Lengths count characters (runes), not bytes.
     const std::size_t runes = static_cast<std::size_t>(std::count_if(
         s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-    if (const Json* m = member(schema_, "minLength"); m && m->is_number_unsigned() &&
-                                                       runes < m->get<std::size_t>()) {
+    if (const Json* m = member(schema_, "minLength");
+        m && m->is_number_unsigned() && runes < m->get<std::size_t>()) {
       invalid("should be at least " + m->dump() + " chars long");
     }
-    if (const Json* m = member(schema_, "maxLength"); m && m->is_number_unsigned() &&
-                                                       runes > m->get<std::size_t>()) {
-      out->push_back({"FieldValueTooLong", "Too long: may not be more than " + m->dump() + " bytes",
-                      path});
+    if (const Json* m = member(schema_, "maxLength");
+        m && m->is_number_unsigned() && runes > m->get<std::size_t>()) {
+      out->push_back(
+          {"FieldValueTooLong", "Too long: may not be more than " + m->dump() + " bytes", path});
     }
     // std::regex backtracks recursively; very long inputs could exhaust the stack, so they are
     // not matched (Kubernetes' own linear-time regexps have no such limit).
@@ -324,20 +333,21 @@ class CrdSchemaNode final : public SchemaNode {
     if (const Json* req = member(schema_, "required"); req && req->is_array()) {
       for (const auto& r : *req) {
         if (r.is_string() && !v.contains(r.get<std::string>())) {
-          out->push_back({"FieldValueRequired", "Required value", joinPath(path, r.get<std::string>())});
+          out->push_back(
+              {"FieldValueRequired", "Required value", joinPath(path, r.get<std::string>())});
         }
       }
     }
-    if (const Json* m = member(schema_, "minProperties"); m && m->is_number_unsigned() &&
-                                                           v.size() < m->get<std::size_t>()) {
+    if (const Json* m = member(schema_, "minProperties");
+        m && m->is_number_unsigned() && v.size() < m->get<std::size_t>()) {
       invalid("should have at least " + m->dump() + " properties");
     }
-    if (const Json* m = member(schema_, "maxProperties"); m && m->is_number_unsigned() &&
-                                                           v.size() > m->get<std::size_t>()) {
-      out->push_back({"FieldValueTooMany",
-                      "Too many: " + std::to_string(v.size()) + ": must have at most " +
-                          m->dump() + " items",
-                      path});
+    if (const Json* m = member(schema_, "maxProperties");
+        m && m->is_number_unsigned() && v.size() > m->get<std::size_t>()) {
+      out->push_back(
+          {"FieldValueTooMany",
+           "Too many: " + std::to_string(v.size()) + ": must have at most " + m->dump() + " items",
+           path});
     }
     for (const auto& [k, val] : v.items()) {
       auto p = props_.find(k);
@@ -448,7 +458,8 @@ void checkNode(const Json& s, const std::string& p, Level level, int depth,
   const bool embedded = boolOf(s, "x-kubernetes-embedded-resource");
   const Json* preserve = member(s, "x-kubernetes-preserve-unknown-fields");
   if (preserve != nullptr && !(preserve->is_boolean() && preserve->get<bool>())) {
-    out->push_back({"FieldValueInvalid", invalidValueMessage(*preserve, "must be true or undefined"),
+    out->push_back({"FieldValueInvalid",
+                    invalidValueMessage(*preserve, "must be true or undefined"),
                     p + ".x-kubernetes-preserve-unknown-fields"});
   }
   if (const Json* t = member(s, "type"); t != nullptr && !t->is_string()) {
@@ -460,19 +471,21 @@ void checkNode(const Json& s, const std::string& p, Level level, int depth,
                       "Required value: must be object if x-kubernetes-embedded-resource is true",
                       p + ".type"});
     } else {
-      out->push_back({"FieldValueInvalid",
-                      invalidValueMessage(type, "must be object if x-kubernetes-embedded-resource is true"),
-                      p + ".type"});
+      out->push_back(
+          {"FieldValueInvalid",
+           invalidValueMessage(type, "must be object if x-kubernetes-embedded-resource is true"),
+           p + ".type"});
     }
   }
   if (int_or_string && !type.empty()) {
-    out->push_back({"FieldValueInvalid",
-                    invalidValueMessage(type, "must be empty if x-kubernetes-int-or-string is true"),
-                    p + ".type"});
+    out->push_back(
+        {"FieldValueInvalid",
+         invalidValueMessage(type, "must be empty if x-kubernetes-int-or-string is true"),
+         p + ".type"});
   }
   const bool preserves = preserve != nullptr && preserve->is_boolean() && preserve->get<bool>();
   if (type.empty() && !embedded && !int_or_string && !preserves) {
-    const char* where = level == Level::Root    ? "must not be empty at the root"
+    const char* where = level == Level::Root   ? "must not be empty at the root"
                         : level == Level::Item ? "must not be empty for specified array items"
                                                : "must not be empty for specified object fields";
     out->push_back({"FieldValueRequired", std::string("Required value: ") + where, p + ".type"});
@@ -490,7 +503,8 @@ void checkNode(const Json& s, const std::string& p, Level level, int depth,
   if (items != nullptr && items->is_object()) {
     checkNode(*items, p + ".items", Level::Item, depth + 1, out);
   } else if (items != nullptr) {
-    out->push_back({"FieldValueForbidden", "Forbidden: items must be a schema object in a structural schema",
+    out->push_back({"FieldValueForbidden",
+                    "Forbidden: items must be a schema object in a structural schema",
                     p + ".items"});
   } else if (type == "array") {
     out->push_back({"FieldValueRequired", "Required value: must be specified", p + ".items"});
@@ -573,7 +587,8 @@ std::vector<core::Cause> validateCustomResourceDefinition(Json& crd) {
   if (kind.empty() || strOf(names, "listKind").empty()) {
     if (!kind.empty()) required("spec.names.listKind");
   } else if (strOf(names, "listKind") == kind) {
-    out.push_back({"FieldValueInvalid", invalidValueMessage(kind, "kind and listKind may not be the same"),
+    out.push_back({"FieldValueInvalid",
+                   invalidValueMessage(kind, "kind and listKind may not be the same"),
                    "spec.names.listKind"});
   }
   const Json* meta = member(crd, "metadata");
@@ -587,10 +602,10 @@ std::vector<core::Cause> validateCustomResourceDefinition(Json& crd) {
   if (scope.empty()) {
     required("spec.scope");
   } else if (scope != "Namespaced" && scope != "Cluster") {
-    out.push_back({"FieldValueNotSupported",
-                   "Unsupported value: " + quote(scope) +
-                       ": supported values: \"Cluster\", \"Namespaced\"",
-                   "spec.scope"});
+    out.push_back(
+        {"FieldValueNotSupported",
+         "Unsupported value: " + quote(scope) + ": supported values: \"Cluster\", \"Namespaced\"",
+         "spec.scope"});
   }
   const Json* versions = member(spec, "versions");
   if (versions == nullptr || !versions->is_array() || versions->empty()) {

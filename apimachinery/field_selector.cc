@@ -77,7 +77,8 @@ core::Result<std::string> unescapeValue(const std::string& s) {
   for (char c : s) {
     if (in_slash) {
       if (c != '\\' && c != ',' && c != '=') {
-        return core::invalidArgument(std::string("invalid field selector: invalid escape sequence: \\") + c);
+        return core::invalidArgument(
+            std::string("invalid field selector: invalid escape sequence: \\") + c);
       }
       out.push_back(c);
       in_slash = false;
@@ -149,7 +150,8 @@ core::Status checkSelectableField(const std::string& group, const std::string& r
 std::string fieldValue(const std::string& resource, const Json& obj, const std::string& field) {
   if (resource == "pods") {
     const Json* v = walk(obj, field);
-    if (field == "spec.hostNetwork") return v != nullptr && v->is_boolean() && v->get<bool>() ? "true" : "false";
+    if (field == "spec.hostNetwork")
+      return v != nullptr && v->is_boolean() && v->get<bool>() ? "true" : "false";
     if (field == "spec.restartPolicy" && v == nullptr) return "Always";
     if (field == "spec.schedulerName" && v == nullptr) return "default-scheduler";
     if (field == "status.podIP" && v == nullptr) {
@@ -228,9 +230,9 @@ core::Result<FieldSelector> FieldSelector::parse(const std::string& text, const 
   return parse(text, group, resource, custom, {});
 }
 
-core::Result<FieldSelector> FieldSelector::parse(const std::string& text, const std::string& group,
-                                                 const std::string& resource, bool custom,
-                                                 const std::vector<std::string>& selectable_fields) {
+core::Result<FieldSelector> FieldSelector::parse(
+    const std::string& text, const std::string& group, const std::string& resource, bool custom,
+    const std::vector<std::string>& selectable_fields) {
   auto sel = parse(text);
   if (!sel.isOk()) return sel;
   for (const auto& r : sel->reqs_) {

@@ -15,7 +15,8 @@ core::Status opError(const std::string& what) { return core::Status(core::Code::
 core::Result<std::vector<std::string>> splitPointer(const std::string& ptr) {
   std::vector<std::string> parts;
   if (ptr.empty()) return parts;
-  if (ptr[0] != '/') return opError("JSON pointer must be empty or start with '/': \"" + ptr + "\"");
+  if (ptr[0] != '/')
+    return opError("JSON pointer must be empty or start with '/': \"" + ptr + "\"");
   std::size_t pos = 1;
   while (true) {
     const std::size_t next = ptr.find('/', pos);
@@ -99,8 +100,8 @@ core::Status addAt(Json& doc, const std::vector<std::string>& parts, Json value,
   return opError(op + " operation does not apply: doc is missing path: \"" + path + "\"");
 }
 
-core::Result<Json> removeAt(Json& doc, const std::vector<std::string>& parts,
-                            const std::string& op, const std::string& path) {
+core::Result<Json> removeAt(Json& doc, const std::vector<std::string>& parts, const std::string& op,
+                            const std::string& path) {
   if (parts.empty()) return opError(op + " operation does not apply: cannot remove the root");
   Json* parent = resolve(doc, parts, parts.size() - 1);
   if (parent != nullptr && parent->is_object()) {
@@ -181,8 +182,7 @@ core::Status applyOne(Json& doc, const Json& op, std::size_t index) {
   if (!from_parts.isOk()) return from_parts.status();
   Json* src = resolve(doc, *from_parts, from_parts->size());
   if (src == nullptr) {
-    return opError(name + " operation does not apply: doc is missing from path: \"" + *from +
-                   "\"");
+    return opError(name + " operation does not apply: doc is missing from path: \"" + *from + "\"");
   }
   if (name == "copy") return addAt(doc, *parts, *src, name, *path);
   if (*path == *from) return core::Status::ok();
@@ -202,10 +202,9 @@ core::Result<Json> applyJsonPatch(const Json& document, const Json& patch) {
     return core::invalidArgument("a JSON patch must be a list of operations");
   }
   if (patch.size() > kMaxJsonPatchOperations) {
-    return core::Status(core::Code::TooLarge,
-                        "The allowed maximum operations in a JSON patch is " +
-                            std::to_string(kMaxJsonPatchOperations) + ", got " +
-                            std::to_string(patch.size()));
+    return core::Status(core::Code::TooLarge, "The allowed maximum operations in a JSON patch is " +
+                                                  std::to_string(kMaxJsonPatchOperations) +
+                                                  ", got " + std::to_string(patch.size()));
   }
   Json doc = document;
   for (std::size_t i = 0; i < patch.size(); ++i) {

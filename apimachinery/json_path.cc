@@ -14,13 +14,13 @@ enum class StepKind { Field, Wildcard, Index, Slice, Filter, Recursive };
 
 struct JsonPathStep {
   StepKind kind = StepKind::Field;
-  std::string name;                 // Field
-  long long index = 0;              // Index
+  std::string name;     // Field
+  long long index = 0;  // Index
   bool has_start = false, has_end = false;
-  long long start = 0, end = 0;     // Slice
-  std::vector<std::string> lhs;     // Filter: field names after '@'
-  std::string op;                   // Filter: "" = existence
-  Json literal;                     // Filter: right-hand side
+  long long start = 0, end = 0;  // Slice
+  std::vector<std::string> lhs;  // Filter: field names after '@'
+  std::string op;                // Filter: "" = existence
+  Json literal;                  // Filter: right-hand side
 };
 
 namespace {
@@ -58,7 +58,8 @@ bool parseRelative(const std::string& text, std::vector<std::string>* out) {
       while (i < text.size() && isNameChar(text[i])) ++i;
       if (i == start) return false;
       out->push_back(text.substr(start, i - start));
-    } else if (text[i] == '[' && i + 1 < text.size() && (text[i + 1] == '\'' || text[i + 1] == '"')) {
+    } else if (text[i] == '[' && i + 1 < text.size() &&
+               (text[i + 1] == '\'' || text[i + 1] == '"')) {
       const char q = text[i + 1];
       const std::size_t close = text.find(q, i + 2);
       if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ']') {
@@ -74,7 +75,8 @@ bool parseRelative(const std::string& text, std::vector<std::string>* out) {
 }
 
 bool parseLiteral(const std::string& text, Json* out) {
-  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') && text.back() == text.front()) {
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+      text.back() == text.front()) {
     *out = text.substr(1, text.size() - 2);
     return true;
   }
@@ -148,7 +150,8 @@ core::Result<JsonPathStep> parseBracket(const std::string& expr, const std::stri
       }
       e = trim(e.substr(0, c2));
     }
-    if (!s.empty() && !(step.has_start = parseInt(s, &step.start))) return syntax(expr, "bad slice");
+    if (!s.empty() && !(step.has_start = parseInt(s, &step.start)))
+      return syntax(expr, "bad slice");
     if (!e.empty() && !(step.has_end = parseInt(e, &step.end))) return syntax(expr, "bad slice");
     return step;
   }
@@ -164,7 +167,8 @@ const Json* child(const Json& v, const std::string& name) {
 }
 
 bool compare(const Json& a, const std::string& op, const Json& b) {
-  if (op == "==") return a == b || (a.is_number() && b.is_number() && a.get<double>() == b.get<double>());
+  if (op == "==")
+    return a == b || (a.is_number() && b.is_number() && a.get<double>() == b.get<double>());
   if (op == "!=") return !compare(a, "==", b);
   if (a.is_number() && b.is_number()) {
     const double x = a.get<double>(), y = b.get<double>();

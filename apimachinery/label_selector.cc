@@ -43,9 +43,9 @@ bool isSpecial(char c) {
 
 bool specialToken(const std::string& s, Tok* out) {
   static const std::map<std::string, Tok> kTokens = {
-      {")", Tok::ClosedPar}, {",", Tok::Comma},       {"!", Tok::DoesNotExist},
-      {"==", Tok::DoubleEquals}, {"=", Tok::Equals}, {">", Tok::GreaterThan},
-      {"<", Tok::LessThan},  {"!=", Tok::NotEquals},  {"(", Tok::OpenPar}};
+      {")", Tok::ClosedPar},     {",", Tok::Comma},      {"!", Tok::DoesNotExist},
+      {"==", Tok::DoubleEquals}, {"=", Tok::Equals},     {">", Tok::GreaterThan},
+      {"<", Tok::LessThan},      {"!=", Tok::NotEquals}, {"(", Tok::OpenPar}};
   auto it = kTokens.find(s);
   if (it == kTokens.end()) return false;
   *out = it->second;
@@ -195,11 +195,21 @@ core::Result<Requirement> Parser::parseRequirement() {
     case Tok::DoubleEquals:
       req.op = SelectorOp::Equals;
       break;
-    case Tok::NotEquals: req.op = SelectorOp::NotEquals; break;
-    case Tok::GreaterThan: req.op = SelectorOp::GreaterThan; break;
-    case Tok::LessThan: req.op = SelectorOp::LessThan; break;
-    case Tok::In: req.op = SelectorOp::In; break;
-    case Tok::NotIn: req.op = SelectorOp::NotIn; break;
+    case Tok::NotEquals:
+      req.op = SelectorOp::NotEquals;
+      break;
+    case Tok::GreaterThan:
+      req.op = SelectorOp::GreaterThan;
+      break;
+    case Tok::LessThan:
+      req.op = SelectorOp::LessThan;
+      break;
+    case Tok::In:
+      req.op = SelectorOp::In;
+      break;
+    case Tok::NotIn:
+      req.op = SelectorOp::NotIn;
+      break;
     default:
       return plain("found '" + op.lit + "', expected: in, notin, =, ==, !=, gt, lt");
   }
@@ -226,8 +236,9 @@ core::Result<Requirement> Parser::parseRequirement() {
       int64_t n = 0;
       if (!parseInt64(v, &n)) {
         errs.push_back("values[" + std::to_string(i) + "]: " +
-                       invalidValueMessage(v, "for 'Gt', 'Lt' operators, the value must be an "
-                                              "integer"));
+                       invalidValueMessage(v,
+                                           "for 'Gt', 'Lt' operators, the value must be an "
+                                           "integer"));
       }
     }
   }
@@ -237,8 +248,8 @@ core::Result<Requirement> Parser::parseRequirement() {
       joined += (joined.empty() ? "" : "; ") + m;
     }
     if (!joined.empty()) {
-      errs.push_back("values[" + std::to_string(i) + "][" + req.key + "]: " +
-                     invalidValueMessage(req.values[i], joined));
+      errs.push_back("values[" + std::to_string(i) + "][" + req.key +
+                     "]: " + invalidValueMessage(req.values[i], joined));
     }
   }
   if (errs.size() == 1) return plain(errs.front());
@@ -297,7 +308,6 @@ core::Result<std::set<std::string>> Parser::parseIdentifiersList() {
   }
 }
 
-
 }  // namespace
 
 bool Requirement::matches(const std::map<std::string, std::string>& labels) const {
@@ -333,14 +343,22 @@ std::string Requirement::toString() const {
   for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
   const std::string first = values.empty() ? std::string() : values.front();
   switch (op) {
-    case SelectorOp::Equals: return key + "=" + first;
-    case SelectorOp::NotEquals: return key + "!=" + first;
-    case SelectorOp::In: return key + " in (" + joined + ")";
-    case SelectorOp::NotIn: return key + " notin (" + joined + ")";
-    case SelectorOp::Exists: return key;
-    case SelectorOp::DoesNotExist: return "!" + key;
-    case SelectorOp::GreaterThan: return key + ">" + first;
-    case SelectorOp::LessThan: return key + "<" + first;
+    case SelectorOp::Equals:
+      return key + "=" + first;
+    case SelectorOp::NotEquals:
+      return key + "!=" + first;
+    case SelectorOp::In:
+      return key + " in (" + joined + ")";
+    case SelectorOp::NotIn:
+      return key + " notin (" + joined + ")";
+    case SelectorOp::Exists:
+      return key;
+    case SelectorOp::DoesNotExist:
+      return "!" + key;
+    case SelectorOp::GreaterThan:
+      return key + ">" + first;
+    case SelectorOp::LessThan:
+      return key + "<" + first;
   }
   return key;
 }
@@ -365,14 +383,13 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
   auto at = [&](const std::string& child) { return path.empty() ? child : path + "." + child; };
   if (selector.is_null()) return out;
   if (!selector.is_object()) {
-    out.push_back({"FieldValueInvalid", invalidValueMessage(selector, "must be an object"),
-                   path});
+    out.push_back({"FieldValueInvalid", invalidValueMessage(selector, "must be an object"), path});
     return out;
   }
   if (auto ml = selector.find("matchLabels"); ml != selector.end() && !ml->is_null()) {
     if (!ml->is_object()) {
-      out.push_back({"FieldValueInvalid", invalidValueMessage(*ml, "must be an object"),
-                     at("matchLabels")});
+      out.push_back(
+          {"FieldValueInvalid", invalidValueMessage(*ml, "must be an object"), at("matchLabels")});
     } else {
       for (const auto& [k, v] : ml->items()) {
         for (const auto& m : qualifiedNameErrors(k)) {
@@ -380,8 +397,8 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
         }
         const std::string value = v.is_string() ? v.get<std::string>() : jsonText(v);
         if (!v.is_string()) {
-          out.push_back({"FieldValueInvalid", invalidValueMessage(v, "must be a string"),
-                         at("matchLabels")});
+          out.push_back(
+              {"FieldValueInvalid", invalidValueMessage(v, "must be a string"), at("matchLabels")});
         }
         for (const auto& m : labelValueErrors(value)) {
           out.push_back({"FieldValueInvalid", invalidValueMessage(value, m), at("matchLabels")});
@@ -421,7 +438,8 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
                          base + ".values"});
         }
       } else {
-        out.push_back({"FieldValueInvalid", invalidValueMessage(op, "not a valid selector operator"),
+        out.push_back({"FieldValueInvalid",
+                       invalidValueMessage(op, "not a valid selector operator"),
                        base + ".operator"});
       }
       const std::string key_s = key.is_string() ? key.get<std::string>() : jsonText(key);
@@ -430,8 +448,8 @@ std::vector<core::Cause> validateLabelSelector(const Json& selector, const std::
       }
       if (values.is_array()) {
         for (std::size_t j = 0; j < values.size(); ++j) {
-          const std::string v = values[j].is_string() ? values[j].get<std::string>()
-                                                      : jsonText(values[j]);
+          const std::string v =
+              values[j].is_string() ? values[j].get<std::string>() : jsonText(values[j]);
           for (const auto& m : labelValueErrors(v)) {
             out.push_back({"FieldValueInvalid", invalidValueMessage(v, m),
                            base + ".values[" + std::to_string(j) + "]"});

@@ -67,7 +67,11 @@ void collect(const Json& v, const SchemaNode* s, FieldPath& prefix, FieldSet& ou
     if (!keys.empty()) {
       for (const auto& item : v) {
         prefix.push_back(itemKey(item, keys));
-        out.insert([&] { FieldPath p = prefix; p.push_back("."); return p; }());
+        out.insert([&] {
+          FieldPath p = prefix;
+          p.push_back(".");
+          return p;
+        }());
         collect(item, items, prefix, out, depth + 1);
         prefix.pop_back();
       }
@@ -186,7 +190,6 @@ Json merge(const Json& live, const Json& applied, const SchemaNode* s, int depth
   return applied;
 }
 
-
 std::string strField(const Json& obj, const char* key) {
   if (!obj.is_object()) return "";
   auto it = obj.find(key);
@@ -248,7 +251,8 @@ bool sameEntry(const Entry& e, const std::string& manager, const std::string& op
          strField(e.meta, "subresource") == subresource;
 }
 
-Entry& entryFor(std::vector<Entry>& entries, const ApplyRequest& req, const std::string& operation) {
+Entry& entryFor(std::vector<Entry>& entries, const ApplyRequest& req,
+                const std::string& operation) {
   for (auto& e : entries) {
     if (sameEntry(e, req.manager, operation, req.subresource)) {
       e.meta["time"] = req.time;
@@ -362,10 +366,10 @@ std::string renderFieldPath(const FieldPath& path) {
   return out;
 }
 
-
 core::Result<Json> serverSideApply(const Json* live, const Json& applied, const SchemaNode* schema,
                                    const ApplyRequest& req) {
-  if (!applied.is_object()) return core::invalidArgument("an applied configuration must be an object");
+  if (!applied.is_object())
+    return core::invalidArgument("an applied configuration must be an object");
   Json applied_clean = applied;
   if (applied_clean.contains("metadata") && applied_clean["metadata"].is_object()) {
     applied_clean["metadata"].erase("managedFields");

@@ -104,7 +104,8 @@ void addInvalid(std::vector<core::Cause>& out, const std::string& field, const J
 
 std::vector<std::string> dns1123SubdomainErrors(const std::string& s) {
   std::vector<std::string> errs;
-  if (s.size() > kDns1123SubdomainMaxLength) errs.push_back(maxLenError(kDns1123SubdomainMaxLength));
+  if (s.size() > kDns1123SubdomainMaxLength)
+    errs.push_back(maxLenError(kDns1123SubdomainMaxLength));
   if (!matchesDns1123Subdomain(s)) {
     errs.push_back(regexError(kDns1123SubdomainMsg, kDns1123SubdomainFmt, {"example.com"}));
   }
@@ -134,10 +135,10 @@ std::vector<std::string> qualifiedNameErrors(const std::string& s) {
   const std::size_t slashes = static_cast<std::size_t>(std::count(s.begin(), s.end(), '/'));
   std::string name = s;
   if (slashes > 1) {
-    errs.push_back("a qualified name " +
-                   regexError(kQualifiedNameMsg, kQualifiedNameFmt,
-                              {"MyName", "my.name", "123-abc"}) +
-                   " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+    errs.push_back(
+        "a qualified name " +
+        regexError(kQualifiedNameMsg, kQualifiedNameFmt, {"MyName", "my.name", "123-abc"}) +
+        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
     return errs;
   }
   if (slashes == 1) {
@@ -175,7 +176,8 @@ std::vector<std::string> pathSegmentNameErrors(const std::string& s) {
   if (s == "." || s == "..") return {"may not be '" + s + "'"};
   std::vector<std::string> errs;
   for (const char* bad : {"/", "%"}) {
-    if (s.find(bad) != std::string::npos) errs.push_back(std::string("may not contain '") + bad + "'");
+    if (s.find(bad) != std::string::npos)
+      errs.push_back(std::string("may not contain '") + bad + "'");
   }
   return errs;
 }
@@ -190,10 +192,14 @@ NameRule nameRuleFor(const std::string& group, const std::string& resource) {
 
 std::vector<std::string> nameErrors(NameRule rule, const std::string& name) {
   switch (rule) {
-    case NameRule::Dns1123Subdomain: return dns1123SubdomainErrors(name);
-    case NameRule::Dns1123Label: return dns1123LabelErrors(name);
-    case NameRule::Dns1035Label: return dns1035LabelErrors(name);
-    case NameRule::PathSegment: return pathSegmentNameErrors(name);
+    case NameRule::Dns1123Subdomain:
+      return dns1123SubdomainErrors(name);
+    case NameRule::Dns1123Label:
+      return dns1123LabelErrors(name);
+    case NameRule::Dns1035Label:
+      return dns1035LabelErrors(name);
+    case NameRule::PathSegment:
+      return pathSegmentNameErrors(name);
   }
   return {};
 }
@@ -244,8 +250,8 @@ std::vector<core::Cause> validateObjectMeta(const Json& meta, bool namespaced, N
       for (const auto& m : dns1123LabelErrors(ns)) addInvalid(causes, "metadata.namespace", ns, m);
     }
   }
-  if (auto gen = meta.find("generation"); gen != meta.end() && gen->is_number() &&
-                                          gen->get<double>() < 0) {
+  if (auto gen = meta.find("generation");
+      gen != meta.end() && gen->is_number() && gen->get<double>() < 0) {
     addInvalid(causes, "metadata.generation", *gen, "must be greater than or equal to 0");
   }
   if (auto labels = meta.find("labels"); labels != meta.end() && labels->is_object()) {
@@ -267,10 +273,10 @@ std::vector<core::Cause> validateObjectMeta(const Json& meta, bool namespaced, N
       total += k.size() + (v.is_string() ? v.get<std::string>().size() : jsonText(v).size());
     }
     if (total > kTotalAnnotationSizeLimit) {
-      causes.push_back({"FieldValueTooLong",
-                        "Too long: may not be more than " +
-                            std::to_string(kTotalAnnotationSizeLimit) + " bytes",
-                        "metadata.annotations"});
+      causes.push_back(
+          {"FieldValueTooLong",
+           "Too long: may not be more than " + std::to_string(kTotalAnnotationSizeLimit) + " bytes",
+           "metadata.annotations"});
     }
   }
   if (auto refs = meta.find("ownerReferences"); refs != meta.end() && refs->is_array()) {

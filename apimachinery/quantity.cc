@@ -66,8 +66,8 @@ bool interpretSuffix(std::string_view s, Suffix* out) {
   static const std::pair<std::string_view, int> kDecimal[] = {
       {"", 0},  {"n", -9}, {"u", -6}, {"m", -3}, {"k", 3},
       {"M", 6}, {"G", 9},  {"T", 12}, {"P", 15}, {"E", 18}};
-  static const std::pair<std::string_view, int> kBinary[] = {
-      {"Ki", 10}, {"Mi", 20}, {"Gi", 30}, {"Ti", 40}, {"Pi", 50}, {"Ei", 60}};
+  static const std::pair<std::string_view, int> kBinary[] = {{"Ki", 10}, {"Mi", 20}, {"Gi", 30},
+                                                             {"Ti", 40}, {"Pi", 50}, {"Ei", 60}};
   for (const auto& [name, exp] : kDecimal) {
     if (s == name) {
       *out = {10, exp, Quantity::Format::DecimalSI};
@@ -134,8 +134,8 @@ core::Result<Quantity> Quantity::parse(std::string_view text) {
   const std::string_view suffix_text = text.substr(i);
   // The suffix must at least look like [eEinumkKMGTP]*[-+]?[0-9]* to get the suffix error.
   std::size_t j = 0;
-  while (j < suffix_text.size() && std::string_view("eEinumkKMGTP").find(suffix_text[j]) !=
-                                       std::string_view::npos) {
+  while (j < suffix_text.size() &&
+         std::string_view("eEinumkKMGTP").find(suffix_text[j]) != std::string_view::npos) {
     ++j;
   }
   if (j < suffix_text.size() && (suffix_text[j] == '+' || suffix_text[j] == '-')) ++j;
@@ -149,7 +149,8 @@ core::Result<Quantity> Quantity::parse(std::string_view text) {
   if (suffix.base == 2) {
     for (int k = 0; k < suffix.exponent; ++k) {
       value *= 2;
-      if (value > kLimit) return core::invalidArgument("quantity is too large: " + std::string(text));
+      if (value > kLimit)
+        return core::invalidArgument("quantity is too large: " + std::string(text));
     }
   } else {
     exp10 += suffix.exponent;
@@ -246,10 +247,9 @@ std::string Quantity::toString() const {
   if (format == Format::DecimalExponent) {
     return exp == 0 ? toDecimal(mantissa) : toDecimal(mantissa) + "e" + std::to_string(exp);
   }
-  static const std::pair<int, const char*> kDecimal[] = {{-9, "n"}, {-6, "u"}, {-3, "m"},
-                                                         {0, ""},   {3, "k"},  {6, "M"},
-                                                         {9, "G"},  {12, "T"}, {15, "P"},
-                                                         {18, "E"}};
+  static const std::pair<int, const char*> kDecimal[] = {{-9, "n"}, {-6, "u"}, {-3, "m"}, {0, ""},
+                                                         {3, "k"},  {6, "M"},  {9, "G"},  {12, "T"},
+                                                         {15, "P"}, {18, "E"}};
   for (const auto& [e, name] : kDecimal) {
     if (e == exp) return toDecimal(mantissa) + name;
   }

@@ -76,18 +76,18 @@ TablePrinter TablePrinter::forBuiltin(const std::string& group, const std::strin
 }
 
 TablePrinter TablePrinter::defaultPrinter() {
-  return TablePrinter(
-      {{"Name", "string", "name", kNameDescription, 0},
-       {"Created At", "date", "", kCreatedDescription, 0}},
-      [](const Json& obj, Clock::time_point) {
-        const Json& ts = creationTimestamp(obj);
-        std::chrono::system_clock::time_point t;
-        // The default convertor prints the timestamp itself, re-rendered in UTC.
-        Json created = ts.is_string() && core::parseRfc3339(ts.get<std::string>(), &t)
-                           ? Json(core::formatRfc3339(t))
-                           : Json("<unknown>");
-        return Json::array({nameOf(obj), created});
-      });
+  return TablePrinter({{"Name", "string", "name", kNameDescription, 0},
+                       {"Created At", "date", "", kCreatedDescription, 0}},
+                      [](const Json& obj, Clock::time_point) {
+                        const Json& ts = creationTimestamp(obj);
+                        std::chrono::system_clock::time_point t;
+                        // The default convertor prints the timestamp itself, re-rendered in UTC.
+                        Json created =
+                            ts.is_string() && core::parseRfc3339(ts.get<std::string>(), &t)
+                                ? Json(core::formatRfc3339(t))
+                                : Json("<unknown>");
+                        return Json::array({nameOf(obj), created});
+                      });
 }
 
 core::Result<TablePrinter> TablePrinter::forCustomResource(const Json& printer_columns) {

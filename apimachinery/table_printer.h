@@ -27,7 +27,7 @@ struct TableColumn {
   std::string type;    // string, integer, number, boolean, date
   std::string format;  // "name" for the Name column, else usually ""
   std::string description;
-  int priority = 0;    // 0 shown by default, 1 only with -o wide
+  int priority = 0;  // 0 shown by default, 1 only with -o wide
 };
 
 enum class IncludeObject { None, Metadata, Object };

@@ -86,7 +86,8 @@ std::string nodeRoles(const Json& node) {
   if (labels.is_object()) {
     static const std::string kPrefix = "node-role.kubernetes.io/";
     for (const auto& [k, v] : labels.items()) {
-      if (k.rfind(kPrefix, 0) == 0 && k.size() > kPrefix.size()) roles.insert(k.substr(kPrefix.size()));
+      if (k.rfind(kPrefix, 0) == 0 && k.size() > kPrefix.size())
+        roles.insert(k.substr(kPrefix.size()));
       if (k == "kubernetes.io/role" && v.is_string() && !v.get<std::string>().empty()) {
         roles.insert(v.get<std::string>());
       }
@@ -243,12 +244,15 @@ Json bindingCells(const Json& b, Clock::time_point now) {
 Json createdAt(const Json& obj) {
   Clock::time_point t;
   const Json& ts = at(obj, {"metadata", "creationTimestamp"});
-  if (ts.is_string() && core::parseRfc3339(ts.get<std::string>(), &t)) return core::formatRfc3339(t);
+  if (ts.is_string() && core::parseRfc3339(ts.get<std::string>(), &t))
+    return core::formatRfc3339(t);
   return "<unknown>";
 }
 
 std::vector<TableColumn> bindingColumns() {
-  return {nameCol(), col("Role", "string", "RoleRef to the role."), ageCol(),
+  return {nameCol(),
+          col("Role", "string", "RoleRef to the role."),
+          ageCol(),
           col("Users", "string", "Users in the binding.", 1),
           col("Groups", "string", "Groups in the binding.", 1),
           col("ServiceAccounts", "string", "ServiceAccounts in the binding.", 1)};
@@ -264,7 +268,9 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
          col("Cluster-IP", "string", "The cluster IP address of the service."),
          col("External-IP", "string", "The external IP addresses of the service."),
          col("Port(s)", "string", "The ports the service exposes."), ageCol(),
-         col("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1)},
+         col("Selector", "string",
+             "Route service traffic to pods with label keys and values matching this selector.",
+             1)},
         [](const Json& s, Clock::time_point now) {
           return Json::array({name(s), str(s, {"spec", "type"}, "ClusterIP"),
                               orNone(str(s, {"spec", "clusterIP"})), serviceExternalIp(s),
@@ -273,36 +279,36 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
         });
   }
   if (key == "/configmaps") {
-    return TablePrinter({nameCol(), col("Data", "integer", "Number of keys."), ageCol()},
-                        [](const Json& c, Clock::time_point now) {
-                          return Json::array({name(c),
-                                              static_cast<int64_t>(count(c, {"data"}) +
-                                                                   count(c, {"binaryData"})),
-                                              age(c, now)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Data", "integer", "Number of keys."), ageCol()},
+        [](const Json& c, Clock::time_point now) {
+          return Json::array({name(c),
+                              static_cast<int64_t>(count(c, {"data"}) + count(c, {"binaryData"})),
+                              age(c, now)});
+        });
   }
   if (key == "/secrets") {
-    return TablePrinter({nameCol(), col("Type", "string", "The type of the secret."),
-                         col("Data", "integer", "Number of keys."), ageCol()},
-                        [](const Json& s, Clock::time_point now) {
-                          return Json::array({name(s), str(s, {"type"}, "Opaque"),
-                                              static_cast<int64_t>(count(s, {"data"})),
-                                              age(s, now)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Type", "string", "The type of the secret."),
+         col("Data", "integer", "Number of keys."), ageCol()},
+        [](const Json& s, Clock::time_point now) {
+          return Json::array({name(s), str(s, {"type"}, "Opaque"),
+                              static_cast<int64_t>(count(s, {"data"})), age(s, now)});
+        });
   }
   if (key == "/namespaces") {
-    return TablePrinter({nameCol(), col("Status", "string", "The status of the namespace."), ageCol()},
-                        [](const Json& n, Clock::time_point now) {
-                          return Json::array({name(n), str(n, {"status", "phase"}, "Active"),
-                                              age(n, now)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Status", "string", "The status of the namespace."), ageCol()},
+        [](const Json& n, Clock::time_point now) {
+          return Json::array({name(n), str(n, {"status", "phase"}, "Active"), age(n, now)});
+        });
   }
   if (key == "/serviceaccounts") {
-    return TablePrinter({nameCol(), col("Secrets", "integer", "Number of secrets."), ageCol()},
-                        [](const Json& s, Clock::time_point now) {
-                          return Json::array({name(s), static_cast<int64_t>(count(s, {"secrets"})),
-                                              age(s, now)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Secrets", "integer", "Number of secrets."), ageCol()},
+        [](const Json& s, Clock::time_point now) {
+          return Json::array({name(s), static_cast<int64_t>(count(s, {"secrets"})), age(s, now)});
+        });
   }
   if (key == "/nodes") {
     return TablePrinter(
@@ -315,18 +321,19 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
          col("Kernel-Version", "string", "Kernel version reported by the node.", 1),
          col("Container-Runtime", "string", "Container runtime version reported by the node.", 1)},
         [](const Json& n, Clock::time_point now) {
-          return Json::array({name(n), nodeStatus(n), nodeRoles(n), age(n, now),
-                              str(n, {"status", "nodeInfo", "kubeletVersion"}),
-                              nodeAddress(n, "InternalIP"), nodeAddress(n, "ExternalIP"),
-                              str(n, {"status", "nodeInfo", "osImage"}, "<unknown>"),
-                              str(n, {"status", "nodeInfo", "kernelVersion"}, "<unknown>"),
-                              str(n, {"status", "nodeInfo", "containerRuntimeVersion"}, "<unknown>")});
+          return Json::array(
+              {name(n), nodeStatus(n), nodeRoles(n), age(n, now),
+               str(n, {"status", "nodeInfo", "kubeletVersion"}), nodeAddress(n, "InternalIP"),
+               nodeAddress(n, "ExternalIP"), str(n, {"status", "nodeInfo", "osImage"}, "<unknown>"),
+               str(n, {"status", "nodeInfo", "kernelVersion"}, "<unknown>"),
+               str(n, {"status", "nodeInfo", "containerRuntimeVersion"}, "<unknown>")});
         });
   }
   if (key == "/events" || key == "events.k8s.io/events") {
     return TablePrinter(
         {col("Last Seen", "string", "Time when last event occurred."),
-         col("Type", "string", "Type of this event."), col("Reason", "string", "Reason for the event."),
+         col("Type", "string", "Type of this event."),
+         col("Reason", "string", "Reason for the event."),
          col("Object", "string", "The object that this event is about."),
          col("Message", "string", "A human-readable description of the status of this operation."),
          col("Subobject", "string", "The field of the object the event is about.", 1),
@@ -337,16 +344,18 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
         eventCells);
   }
   if (key == "coordination.k8s.io/leases") {
-    return TablePrinter({nameCol(), col("Holder", "string", "The holder of the lease."), ageCol()},
-                        [](const Json& l, Clock::time_point now) {
-                          return Json::array({name(l), str(l, {"spec", "holderIdentity"}), age(l, now)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Holder", "string", "The holder of the lease."), ageCol()},
+        [](const Json& l, Clock::time_point now) {
+          return Json::array({name(l), str(l, {"spec", "holderIdentity"}), age(l, now)});
+        });
   }
   if (key == "/endpoints") {
-    return TablePrinter({nameCol(), col("Endpoints", "string", "Endpoints of the service."), ageCol()},
-                        [](const Json& e, Clock::time_point now) {
-                          return Json::array({name(e), endpointsText(e), age(e, now)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Endpoints", "string", "Endpoints of the service."), ageCol()},
+        [](const Json& e, Clock::time_point now) {
+          return Json::array({name(e), endpointsText(e), age(e, now)});
+        });
   }
   if (key == "discovery.k8s.io/endpointslices") {
     return TablePrinter(
@@ -354,16 +363,18 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
          col("Ports", "string", "Ports of the slice."),
          col("Endpoints", "string", "Endpoint addresses of the slice."), ageCol()},
         [](const Json& s, Clock::time_point now) {
-          return Json::array({name(s), str(s, {"addressType"}), slicePorts(s), sliceEndpoints(s),
-                              age(s, now)});
+          return Json::array(
+              {name(s), str(s, {"addressType"}), slicePorts(s), sliceEndpoints(s), age(s, now)});
         });
   }
   if (key == "networking.k8s.io/ingresses") {
-    return TablePrinter({nameCol(), col("Class", "string", "The ingress class."),
-                         col("Hosts", "string", "Hosts that incoming requests are matched against."),
-                         col("Address", "string", "Address is a list containing ingress points for the load-balancer."),
-                         col("Ports", "string", "Ports of TLS configurations that open."), ageCol()},
-                        ingressCells);
+    return TablePrinter(
+        {nameCol(), col("Class", "string", "The ingress class."),
+         col("Hosts", "string", "Hosts that incoming requests are matched against."),
+         col("Address", "string",
+             "Address is a list containing ingress points for the load-balancer."),
+         col("Ports", "string", "Ports of TLS configurations that open."), ageCol()},
+        ingressCells);
   }
   if (key == "/persistentvolumeclaims") {
     return TablePrinter(
@@ -377,10 +388,11 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
         pvcCells);
   }
   if (key == "rbac.authorization.k8s.io/roles" || key == "rbac.authorization.k8s.io/clusterroles") {
-    return TablePrinter({nameCol(), col("Created At", "date", "Time at which the object was created.")},
-                        [](const Json& r, Clock::time_point) {
-                          return Json::array({name(r), createdAt(r)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Created At", "date", "Time at which the object was created.")},
+        [](const Json& r, Clock::time_point) {
+          return Json::array({name(r), createdAt(r)});
+        });
   }
   if (key == "rbac.authorization.k8s.io/rolebindings" ||
       key == "rbac.authorization.k8s.io/clusterrolebindings") {
@@ -390,17 +402,19 @@ std::optional<TablePrinter> corePrinter(const std::string& group, const std::str
     return TablePrinter(
         {nameCol(), col("Value", "integer", "The value of this priority class."),
          col("Global-Default", "boolean", "Whether this priority class is the global default."),
-         ageCol(), col("PreemptionPolicy", "string", "The policy for preempting lower priority pods.", 1)},
+         ageCol(),
+         col("PreemptionPolicy", "string", "The policy for preempting lower priority pods.", 1)},
         [](const Json& p, Clock::time_point now) {
           return Json::array({name(p), num(p, {"value"}), flag(p, {"globalDefault"}), age(p, now),
                               str(p, {"preemptionPolicy"}, "PreemptLowerPriority")});
         });
   }
   if (key == "apiextensions.k8s.io/customresourcedefinitions") {
-    return TablePrinter({nameCol(), col("Created At", "date", "Time at which the object was created.")},
-                        [](const Json& c, Clock::time_point) {
-                          return Json::array({name(c), createdAt(c)});
-                        });
+    return TablePrinter(
+        {nameCol(), col("Created At", "date", "Time at which the object was created.")},
+        [](const Json& c, Clock::time_point) {
+          return Json::array({name(c), createdAt(c)});
+        });
   }
   return std::nullopt;
 }

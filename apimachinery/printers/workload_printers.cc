@@ -139,8 +139,7 @@ Json podCells(const Json& pod, Clock::time_point now) {
     gates = std::to_string(true_gates) + "/" + std::to_string(rg.size());
   }
   return Json::array({name(pod), std::to_string(ready) + "/" + std::to_string(total), reason,
-                      restarts_text, age(pod, now), orNone(ip),
-                      orNone(str(spec, {"nodeName"})),
+                      restarts_text, age(pod, now), orNone(ip), orNone(str(spec, {"nodeName"})),
                       orNone(str(pod, {"status", "nominatedNodeName"})), gates});
 }
 
@@ -148,7 +147,8 @@ const Json& templateSpec(const Json& obj) { return at(obj, {"spec", "template", 
 
 std::vector<TableColumn> withWide(std::vector<TableColumn> cols, bool selector) {
   cols.push_back(col("Containers", "string", "Names of each container in the template.", 1));
-  cols.push_back(col("Images", "string", "Images referenced by each container in the template.", 1));
+  cols.push_back(
+      col("Images", "string", "Images referenced by each container in the template.", 1));
   if (selector) cols.push_back(col("Selector", "string", "Label selector for the pods.", 1));
   return cols;
 }
@@ -173,18 +173,19 @@ Json jobCells(const Json& job, Clock::time_point now) {
   const int64_t succeeded = num(job, {"status", "succeeded"});
   std::string completions;
   if (at(job, {"spec", "completions"}).is_number()) {
-    completions = std::to_string(succeeded) + "/" + std::to_string(num(job, {"spec", "completions"}));
+    completions =
+        std::to_string(succeeded) + "/" + std::to_string(num(job, {"spec", "completions"}));
   } else {
     const int64_t parallelism = num(job, {"spec", "parallelism"});
-    completions = parallelism > 1 ? std::to_string(succeeded) + "/1 of " + std::to_string(parallelism)
-                                  : std::to_string(succeeded) + "/1";
+    completions = parallelism > 1
+                      ? std::to_string(succeeded) + "/1 of " + std::to_string(parallelism)
+                      : std::to_string(succeeded) + "/1";
   }
   std::string duration;
   Clock::time_point start, end;
   if (parseTime(at(job, {"status", "startTime"}), &start)) {
-    duration = parseTime(at(job, {"status", "completionTime"}), &end)
-                   ? humanDuration(end - start)
-                   : humanDuration(now - start);
+    duration = parseTime(at(job, {"status", "completionTime"}), &end) ? humanDuration(end - start)
+                                                                      : humanDuration(now - start);
   }
   return Json::array({name(job), jobStatus(job), completions, duration, age(job, now),
                       containerNames(templateSpec(job)), containerImages(templateSpec(job)),
@@ -211,7 +212,9 @@ std::optional<TablePrinter> workloadPrinter(const std::string& group, const std:
         {nameCol(),
          col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
          col("Status", "string", "The aggregate status of the containers in this pod."),
-         col("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+         col("Restarts", "string",
+             "The number of times the containers in this pod have been restarted and when the last "
+             "container in this pod has restarted."),
          ageCol(), col("IP", "string", "IP address allocated to the pod.", 1),
          col("Node", "string", "Name of the node the pod is assigned to.", 1),
          col("Nominated Node", "string", "Name of the node where the pod is nominated to run.", 1),
@@ -222,19 +225,23 @@ std::optional<TablePrinter> workloadPrinter(const std::string& group, const std:
   if (resource == "deployments") {
     return TablePrinter(
         withWide({nameCol(), col("Ready", "string", "Number of the pod with ready state"),
-                  col("Up-to-date", "integer", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
-                  col("Available", "integer", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
+                  col("Up-to-date", "integer",
+                      "Total number of non-terminated pods targeted by this deployment that have "
+                      "the desired template spec."),
+                  col("Available", "integer",
+                      "Total number of available pods (ready for at least minReadySeconds) "
+                      "targeted by this deployment."),
                   ageCol()},
                  true),
         [](const Json& d, Clock::time_point now) {
           const Json& ts = templateSpec(d);
-          return Json::array(
-              {name(d),
-               std::to_string(num(d, {"status", "readyReplicas"})) + "/" +
-                   std::to_string(num(d, {"spec", "replicas"}, 1)),
-               num(d, {"status", "updatedReplicas"}), num(d, {"status", "availableReplicas"}),
-               age(d, now), containerNames(ts), containerImages(ts),
-               selectorText(at(d, {"spec", "selector"}))});
+          return Json::array({name(d),
+                              std::to_string(num(d, {"status", "readyReplicas"})) + "/" +
+                                  std::to_string(num(d, {"spec", "replicas"}, 1)),
+                              num(d, {"status", "updatedReplicas"}),
+                              num(d, {"status", "availableReplicas"}), age(d, now),
+                              containerNames(ts), containerImages(ts),
+                              selectorText(at(d, {"spec", "selector"}))});
         });
   }
   if (resource == "replicasets") {
@@ -247,16 +254,16 @@ std::optional<TablePrinter> workloadPrinter(const std::string& group, const std:
         [](const Json& rs, Clock::time_point now) {
           const Json& ts = templateSpec(rs);
           return Json::array({name(rs), num(rs, {"spec", "replicas"}, 1),
-                              num(rs, {"status", "replicas"}),
-                              num(rs, {"status", "readyReplicas"}), age(rs, now),
-                              containerNames(ts), containerImages(ts),
+                              num(rs, {"status", "replicas"}), num(rs, {"status", "readyReplicas"}),
+                              age(rs, now), containerNames(ts), containerImages(ts),
                               selectorText(at(rs, {"spec", "selector"}))});
         });
   }
   if (resource == "statefulsets") {
     return TablePrinter(
-        withWide({nameCol(), col("Ready", "string", "Number of the pod with ready state"), ageCol()},
-                 false),
+        withWide(
+            {nameCol(), col("Ready", "string", "Number of the pod with ready state"), ageCol()},
+            false),
         [](const Json& s, Clock::time_point now) {
           const Json& ts = templateSpec(s);
           return Json::array({name(s),
@@ -267,31 +274,41 @@ std::optional<TablePrinter> workloadPrinter(const std::string& group, const std:
   }
   if (resource == "daemonsets") {
     return TablePrinter(
-        withWide({nameCol(),
-                  col("Desired", "integer", "The total number of nodes that should be running the daemon pod."),
-                  col("Current", "integer", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."),
-                  col("Ready", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."),
-                  col("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod."),
-                  col("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available."),
-                  col("Node Selector", "string", "NodeSelector is a selector which must be true for the pod to fit on a node."),
-                  ageCol()},
-                 true),
+        withWide(
+            {nameCol(),
+             col("Desired", "integer",
+                 "The total number of nodes that should be running the daemon pod."),
+             col("Current", "integer",
+                 "The number of nodes that are running at least 1 daemon pod and are supposed to "
+                 "run the daemon pod."),
+             col("Ready", "integer",
+                 "The number of nodes that should be running the daemon pod and have one or more "
+                 "of the daemon pod running and ready."),
+             col("Up-to-date", "integer",
+                 "The total number of nodes that are running updated daemon pod."),
+             col("Available", "integer",
+                 "The number of nodes that should be running the daemon pod and have one or more "
+                 "of the daemon pod running and available."),
+             col("Node Selector", "string",
+                 "NodeSelector is a selector which must be true for the pod to fit on a node."),
+             ageCol()},
+            true),
         [](const Json& ds, Clock::time_point now) {
           const Json& ts = templateSpec(ds);
-          return Json::array({name(ds), num(ds, {"status", "desiredNumberScheduled"}),
-                              num(ds, {"status", "currentNumberScheduled"}),
-                              num(ds, {"status", "numberReady"}),
-                              num(ds, {"status", "updatedNumberScheduled"}),
-                              num(ds, {"status", "numberAvailable"}),
-                              mapSelectorText(at(ts, {"nodeSelector"})), age(ds, now),
-                              containerNames(ts), containerImages(ts),
-                              selectorText(at(ds, {"spec", "selector"}))});
+          return Json::array(
+              {name(ds), num(ds, {"status", "desiredNumberScheduled"}),
+               num(ds, {"status", "currentNumberScheduled"}), num(ds, {"status", "numberReady"}),
+               num(ds, {"status", "updatedNumberScheduled"}),
+               num(ds, {"status", "numberAvailable"}), mapSelectorText(at(ts, {"nodeSelector"})),
+               age(ds, now), containerNames(ts), containerImages(ts),
+               selectorText(at(ds, {"spec", "selector"}))});
         });
   }
   if (resource == "jobs") {
     return TablePrinter(
         withWide({nameCol(), col("Status", "string", "Status of the job."),
-                  col("Completions", "string", "The successful pods of the job and the desired completions."),
+                  col("Completions", "string",
+                      "The successful pods of the job and the desired completions."),
                   col("Duration", "string", "Time required to complete the job."), ageCol()},
                  true),
         jobCells);
