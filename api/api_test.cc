@@ -142,14 +142,10 @@ TEST(Quantity, ParseAndFormat) {
     const char* canonical;
   };
   const Row rows[] = {
-      {"millicores", "500m", 500, "500m"},
-      {"cores", "2", 2000, "2"},
-      {"fraction", "1.5", 1500, "1500m"},
-      {"binary", "1Gi", 1073741824000LL, "1Gi"},
-      {"decimal_k", "2k", 2000000, "2k"},
-      {"exponent", "1e3", 1000000, "1k"},
-      {"nano_rounds_up", "1n", 1, "1m"},
-      {"zero", "0", 0, "0"},
+      {"millicores", "500m", 500, "500m"}, {"cores", "2", 2000, "2"},
+      {"fraction", "1.5", 1500, "1500m"},  {"binary", "1Gi", 1073741824000LL, "1Gi"},
+      {"decimal_k", "2k", 2000000, "2k"},  {"exponent", "1e3", 1000000, "1k"},
+      {"nano_rounds_up", "1n", 1, "1m"},   {"zero", "0", 0, "0"},
   };
   for (const auto& r : rows) {
     auto q = parseQuantity(r.in);
@@ -170,7 +166,8 @@ TEST(Quantity, ParseAndFormat) {
 TEST(Yaml, ScalarsAndQuoting) {
   auto j = yamlToJson("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: hello\ng: [x, 2]\n");
   ASSERT_TRUE(j.isOk());
-  EXPECT_EQ(*j, Json::parse(R"({"a":1,"b":"1","c":true,"d":null,"e":1.5,"f":"hello","g":["x",2]})"));
+  EXPECT_EQ(*j,
+            Json::parse(R"({"a":1,"b":"1","c":true,"d":null,"e":1.5,"f":"hello","g":["x",2]})"));
   auto back = yamlToJson(jsonToYaml(*j));
   ASSERT_TRUE(back.isOk());
   EXPECT_EQ(*back, *j);

@@ -56,8 +56,7 @@ struct ClusterSpec {
                       v("insecureSkipTLSVerification", insecure_skip_tls_verification);
                       v("proxyURL", proxy_url); v("proxyHeader", proxy_header);
                       v("provider", provider); v("region", region); v("zone", zone);
-                      v("zones", zones); v("taints", taints);
-                      v("resourceModels", resource_models);)
+                      v("zones", zones); v("taints", taints); v("resourceModels", resource_models);)
 };
 
 struct APIResource {
@@ -68,8 +67,7 @@ struct APIResource {
 struct APIEnablement {
   std::string group_version;
   std::vector<APIResource> resources;
-  FLOTILLA_API_FIELDS(v("groupVersion", group_version, Emit::Always);
-                      v("resources", resources);)
+  FLOTILLA_API_FIELDS(v("groupVersion", group_version, Emit::Always); v("resources", resources);)
 };
 
 struct NodeSummary {
@@ -87,8 +85,7 @@ struct ResourceSummary {
   ResourceList allocatable, allocating, allocated;
   std::vector<AllocatableModeling> allocatable_modelings;
   FLOTILLA_API_FIELDS(v("allocatable", allocatable); v("allocating", allocating);
-                      v("allocated", allocated);
-                      v("allocatableModelings", allocatable_modelings);)
+                      v("allocated", allocated); v("allocatableModelings", allocatable_modelings);)
 };
 
 struct ClusterStatus {

@@ -7,12 +7,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -24,15 +23,15 @@ using Json = nlohmann::json;
 enum class Emit { OmitEmpty, Always };
 
 // Declares `unknown_fields` plus the field visitor used by the generic codec.
-#define FLOTILLA_API_FIELDS(...)                                   \
-  ::flotilla::api::Json unknown_fields;                           \
-  template <class V>                                              \
-  void visitFields(V& v) {                                        \
-    __VA_ARGS__                                                   \
-  }                                                               \
-  template <class V>                                              \
-  void visitFields(V& v) const {                                  \
-    __VA_ARGS__                                                   \
+#define FLOTILLA_API_FIELDS(...)        \
+  ::flotilla::api::Json unknown_fields; \
+  template <class V>                    \
+  void visitFields(V& v) {              \
+    __VA_ARGS__                         \
+  }                                     \
+  template <class V>                    \
+  void visitFields(V& v) const {        \
+    __VA_ARGS__                         \
   }
 
 namespace codec {
@@ -53,7 +52,9 @@ class DecodeContext {
 };
 
 template <class T>
-concept ApiStruct = requires(T t, DecodeContext& v) { t.unknown_fields; };
+concept ApiStruct = requires(T t, DecodeContext& v) {
+  t.unknown_fields;
+};
 
 template <class T>
 struct IsVector : std::false_type {};

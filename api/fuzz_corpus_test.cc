@@ -1,11 +1,11 @@
 // Runs the policy-decoding fuzz target over its seed corpus so every CI build exercises it
 // (the libFuzzer binary itself is only built with -DFLOTILLA_FUZZ=ON and clang).
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 

@@ -22,9 +22,8 @@ using StringMap = std::map<std::string, std::string>;
 struct OwnerReference {
   std::string api_version, kind, name, uid;
   std::optional<bool> controller, block_owner_deletion;
-  FLOTILLA_API_FIELDS(v("apiVersion", api_version); v("kind", kind); v("name", name);
-                      v("uid", uid); v("controller", controller);
-                      v("blockOwnerDeletion", block_owner_deletion);)
+  FLOTILLA_API_FIELDS(v("apiVersion", api_version); v("kind", kind); v("name", name); v("uid", uid);
+                      v("controller", controller); v("blockOwnerDeletion", block_owner_deletion);)
 };
 
 struct ObjectMeta {
@@ -34,10 +33,9 @@ struct ObjectMeta {
   StringMap labels, annotations;
   std::vector<std::string> finalizers;
   std::vector<OwnerReference> owner_references;
-  FLOTILLA_API_FIELDS(v("name", name); v("generateName", generate_name);
-                      v("namespace", namespace_); v("uid", uid);
-                      v("resourceVersion", resource_version); v("generation", generation);
-                      v("creationTimestamp", creation_timestamp);
+  FLOTILLA_API_FIELDS(v("name", name); v("generateName", generate_name); v("namespace", namespace_);
+                      v("uid", uid); v("resourceVersion", resource_version);
+                      v("generation", generation); v("creationTimestamp", creation_timestamp);
                       v("deletionTimestamp", deletion_timestamp); v("labels", labels);
                       v("annotations", annotations); v("finalizers", finalizers);
                       v("ownerReferences", owner_references);)

@@ -19,9 +19,8 @@ inline constexpr const char* kPolicyGroupVersion = "policy.karmada.io/v1alpha1";
 struct ResourceSelector {
   std::string api_version, kind, namespace_, name;
   std::optional<Json> label_selector;  // metav1.LabelSelector; ignored when name is set
-  FLOTILLA_API_FIELDS(v("apiVersion", api_version); v("kind", kind);
-                      v("namespace", namespace_); v("name", name);
-                      v("labelSelector", label_selector);)
+  FLOTILLA_API_FIELDS(v("apiVersion", api_version); v("kind", kind); v("namespace", namespace_);
+                      v("name", name); v("labelSelector", label_selector);)
 };
 
 struct FieldSelector {
@@ -100,7 +99,7 @@ inline constexpr const char* kDivisionAggregated = "Aggregated";
 inline constexpr const char* kDivisionWeighted = "Weighted";
 
 struct ReplicaSchedulingStrategy {
-  std::string replica_scheduling_type;     // CRD default Divided
+  std::string replica_scheduling_type;      // CRD default Divided
   std::string replica_division_preference;  // webhook default Weighted when Divided
   std::optional<ClusterPreferences> weight_preference;
   FLOTILLA_API_FIELDS(v("replicaSchedulingType", replica_scheduling_type);
@@ -165,11 +164,10 @@ struct DecisionConditions {
 
 struct ApplicationFailoverBehavior {
   DecisionConditions decision_conditions;
-  std::string purge_mode;                      // CRD default Gracefully
+  std::string purge_mode;                       // CRD default Gracefully
   std::optional<int32_t> grace_period_seconds;  // webhook default 600 when Gracefully
   std::optional<StatePreservation> state_preservation;
-  FLOTILLA_API_FIELDS(v("decisionConditions", decision_conditions);
-                      v("purgeMode", purge_mode);
+  FLOTILLA_API_FIELDS(v("decisionConditions", decision_conditions); v("purgeMode", purge_mode);
                       v("gracePeriodSeconds", grace_period_seconds);
                       v("statePreservation", state_preservation);)
 };
@@ -232,15 +230,13 @@ struct PropagationSpec {
   std::optional<SchedulePriority> schedule_priority;
 
   int32_t explicitPriority() const { return priority.value_or(0); }
-  FLOTILLA_API_FIELDS(v("resourceSelectors", resource_selectors);
-                      v("association", association); v("propagateDeps", propagate_deps);
-                      v("placement", placement); v("priority", priority);
-                      v("preemption", preemption);
+  FLOTILLA_API_FIELDS(v("resourceSelectors", resource_selectors); v("association", association);
+                      v("propagateDeps", propagate_deps); v("placement", placement);
+                      v("priority", priority); v("preemption", preemption);
                       v("dependentOverrides", dependent_overrides);
                       v("schedulerName", scheduler_name); v("failover", failover);
                       v("conflictResolution", conflict_resolution);
-                      v("activationPreference", activation_preference);
-                      v("suspension", suspension);
+                      v("activationPreference", activation_preference); v("suspension", suspension);
                       v("preserveResourcesOnDeletion", preserve_resources_on_deletion);
                       v("schedulePriority", schedule_priority);)
 };
@@ -323,8 +319,7 @@ struct Overriders {
   std::vector<LabelAnnotationOverrider> labels_overrider, annotations_overrider;
   std::vector<FieldOverrider> field_overrider;
   FLOTILLA_API_FIELDS(v("plaintext", plaintext); v("imageOverrider", image_overrider);
-                      v("commandOverrider", command_overrider);
-                      v("argsOverrider", args_overrider);
+                      v("commandOverrider", command_overrider); v("argsOverrider", args_overrider);
                       v("labelsOverrider", labels_overrider);
                       v("annotationsOverrider", annotations_overrider);
                       v("fieldOverrider", field_overrider);)
@@ -381,8 +376,7 @@ struct ClusterTaintPolicySpec {
   std::optional<ClusterAffinity> target_clusters;  // nil = all
   std::vector<MatchCondition> add_on_conditions, remove_on_conditions;
   std::vector<TaintSpec> taints;
-  FLOTILLA_API_FIELDS(v("targetClusters", target_clusters);
-                      v("addOnConditions", add_on_conditions);
+  FLOTILLA_API_FIELDS(v("targetClusters", target_clusters); v("addOnConditions", add_on_conditions);
                       v("removeOnConditions", remove_on_conditions); v("taints", taints);)
 };
 

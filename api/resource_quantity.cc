@@ -1,8 +1,8 @@
 #include "api/resource_quantity.h"
 
-#include "apimachinery/quantity.h"
-
 #include <limits>
+
+#include "apimachinery/quantity.h"
 
 namespace flotilla::api {
 

@@ -14,9 +14,7 @@ using namespace validation;
 
 namespace {
 
-std::string idx(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
+std::string idx(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 // "scheme://host[:port][/path]" with no user-info, query or fragment.
 std::string checkEndpoint(const std::string& url) {
@@ -66,7 +64,8 @@ void resourceModels(Causes& out, const std::vector<ResourceModel>& models) {
     bool same = ranges.size() == first.size();
     for (size_t r = 0; same && r < ranges.size(); ++r) same = ranges[r].name == first[r].name;
     if (!same) {
-      invalid(out, p, "", "every resource model must list the same resource names in the same order");
+      invalid(out, p, "",
+              "every resource model must list the same resource names in the same order");
       continue;
     }
     for (size_t r = 0; r < ranges.size(); ++r) {
@@ -75,7 +74,8 @@ void resourceModels(Causes& out, const std::vector<ResourceModel>& models) {
       auto max = parse(ranges[r].max, rp + ".max");
       if (!min || !max) continue;
       if (*max <= *min) invalid(out, rp + ".max", ranges[r].max, "max must be greater than min");
-      if (k == 0 && *min != 0) invalid(out, rp + ".min", ranges[r].min, "the min of the first grade must be 0");
+      if (k == 0 && *min != 0)
+        invalid(out, rp + ".min", ranges[r].min, "the min of the first grade must be 0");
       if (k + 1 == order.size() && *max != std::numeric_limits<int64_t>::max()) {
         invalid(out, rp + ".max", ranges[r].max, "the max of the last grade must be MaxInt64");
       }
@@ -108,7 +108,8 @@ Causes validateCluster(const Cluster& cluster) {
   } else if (!isDns1123Subdomain(name)) {
     invalid(out, "metadata.name", name, "must be a lowercase RFC 1123 subdomain");
   }
-  if (spec.id.size() > 128000) invalid(out, "spec.id", "", "must be no more than 128000 characters");
+  if (spec.id.size() > 128000)
+    invalid(out, "spec.id", "", "must be no more than 128000 characters");
   if (spec.sync_mode.empty()) {
     required(out, "spec.syncMode");
   } else if (!oneOf(spec.sync_mode, {kSyncModePush, kSyncModePull})) {
@@ -126,11 +127,14 @@ Causes validateCluster(const Cluster& cluster) {
       invalid(out, "spec.proxyURL", spec.proxy_url, "scheme must be http, https or socks5");
     }
   }
-  if (!isLabelValue(spec.provider)) invalid(out, "spec.provider", spec.provider, "must be a valid label value");
-  if (!isLabelValue(spec.region)) invalid(out, "spec.region", spec.region, "must be a valid label value");
+  if (!isLabelValue(spec.provider))
+    invalid(out, "spec.provider", spec.provider, "must be a valid label value");
+  if (!isLabelValue(spec.region))
+    invalid(out, "spec.region", spec.region, "must be a valid label value");
   if (!isLabelValue(spec.zone)) invalid(out, "spec.zone", spec.zone, "must be a valid label value");
   for (size_t i = 0; i < spec.zones.size(); ++i) {
-    if (!isLabelValue(spec.zones[i])) invalid(out, idx("spec.zones", i), spec.zones[i], "must be a valid label value");
+    if (!isLabelValue(spec.zones[i]))
+      invalid(out, idx("spec.zones", i), spec.zones[i], "must be a valid label value");
   }
   if (!spec.zone.empty() && !spec.zones.empty()) {
     invalid(out, "spec.zone", spec.zone, "zone and zones cannot co-exist");
@@ -173,7 +177,8 @@ Causes validatePriceBook(const PriceBook& book) {
       const std::string whole = price.substr(0, dot);
       const std::string frac = dot == std::string::npos ? "1" : price.substr(dot + 1);
       auto digits = [](const std::string& s) {
-        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
       };
       if (!digits(whole) || !digits(frac)) {
         invalid(out, f, price, "must be a non-negative decimal such as \"0.031\"");

@@ -106,11 +106,14 @@ void labelSelector(Causes& out, const Json& selector, const std::string& path) {
     const std::string p = path + ".matchExpressions[" + std::to_string(i) + "]";
     const std::string op = e.value("operator", "");
     const size_t n = e.contains("values") && e["values"].is_array() ? e["values"].size() : 0;
-    if (!isQualifiedName(e.value("key", ""))) invalid(out, p + ".key", e.value("key", ""), "must be a valid label key");
+    if (!isQualifiedName(e.value("key", "")))
+      invalid(out, p + ".key", e.value("key", ""), "must be a valid label key");
     if (op == "In" || op == "NotIn") {
       if (n == 0) required(out, p + ".values");
     } else if (op == "Exists" || op == "DoesNotExist") {
-      if (n != 0) forbidden(out, p + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+      if (n != 0)
+        forbidden(out, p + ".values",
+                  "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
     } else {
       notSupported(out, p + ".operator", op, {"In", "NotIn", "Exists", "DoesNotExist"});
     }
@@ -118,12 +121,14 @@ void labelSelector(Causes& out, const Json& selector, const std::string& path) {
 }
 
 void toleration(Causes& out, const Toleration& t, const std::string& p) {
-  if (!t.key.empty() && !isQualifiedName(t.key)) invalid(out, p + ".key", t.key, "must be a valid label key");
+  if (!t.key.empty() && !isQualifiedName(t.key))
+    invalid(out, p + ".key", t.key, "must be a valid label key");
   if (t.key.empty() && t.operator_ != "Exists") {
     invalid(out, p + ".operator", t.operator_, "operator must be Exists when `key` is empty");
   }
   if (t.operator_ == "Exists") {
-    if (!t.value.empty()) invalid(out, p + ".operator", t.value, "value must be empty when `operator` is 'Exists'");
+    if (!t.value.empty())
+      invalid(out, p + ".operator", t.value, "value must be empty when `operator` is 'Exists'");
   } else if (t.operator_ == "Equal" || t.operator_.empty()) {
     if (!isLabelValue(t.value)) invalid(out, p + ".value", t.value, "must be a valid label value");
   } else {
@@ -134,7 +139,8 @@ void toleration(Causes& out, const Toleration& t, const std::string& p) {
     notSupported(out, p + ".effect", t.effect, {"NoSchedule", "PreferNoSchedule", "NoExecute"});
   }
   if (t.toleration_seconds && t.effect != "NoExecute") {
-    invalid(out, p + ".effect", t.effect, "effect must be 'NoExecute' when `tolerationSeconds` is set");
+    invalid(out, p + ".effect", t.effect,
+            "effect must be 'NoExecute' when `tolerationSeconds` is set");
   }
 }
 
@@ -190,11 +196,13 @@ Causes validatePlacement(const Placement& placement, const std::string& path) {
       invalid(out, p + ".affinityName", term.affinity_name,
               "must be a valid label key of at most 32 characters");
     }
-    if (!names.insert(term.affinity_name).second) duplicate(out, p + ".affinityName", term.affinity_name);
+    if (!names.insert(term.affinity_name).second)
+      duplicate(out, p + ".affinityName", term.affinity_name);
     append(out, validateClusterAffinity(term.affinity(), p));
     if (term.overflow_affinities.empty()) continue;
     if (affinityEmpty(term.affinity())) {
-      forbidden(out, p + ".overflowAffinities", "requires a non-empty cluster affinity in the term");
+      forbidden(out, p + ".overflowAffinities",
+                "requires a non-empty cluster affinity in the term");
     }
     if (!(type == kReplicaSchedulingDivided && (dynamic || division == kDivisionAggregated))) {
       forbidden(out, p + ".overflowAffinities",
@@ -224,31 +232,42 @@ Causes validatePlacement(const Placement& placement, const std::string& path) {
     }
     if (!sc.spread_by_field.empty()) {
       if (!oneOf(sc.spread_by_field, {"cluster", "region", "zone", "provider"})) {
-        notSupported(out, p + ".spreadByField", sc.spread_by_field, {"cluster", "region", "zone", "provider"});
+        notSupported(out, p + ".spreadByField", sc.spread_by_field,
+                     {"cluster", "region", "zone", "provider"});
       }
       if (!spread_fields.insert(sc.spread_by_field).second) {
         duplicate(out, p + ".spreadByField", sc.spread_by_field);
       }
     }
-    if (sc.min_groups < 0) invalid(out, p + ".minGroups", std::to_string(sc.min_groups), "must be greater than or equal to 0");
-    if (sc.max_groups < 0) invalid(out, p + ".maxGroups", std::to_string(sc.max_groups), "must be greater than or equal to 0");
+    if (sc.min_groups < 0)
+      invalid(out, p + ".minGroups", std::to_string(sc.min_groups),
+              "must be greater than or equal to 0");
+    if (sc.max_groups < 0)
+      invalid(out, p + ".maxGroups", std::to_string(sc.max_groups),
+              "must be greater than or equal to 0");
     if (sc.max_groups > 0 && sc.max_groups < sc.min_groups) {
-      invalid(out, p + ".maxGroups", std::to_string(sc.max_groups), "maxGroups lower than minGroups is not allowed");
+      invalid(out, p + ".maxGroups", std::to_string(sc.max_groups),
+              "maxGroups lower than minGroups is not allowed");
     }
   }
   if (!spread_fields.empty() && spread_fields.count(kSpreadByFieldCluster) == 0) {
-    invalid(out, path + ".spreadConstraints", "", "the cluster spread constraint must be enabled in one of the constraints in case of SpreadByField is enabled");
+    invalid(out, path + ".spreadConstraints", "",
+            "the cluster spread constraint must be enabled in one of the constraints in case of "
+            "SpreadByField is enabled");
   }
   if (placement.replica_scheduling) {
     const auto& rs = *placement.replica_scheduling;
     const std::string p = path + ".replicaScheduling";
     if (!rs.replica_scheduling_type.empty() &&
-        !oneOf(rs.replica_scheduling_type, {kReplicaSchedulingDuplicated, kReplicaSchedulingDivided})) {
-      notSupported(out, p + ".replicaSchedulingType", rs.replica_scheduling_type, {"Duplicated", "Divided"});
+        !oneOf(rs.replica_scheduling_type,
+               {kReplicaSchedulingDuplicated, kReplicaSchedulingDivided})) {
+      notSupported(out, p + ".replicaSchedulingType", rs.replica_scheduling_type,
+                   {"Duplicated", "Divided"});
     }
     if (!rs.replica_division_preference.empty() &&
         !oneOf(rs.replica_division_preference, {kDivisionAggregated, kDivisionWeighted})) {
-      notSupported(out, p + ".replicaDivisionPreference", rs.replica_division_preference, {"Aggregated", "Weighted"});
+      notSupported(out, p + ".replicaDivisionPreference", rs.replica_division_preference,
+                   {"Aggregated", "Weighted"});
     }
     if (rs.weight_preference) {
       const auto& wp = *rs.weight_preference;
@@ -259,9 +278,11 @@ Causes validatePlacement(const Placement& placement, const std::string& path) {
       for (size_t i = 0; i < wp.static_weight_list.size(); ++i) {
         const std::string sp = wpp + ".staticWeightList[" + std::to_string(i) + "]";
         if (wp.static_weight_list[i].weight < 1) {
-          invalid(out, sp + ".weight", std::to_string(wp.static_weight_list[i].weight), "must be greater than or equal to 1");
+          invalid(out, sp + ".weight", std::to_string(wp.static_weight_list[i].weight),
+                  "must be greater than or equal to 1");
         }
-        append(out, validateClusterAffinity(wp.static_weight_list[i].target_cluster, sp + ".targetCluster"));
+        append(out, validateClusterAffinity(wp.static_weight_list[i].target_cluster,
+                                            sp + ".targetCluster"));
       }
     }
   }
@@ -270,10 +291,13 @@ Causes validatePlacement(const Placement& placement, const std::string& path) {
     const std::string p = path + ".workloadAffinity";
     std::string a = wa.affinity ? wa.affinity->group_by_label_key : "";
     std::string aa = wa.anti_affinity ? wa.anti_affinity->group_by_label_key : "";
-    if (wa.affinity && !isQualifiedName(a)) invalid(out, p + ".affinity.groupByLabelKey", a, "must be a valid label key");
-    if (wa.anti_affinity && !isQualifiedName(aa)) invalid(out, p + ".antiAffinity.groupByLabelKey", aa, "must be a valid label key");
+    if (wa.affinity && !isQualifiedName(a))
+      invalid(out, p + ".affinity.groupByLabelKey", a, "must be a valid label key");
+    if (wa.anti_affinity && !isQualifiedName(aa))
+      invalid(out, p + ".antiAffinity.groupByLabelKey", aa, "must be a valid label key");
     if (wa.affinity && wa.anti_affinity && a == aa) {
-      invalid(out, p + ".antiAffinity.groupByLabelKey", aa, "must differ from affinity.groupByLabelKey");
+      invalid(out, p + ".antiAffinity.groupByLabelKey", aa,
+              "must differ from affinity.groupByLabelKey");
     }
   }
   return out;

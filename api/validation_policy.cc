@@ -11,9 +11,7 @@ using namespace validation;
 
 namespace {
 
-std::string idx(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
+std::string idx(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 void resourceSelectors(Causes& out, const std::vector<ResourceSelector>& selectors,
                        const std::string& policy_namespace, bool namespaced,
@@ -76,7 +74,8 @@ void failover(Causes& out, const PropagationSpec& spec, const std::string& path)
   if (const auto& cluster = spec.failover->cluster) {
     const std::string mode = normalizePurgeMode(cluster->purge_mode);
     if (!oneOf(mode, {kPurgeModeDirectly, kPurgeModeGracefully})) {
-      notSupported(out, path + ".cluster.purgeMode", cluster->purge_mode, {"Directly", "Gracefully"});
+      notSupported(out, path + ".cluster.purgeMode", cluster->purge_mode,
+                   {"Directly", "Gracefully"});
     }
     statePreservation(out, cluster->state_preservation, path + ".cluster.statePreservation");
   }
@@ -174,7 +173,8 @@ void overriders(Causes& out, const Overriders& o, const std::string& path) {
   for (size_t i = 0; i < o.plaintext.size(); ++i) {
     const auto& p = o.plaintext[i];
     const std::string f = idx(path + ".plaintext", i);
-    if (p.path.empty() || p.path[0] != '/') invalid(out, f + ".path", p.path, "must be a JSON pointer");
+    if (p.path.empty() || p.path[0] != '/')
+      invalid(out, f + ".path", p.path, "must be a JSON pointer");
     if (!oneOf(p.operator_, {"add", "remove", "replace"})) {
       notSupported(out, f + ".operator", p.operator_, {"add", "remove", "replace"});
     }
@@ -186,7 +186,8 @@ void overriders(Causes& out, const Overriders& o, const std::string& path) {
     const auto& im = o.image_overrider[i];
     const std::string f = idx(path + ".imageOverrider", i);
     if (im.predicate && im.predicate->path.empty()) required(out, f + ".predicate.path");
-    if (!oneOf(im.component, {kImageComponentRegistry, kImageComponentRepository, kImageComponentTag})) {
+    if (!oneOf(im.component,
+               {kImageComponentRegistry, kImageComponentRepository, kImageComponentTag})) {
       notSupported(out, f + ".component", im.component, {"Registry", "Repository", "Tag"});
     }
     if (!oneOf(im.operator_, {"add", "remove", "replace"})) {
@@ -203,8 +204,9 @@ void overriders(Causes& out, const Overriders& o, const std::string& path) {
       }
     }
   }
-  for (const auto& [name, list] : {std::make_pair("labelsOverrider", &o.labels_overrider),
-                                   std::make_pair("annotationsOverrider", &o.annotations_overrider)}) {
+  for (const auto& [name, list] :
+       {std::make_pair("labelsOverrider", &o.labels_overrider),
+        std::make_pair("annotationsOverrider", &o.annotations_overrider)}) {
     const bool labels = std::string(name) == "labelsOverrider";
     for (size_t i = 0; i < list->size(); ++i) {
       const auto& lo = (*list)[i];
@@ -214,7 +216,8 @@ void overriders(Causes& out, const Overriders& o, const std::string& path) {
       }
       for (const auto& [k, v] : lo.value) {
         if (!isQualifiedName(k)) invalid(out, f + ".value", k, "must be a valid key");
-        if (labels && !isLabelValue(v)) invalid(out, f + ".value", v, "must be a valid label value");
+        if (labels && !isLabelValue(v))
+          invalid(out, f + ".value", v, "must be a valid label value");
       }
     }
   }
@@ -225,7 +228,8 @@ void overriders(Causes& out, const Overriders& o, const std::string& path) {
     if (fo.json.empty() == fo.yaml.empty()) {
       invalid(out, f, "", "exactly one of json or yaml must be set");
     }
-    for (const auto& [name, ops] : {std::make_pair("json", &fo.json), std::make_pair("yaml", &fo.yaml)}) {
+    for (const auto& [name, ops] :
+         {std::make_pair("json", &fo.json), std::make_pair("yaml", &fo.yaml)}) {
       for (size_t j = 0; j < ops->size(); ++j) {
         const auto& op = (*ops)[j];
         const std::string g = idx(f + "." + name, j);
@@ -281,17 +285,20 @@ Causes validateClusterTaintPolicy(const ClusterTaintPolicy& policy) {
   if (spec.target_clusters) {
     append(out, validateClusterAffinity(*spec.target_clusters, "spec.targetClusters"));
   }
-  for (const auto& [name, list] : {std::make_pair("addOnConditions", &spec.add_on_conditions),
-                                   std::make_pair("removeOnConditions", &spec.remove_on_conditions)}) {
+  for (const auto& [name, list] :
+       {std::make_pair("addOnConditions", &spec.add_on_conditions),
+        std::make_pair("removeOnConditions", &spec.remove_on_conditions)}) {
     for (size_t i = 0; i < list->size(); ++i) {
       const auto& c = (*list)[i];
       const std::string p = idx(std::string("spec.") + name, i);
       if (c.condition_type.empty()) required(out, p + ".conditionType");
-      if (!oneOf(c.operator_, {"In", "NotIn"})) notSupported(out, p + ".operator", c.operator_, {"In", "NotIn"});
+      if (!oneOf(c.operator_, {"In", "NotIn"}))
+        notSupported(out, p + ".operator", c.operator_, {"In", "NotIn"});
       if (c.status_values.empty()) required(out, p + ".statusValues");
       for (size_t j = 0; j < c.status_values.size(); ++j) {
         if (!oneOf(c.status_values[j], {"True", "False", "Unknown"})) {
-          notSupported(out, idx(p + ".statusValues", j), c.status_values[j], {"True", "False", "Unknown"});
+          notSupported(out, idx(p + ".statusValues", j), c.status_values[j],
+                       {"True", "False", "Unknown"});
         }
       }
     }

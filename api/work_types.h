@@ -31,8 +31,8 @@ struct NodeClaim {
   std::optional<Json> hard_node_affinity;  // corev1.NodeSelector
   StringMap node_selector;
   std::vector<Toleration> tolerations;
-  FLOTILLA_API_FIELDS(v("hardNodeAffinity", hard_node_affinity);
-                      v("nodeSelector", node_selector); v("tolerations", tolerations);)
+  FLOTILLA_API_FIELDS(v("hardNodeAffinity", hard_node_affinity); v("nodeSelector", node_selector);
+                      v("tolerations", tolerations);)
 };
 
 struct ReplicaRequirements {
@@ -141,9 +141,9 @@ struct ResourceBindingSpec {
   std::optional<BindingSchedulePriority> schedule_priority;
   std::optional<WorkloadAffinityGroups> workload_affinity_groups;
   FLOTILLA_API_FIELDS(v("resource", resource, Emit::Always); v("propagateDeps", propagate_deps);
-                      v("replicaRequirements", replica_requirements);
-                      v("replicas", replicas); v("components", components);
-                      v("clusters", clusters); v("placement", placement);
+                      v("replicaRequirements", replica_requirements); v("replicas", replicas);
+                      v("components", components); v("clusters", clusters);
+                      v("placement", placement);
                       v("gracefulEvictionTasks", graceful_eviction_tasks);
                       v("requiredBy", required_by); v("schedulerName", scheduler_name);
                       v("failover", failover); v("conflictResolution", conflict_resolution);
@@ -177,8 +177,8 @@ struct ResourceBindingStatus {
   std::vector<AggregatedStatusItem> aggregated_status;
   FLOTILLA_API_FIELDS(v("schedulerObservedGeneration", scheduler_observed_generation);
                       v("schedulerObservingAffinityName", scheduler_observing_affinity_name);
-                      v("lastScheduledTime", last_scheduled_time);
-                      v("conditions", conditions); v("aggregatedStatus", aggregated_status);)
+                      v("lastScheduledTime", last_scheduled_time); v("conditions", conditions);
+                      v("aggregatedStatus", aggregated_status);)
 };
 
 // ResourceBinding and ClusterResourceBinding share this shape.

@@ -1,14 +1,16 @@
 #include "api/yaml.h"
 
-#include <cctype>
-
 #include <yaml-cpp/yaml.h>
+
+#include <cctype>
 
 namespace flotilla::api {
 
 namespace {
 
-bool isNullScalar(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+bool isNullScalar(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
 
 bool allOf(const std::string& s, size_t from, bool (*pred)(char)) {
   if (from >= s.size()) return false;
@@ -117,8 +119,8 @@ bool needsQuoting(const std::string& s) {
   if (s.empty()) return true;
   if (isNullScalar(s)) return true;
   static const char* kWords[] = {"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
-                                 "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-                                 "y", "Y", "n", "N"};
+                                 "YES",  "no",   "No",   "NO",    "on",    "On",    "ON",  "off",
+                                 "Off",  "OFF",  "y",    "Y",     "n",     "N"};
   for (const char* w : kWords) {
     if (s == w) return true;
   }

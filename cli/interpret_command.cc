@@ -99,12 +99,12 @@ int runInterpret(const std::vector<std::string>& args) {
               "aggregateStatus, interpretHealth, interpretDependency.",
               {
                   {"operation", "interpreter operation to run", "", false, false, ""},
-                  {"desired-file", "the desired object (resource template), '-' = stdin", "",
-                   false, false, "f"},
+                  {"desired-file", "the desired object (resource template), '-' = stdin", "", false,
+                   false, "f"},
                   {"observed-file", "the observed member object", "", false, false, ""},
                   {"status-file",
-                   "aggregated status items: a list of {clusterName, status, applied, health}",
-                   "", false, false, ""},
+                   "aggregated status items: a list of {clusterName, status, applied, health}", "",
+                   false, false, ""},
                   {"desired-replica", "replica count for reviseReplica", "", false, false, ""},
                   {"output", "output format: yaml or json", "yaml", false, false, "o"},
               });
@@ -152,8 +152,8 @@ int runInterpret(const std::vector<std::string>& args) {
       replicas = -1;
     }
     if (replicas < 0 || replicas > INT32_MAX) {
-      return fail(kExitBadInput, "--desired-replica must be a non-negative integer, got \"" + n +
-                                     "\"");
+      return fail(kExitBadInput,
+                  "--desired-replica must be a non-negative integer, got \"" + n + "\"");
     }
     auto res = interpreter::reviseReplica(*obj, replicas);
     if (!res) return bad_in(desired_path, res.status());
@@ -225,7 +225,6 @@ int runInterpret(const std::vector<std::string>& args) {
 
 }  // namespace
 
-FLOTILLA_COMMAND("interpret", "Run a resource interpreter operation on local files",
-                 runInterpret);
+FLOTILLA_COMMAND("interpret", "Run a resource interpreter operation on local files", runInterpret);
 
 }  // namespace flotilla::cli

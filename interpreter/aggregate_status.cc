@@ -39,8 +39,7 @@ enum class GenerationRule { TemplateGeneration, MemberGeneration };
 
 // observedGeneration: the template generation once every member observed it; otherwise the
 // previous value is kept. Items without a status still count in the denominator (Karmada).
-void observedGeneration(Json& status, const Json& object, const Items& items,
-                        GenerationRule rule) {
+void observedGeneration(Json& status, const Json& object, const Items& items, GenerationRule rule) {
   const int64_t template_generation = intAt(object, {"metadata", "generation"});
   size_t observed = 0;
   for (const auto& item : items) {
@@ -49,8 +48,8 @@ void observedGeneration(Json& status, const Json& object, const Items& items,
     const int64_t member_generation = intAt(*s, {"generation"});
     const int64_t member_observed = intAt(*s, {"observedGeneration"});
     const int64_t rt_generation = intAt(*s, {"resourceTemplateGeneration"});
-    const int64_t want = rule == GenerationRule::TemplateGeneration ? template_generation
-                                                                   : member_generation;
+    const int64_t want =
+        rule == GenerationRule::TemplateGeneration ? template_generation : member_generation;
     if (member_observed >= member_generation && rt_generation >= want) ++observed;
   }
   if (observed == items.size()) {
@@ -110,7 +109,8 @@ core::Result<Json> aggregateJob(Json object, const Items& items, const Aggregate
     const std::string done = stringAt(*s, {"completionTime"});
     if (start.empty()) all_started = false;
     if (done.empty()) all_completed = false;
-    if (!start.empty() && (earliest_start.empty() || start < earliest_start)) earliest_start = start;
+    if (!start.empty() && (earliest_start.empty() || start < earliest_start))
+      earliest_start = start;
     if (!done.empty() && done > latest_completion) latest_completion = done;
   }
   if (with_status > 0 && all_started && stringAt(status, {"startTime"}).empty()) {
@@ -233,8 +233,10 @@ Json aggregateLoadBalancer(Json object, const Items& items) {
     }
   }
   std::sort(ingress.begin(), ingress.end(), [](const Json& a, const Json& b) {
-    const auto ka = std::make_tuple(stringAt(a, {"ip"}), stringAt(a, {"hostname"}), api::safeDump(a));
-    const auto kb = std::make_tuple(stringAt(b, {"ip"}), stringAt(b, {"hostname"}), api::safeDump(b));
+    const auto ka =
+        std::make_tuple(stringAt(a, {"ip"}), stringAt(a, {"hostname"}), api::safeDump(a));
+    const auto kb =
+        std::make_tuple(stringAt(b, {"ip"}), stringAt(b, {"hostname"}), api::safeDump(b));
     return ka < kb;
   });
   Json& status = statusRef(object);
@@ -245,8 +247,8 @@ Json aggregateLoadBalancer(Json object, const Items& items) {
 
 Json aggregatePDB(Json object, const Items& items) {
   Json& status = statusRef(object);
-  sumInto(status, items, {"currentHealthy", "desiredHealthy", "expectedPods",
-                          "disruptionsAllowed"});
+  sumInto(status, items,
+          {"currentHealthy", "desiredHealthy", "expectedPods", "disruptionsAllowed"});
   Json disrupted = Json::object();
   for (const auto& item : items) {
     const Json* s = statusOf(item);
@@ -278,8 +280,9 @@ core::Result<Json> aggregateStatus(const Json& object, const Items& items,
   Json out = object;
   if (kind == "Deployment") {
     Json& status = statusRef(out);
-    sumInto(status, items, {"replicas", "readyReplicas", "updatedReplicas", "availableReplicas",
-                            "unavailableReplicas"});
+    sumInto(status, items,
+            {"replicas", "readyReplicas", "updatedReplicas", "availableReplicas",
+             "unavailableReplicas"});
     observedGeneration(status, object, items, GenerationRule::TemplateGeneration);
   } else if (kind == "ReplicaSet") {
     Json& status = statusRef(out);
@@ -287,14 +290,15 @@ core::Result<Json> aggregateStatus(const Json& object, const Items& items,
     observedGeneration(status, object, items, GenerationRule::TemplateGeneration);
   } else if (kind == "DaemonSet") {
     Json& status = statusRef(out);
-    sumInto(status, items, {"currentNumberScheduled", "desiredNumberScheduled", "numberAvailable",
-                            "numberMisscheduled", "numberReady", "updatedNumberScheduled",
-                            "numberUnavailable"});
+    sumInto(status, items,
+            {"currentNumberScheduled", "desiredNumberScheduled", "numberAvailable",
+             "numberMisscheduled", "numberReady", "updatedNumberScheduled", "numberUnavailable"});
     observedGeneration(status, object, items, GenerationRule::TemplateGeneration);
   } else if (kind == "StatefulSet") {
     Json& status = statusRef(out);
-    sumInto(status, items, {"availableReplicas", "currentReplicas", "readyReplicas", "replicas",
-                            "updatedReplicas"});
+    sumInto(
+        status, items,
+        {"availableReplicas", "currentReplicas", "readyReplicas", "replicas", "updatedReplicas"});
     // Upstream compares resourceTemplateGeneration with the MEMBER generation here.
     observedGeneration(status, object, items, GenerationRule::MemberGeneration);
   } else if (kind == "Job") {

@@ -55,12 +55,12 @@ void visitPodSpec(const Json& spec, Names& names) {
     // Volume plugins that reference credentials Secrets.
     addString(names.secrets, at(v, {"csi", "nodePublishSecretRef", "name"}));
     addString(names.secrets, at(v, {"azureFile", "secretName"}));
-    for (const char* plugin : {"cephfs", "cinder", "flexVolume", "rbd", "scaleIO", "iscsi",
-                               "storageos"}) {
+    for (const char* plugin :
+         {"cephfs", "cinder", "flexVolume", "rbd", "scaleIO", "iscsi", "storageos"}) {
       addString(names.secrets, at(v, {plugin, "secretRef", "name"}));
     }
-    if (const Json* sources = at(v, {"projected", "sources"}); sources != nullptr &&
-                                                               sources->is_array()) {
+    if (const Json* sources = at(v, {"projected", "sources"});
+        sources != nullptr && sources->is_array()) {
       for (const auto& s : *sources) {
         addString(names.config_maps, at(s, {"configMap", "name"}));
         addString(names.secrets, at(s, {"secret", "name"}));

@@ -32,10 +32,10 @@ const char* kPodSpec = R"({
 TEST(InterpretDependency, Table) {
   const Json pod_spec = Json::parse(kPodSpec);
   const std::vector<std::string> all = {
-      "ConfigMap/ns/cm-env", "ConfigMap/ns/cm-from", "ConfigMap/ns/cm-init",
-      "ConfigMap/ns/cm-proj", "ConfigMap/ns/cm-vol", "Secret/ns/pull", "Secret/ns/sec-env",
-      "Secret/ns/sec-from", "Secret/ns/sec-proj", "Secret/ns/sec-vol",
-      "ServiceAccount/ns/app-sa", "PersistentVolumeClaim/ns/data",
+      "ConfigMap/ns/cm-env",         "ConfigMap/ns/cm-from",     "ConfigMap/ns/cm-init",
+      "ConfigMap/ns/cm-proj",        "ConfigMap/ns/cm-vol",      "Secret/ns/pull",
+      "Secret/ns/sec-env",           "Secret/ns/sec-from",       "Secret/ns/sec-proj",
+      "Secret/ns/sec-vol",           "ServiceAccount/ns/app-sa", "PersistentVolumeClaim/ns/data",
       "PersistentVolumeClaim/ns/www"};
   std::vector<std::string> sts = all;
   sts.pop_back();  // www comes from a volumeClaimTemplate
@@ -44,17 +44,21 @@ TEST(InterpretDependency, Table) {
     Json object;
     std::vector<std::string> want;
   };
-  Json deploy = {{"kind", "Deployment"}, {"metadata", {{"namespace", "ns"}, {"name", "d"}}},
+  Json deploy = {{"kind", "Deployment"},
+                 {"metadata", {{"namespace", "ns"}, {"name", "d"}}},
                  {"spec", {{"template", {{"spec", pod_spec}}}}}};
   Json statefulset = deploy;
   statefulset["kind"] = "StatefulSet";
   statefulset["spec"]["volumeClaimTemplates"] = {{{"metadata", {{"name", "www"}}}}};
-  Json cronjob = {{"kind", "CronJob"}, {"metadata", {{"namespace", "ns"}}},
+  Json cronjob = {{"kind", "CronJob"},
+                  {"metadata", {{"namespace", "ns"}}},
                   {"spec", {{"jobTemplate", {{"spec", {{"template", {{"spec", pod_spec}}}}}}}}}};
   Json pod = {{"kind", "Pod"}, {"metadata", {{"namespace", "ns"}}}, {"spec", pod_spec}};
-  Json default_sa = {{"kind", "Pod"}, {"metadata", {{"namespace", "ns"}}},
+  Json default_sa = {{"kind", "Pod"},
+                     {"metadata", {{"namespace", "ns"}}},
                      {"spec", {{"serviceAccountName", "default"}}}};
-  Json ingress = {{"kind", "Ingress"}, {"metadata", {{"namespace", "ns"}}},
+  Json ingress = {{"kind", "Ingress"},
+                  {"metadata", {{"namespace", "ns"}}},
                   {"spec", {{"tls", {{{"secretName", "tls-a"}}, {{"secretName", "tls-a"}}}}}}};
   Json cm = {{"kind", "ConfigMap"}, {"metadata", {{"namespace", "ns"}}}};
   const Row rows[] = {
@@ -74,7 +78,8 @@ TEST(InterpretDependency, Table) {
 }
 
 TEST(InterpretDependency, ServiceImport) {
-  Json si = {{"apiVersion", "multicluster.x-k8s.io/v1alpha1"}, {"kind", "ServiceImport"},
+  Json si = {{"apiVersion", "multicluster.x-k8s.io/v1alpha1"},
+             {"kind", "ServiceImport"},
              {"metadata", {{"namespace", "ns"}, {"name", "web"}}}};
   auto got = interpretDependency(si);
   ASSERT_TRUE(got.isOk());

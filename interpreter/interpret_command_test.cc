@@ -1,10 +1,10 @@
 // Drives `flotilla interpret` through the command registry (cli/interpret_command.cc is compiled
 // into this test), checking outputs and the exit-2 contract for bad input.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "api/yaml.h"
 #include "cli/command.h"
@@ -87,18 +87,24 @@ status: {replicas: 3, updatedReplicas: 3, availableReplicas: 3, readyReplicas: 3
     Json want;
   };
   const Row rows[] = {
-      {"interpret_replica", {"--operation", "interpretReplica", "--desired-file", desired, "-o", "json"},
+      {"interpret_replica",
+       {"--operation", "interpretReplica", "--desired-file", desired, "-o", "json"},
        Json::parse(R"({"replicas":3,"requirements":{"namespace":"shop",
                       "resourceRequest":{"cpu":"200m","memory":"128Mi"}}})")},
-      {"revise_replica", {"--operation=reviseReplica", "-f", desired, "--desired-replica", "5"},
+      {"revise_replica",
+       {"--operation=reviseReplica", "-f", desired, "--desired-replica", "5"},
        nullptr},
-      {"interpret_status", {"--operation", "interpretStatus", "--observed-file", observed},
+      {"interpret_status",
+       {"--operation", "interpretStatus", "--observed-file", observed},
        Json::parse(R"({"replicas":3,"updatedReplicas":3,"availableReplicas":3,"readyReplicas":3,
                       "observedGeneration":4,"generation":4,"resourceTemplateGeneration":2})")},
-      {"interpret_health", {"--operation", "interpretHealth", "--observed-file", observed},
+      {"interpret_health",
+       {"--operation", "interpretHealth", "--observed-file", observed},
        Json::parse(R"({"health":"Healthy"})")},
-      {"interpret_dependency", {"--operation", "interpretDependency", "--desired-file", desired},
-       Json::parse(R"([{"apiVersion":"v1","kind":"ConfigMap","namespace":"shop","name":"web-config"},
+      {"interpret_dependency",
+       {"--operation", "interpretDependency", "--desired-file", desired},
+       Json::parse(
+           R"([{"apiVersion":"v1","kind":"ConfigMap","namespace":"shop","name":"web-config"},
                        {"apiVersion":"v1","kind":"ServiceAccount","namespace":"shop","name":"web-sa"}])")},
   };
   for (const auto& r : rows) {
@@ -110,8 +116,8 @@ status: {replicas: 3, updatedReplicas: 3, availableReplicas: 3, readyReplicas: 3
       EXPECT_EQ(*got, r.want) << r.name << "\n" << res.out;
     }
   }
-  auto revised = api::yamlToJson(run({"--operation=reviseReplica", "-f", desired,
-                                      "--desired-replica", "5"}).out);
+  auto revised = api::yamlToJson(
+      run({"--operation=reviseReplica", "-f", desired, "--desired-replica", "5"}).out);
   EXPECT_EQ((*revised)["spec"]["replicas"], 5);
 
   auto retained = run({"--operation", "retain", "--desired-file", desired, "--observed-file",
@@ -149,20 +155,23 @@ spec:
     std::vector<std::string> message_parts;
   };
   const Row rows[] = {
-      {"missing_kind", {"--operation", "interpretReplica", "--desired-file", no_kind},
+      {"missing_kind",
+       {"--operation", "interpretReplica", "--desired-file", no_kind},
        {no_kind, "kind"}},
-      {"status_field_type", {"--operation", "aggregateStatus", "--desired-file", desired,
-                             "--status-file", bad_status},
+      {"status_field_type",
+       {"--operation", "aggregateStatus", "--desired-file", desired, "--status-file", bad_status},
        {bad_status, "[0].applied"}},
-      {"invalid_yaml", {"--operation", "interpretReplica", "--desired-file", bad_yaml},
-       {bad_yaml}},
-      {"bad_quantity", {"--operation", "interpretReplica", "--desired-file", bad_quantity},
+      {"invalid_yaml", {"--operation", "interpretReplica", "--desired-file", bad_yaml}, {bad_yaml}},
+      {"bad_quantity",
+       {"--operation", "interpretReplica", "--desired-file", bad_quantity},
        {bad_quantity, "containers[0].resources.requests.cpu"}},
-      {"missing_file", {"--operation", "interpretHealth", "--observed-file", "/nonexistent.yaml"},
+      {"missing_file",
+       {"--operation", "interpretHealth", "--observed-file", "/nonexistent.yaml"},
        {"/nonexistent.yaml"}},
       {"missing_flag", {"--operation", "retain", "--desired-file", desired}, {"--observed-file"}},
-      {"bad_replica", {"--operation", "reviseReplica", "--desired-file", desired,
-                       "--desired-replica", "-1"}, {"--desired-replica"}},
+      {"bad_replica",
+       {"--operation", "reviseReplica", "--desired-file", desired, "--desired-replica", "-1"},
+       {"--desired-replica"}},
       {"unknown_operation", {"--operation", "explode"}, {"explode"}},
       {"bad_output", {"--operation", "interpretHealth", "-o", "xml"}, {"xml"}},
   };

@@ -21,8 +21,8 @@ Json pick(const Json& status, std::initializer_list<const char*> fields) {
 }
 
 core::Status addGenerations(Json& out, const Json& observed) {
-  const std::string text = stringAt(observed, {"metadata", "annotations",
-                                               kResourceTemplateGenerationAnnotation});
+  const std::string text =
+      stringAt(observed, {"metadata", "annotations", kResourceTemplateGenerationAnnotation});
   int64_t template_generation = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), template_generation);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
@@ -62,14 +62,14 @@ core::Result<Json> reflectStatus(const Json& observed) {
                         "updatedReplicas", "observedGeneration"});
     FLOTILLA_RETURN_IF_ERROR(addGenerations(out, observed));
   } else if (kind == "Job") {
-    out = pick(status, {"active", "succeeded", "failed", "conditions", "startTime",
-                        "completionTime"});
+    out = pick(status,
+               {"active", "succeeded", "failed", "conditions", "startTime", "completionTime"});
   } else if (kind == "Service") {
     if (stringAt(observed, {"spec", "type"}) != "LoadBalancer") return Json();
     out = pick(status, {"loadBalancer"});
   } else if (kind == "PodDisruptionBudget") {
-    out = pick(status, {"currentHealthy", "desiredHealthy", "expectedPods",
-                        "disruptionsAllowed", "disruptedPods", "observedGeneration"});
+    out = pick(status, {"currentHealthy", "desiredHealthy", "expectedPods", "disruptionsAllowed",
+                        "disruptedPods", "observedGeneration"});
   } else if (kind == "HorizontalPodAutoscaler") {
     out = pick(status, {"currentReplicas", "desiredReplicas", "currentMetrics", "conditions",
                         "lastScaleTime", "observedGeneration"});

@@ -16,9 +16,11 @@ core::Status containerRequest(const Json& container, Milli& out, const std::stri
   for (const char* field : {"limits", "requests"}) {  // requests override limits
     const Json* list = at(container, {"resources", field});
     if (list == nullptr) continue;
-    if (!list->is_object()) return core::invalidArgument(where + ".resources." + field + " must be an object");
+    if (!list->is_object())
+      return core::invalidArgument(where + ".resources." + field + " must be an object");
     for (auto it = list->begin(); it != list->end(); ++it) {
-      std::string text = it.value().is_string() ? it.value().get<std::string>() : api::safeDump(it.value());
+      std::string text =
+          it.value().is_string() ? it.value().get<std::string>() : api::safeDump(it.value());
       auto q = api::parseQuantity(text);
       if (!q) return q.status().withContext(where + ".resources." + field + "." + it.key());
       out[it.key()] = q->milli;
@@ -49,7 +51,8 @@ core::Result<api::ResourceList> effectivePodRequest(const Json& pod_spec) {
   Milli sum, init_max, one;
   if (const Json* cs = at(pod_spec, {"containers"}); cs != nullptr && cs->is_array()) {
     for (size_t i = 0; i < cs->size(); ++i) {
-      FLOTILLA_RETURN_IF_ERROR(containerRequest((*cs)[i], one, "containers[" + std::to_string(i) + "]"));
+      FLOTILLA_RETURN_IF_ERROR(
+          containerRequest((*cs)[i], one, "containers[" + std::to_string(i) + "]"));
       for (const auto& [r, v] : one) sum[r] += v;
     }
   }
@@ -61,9 +64,11 @@ core::Result<api::ResourceList> effectivePodRequest(const Json& pod_spec) {
     }
   }
   for (const auto& [r, v] : init_max) sum[r] = std::max(sum[r], v);
-  if (const Json* overhead = at(pod_spec, {"overhead"}); overhead != nullptr && overhead->is_object()) {
+  if (const Json* overhead = at(pod_spec, {"overhead"});
+      overhead != nullptr && overhead->is_object()) {
     for (auto it = overhead->begin(); it != overhead->end(); ++it) {
-      auto q = api::parseQuantity(it.value().is_string() ? it.value().get<std::string>() : api::safeDump(it.value()));
+      auto q = api::parseQuantity(it.value().is_string() ? it.value().get<std::string>()
+                                                         : api::safeDump(it.value()));
       if (!q) return q.status().withContext("overhead." + it.key());
       sum[it.key()] += q->milli;
     }

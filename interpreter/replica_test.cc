@@ -8,8 +8,10 @@ namespace {
 using api::Json;
 
 Json workload(const std::string& kind, Json spec_extra, Json pod_spec) {
-  Json o = {{"apiVersion", "apps/v1"}, {"kind", kind},
-            {"metadata", {{"name", "w"}, {"namespace", "ns1"}}}, {"spec", spec_extra}};
+  Json o = {{"apiVersion", "apps/v1"},
+            {"kind", kind},
+            {"metadata", {{"name", "w"}, {"namespace", "ns1"}}},
+            {"spec", spec_extra}};
   if (kind == "Pod") {
     o["spec"] = pod_spec;
   } else if (kind == "CronJob") {
@@ -42,9 +44,12 @@ TEST(InterpretReplica, Replicas) {
       {"deployment_nil_replicas_zero", workload("Deployment", Json::object(), kPod), true, 0},
       {"statefulset", workload("StatefulSet", {{"replicas", 2}}, kPod), true, 2},
       {"replicaset", workload("ReplicaSet", {{"replicas", 4}}, kPod), true, 4},
-      {"job_min_parallelism_completions", workload("Job", {{"parallelism", 5}, {"completions", 3}}, kPod), true, 3},
-      {"job_completions_nil_uses_parallelism", workload("Job", {{"parallelism", 5}}, kPod), true, 5},
-      {"job_parallelism_smaller", workload("Job", {{"parallelism", 2}, {"completions", 8}}, kPod), true, 2},
+      {"job_min_parallelism_completions",
+       workload("Job", {{"parallelism", 5}, {"completions", 3}}, kPod), true, 3},
+      {"job_completions_nil_uses_parallelism", workload("Job", {{"parallelism", 5}}, kPod), true,
+       5},
+      {"job_parallelism_smaller", workload("Job", {{"parallelism", 2}, {"completions", 8}}, kPod),
+       true, 2},
       {"pod_is_one", workload("Pod", nullptr, kPod), true, 1},
       {"daemonset_no_hook", workload("DaemonSet", Json::object(), kPod), false, 0},
       {"cronjob_no_hook", workload("CronJob", Json::object(), kPod), false, 0},
@@ -71,8 +76,8 @@ TEST(InterpretReplica, Requirements) {
   EXPECT_FALSE(req.node_claim->hard_node_affinity.has_value());
   EXPECT_EQ(req.namespace_, "ns1");
   EXPECT_EQ(req.priority_class_name, "high");
-  auto gate_off = interpretReplica(workload("Deployment", {{"replicas", 1}}, kPod),
-                                   ReplicaOptions{false});
+  auto gate_off =
+      interpretReplica(workload("Deployment", {{"replicas", 1}}, kPod), ReplicaOptions{false});
   EXPECT_TRUE(gate_off->requirements->namespace_.empty());
 }
 
@@ -103,19 +108,22 @@ TEST(EffectivePodRequest, Table) {
     ASSERT_TRUE(got.isOk()) << r.name;
     EXPECT_EQ(*got, r.want) << r.name;
   }
-  EXPECT_FALSE(effectivePodRequest(Json::parse(
-                   R"({"containers":[{"resources":{"requests":{"cpu":"lots"}}}]})"))
+  EXPECT_FALSE(effectivePodRequest(
+                   Json::parse(R"({"containers":[{"resources":{"requests":{"cpu":"lots"}}}]})"))
                    .isOk());
 }
 
 TEST(InterpretReplica, HardNodeAffinityAndNoRequirements) {
-  Json spec = {{"affinity", {{"nodeAffinity", {{"requiredDuringSchedulingIgnoredDuringExecution",
-                                                {{"nodeSelectorTerms", Json::array()}}}}}}},
+  Json spec = {{"affinity",
+                {{"nodeAffinity",
+                  {{"requiredDuringSchedulingIgnoredDuringExecution",
+                    {{"nodeSelectorTerms", Json::array()}}}}}}},
                {"containers", Json::array()}};
   auto res = interpretReplica(workload("Deployment", {{"replicas", 1}}, spec));
   ASSERT_TRUE(res.isOk());
   ASSERT_TRUE(res->requirements->node_claim->hard_node_affinity.has_value());
-  auto none = interpretReplica(workload("Deployment", {{"replicas", 1}}, {{"containers", Json::array()}}));
+  auto none =
+      interpretReplica(workload("Deployment", {{"replicas", 1}}, {{"containers", Json::array()}}));
   EXPECT_FALSE(none->requirements.has_value());
 }
 

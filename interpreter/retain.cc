@@ -66,9 +66,8 @@ void retainService(Json& desired, const Json& observed) {
     copyIfPresent(desired, observed, {"spec", "healthCheckNodePort"});
   }
   const Json* observed_ports = at(observed, {"spec", "ports"});
-  if (observed_ports == nullptr || !observed_ports->is_array() ||
-      !desired.contains("spec") || !desired["spec"].contains("ports") ||
-      !desired["spec"]["ports"].is_array()) {
+  if (observed_ports == nullptr || !observed_ports->is_array() || !desired.contains("spec") ||
+      !desired["spec"].contains("ports") || !desired["spec"]["ports"].is_array()) {
     return;
   }
   for (auto& port : desired["spec"]["ports"]) {

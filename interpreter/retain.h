@@ -12,7 +12,8 @@
 
 namespace flotilla::interpreter {
 
-inline constexpr const char* kManagedLabelsAnnotation = "resourcetemplate.karmada.io/managed-labels";
+inline constexpr const char* kManagedLabelsAnnotation =
+    "resourcetemplate.karmada.io/managed-labels";
 inline constexpr const char* kManagedAnnotationsAnnotation =
     "resourcetemplate.karmada.io/managed-annotations";
 

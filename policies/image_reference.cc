@@ -46,8 +46,8 @@ bool isValidDomain(const std::string& s) {
   size_t start = 0;
   while (true) {
     size_t dot = host.find('.', start);
-    std::string part = host.substr(start, dot == std::string::npos ? std::string::npos
-                                                                    : dot - start);
+    std::string part =
+        host.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty() || !isAlnum(part.front()) || !isAlnum(part.back())) return false;
     for (char c : part) {
       if (!isAlnum(c) && c != '-') return false;
@@ -129,19 +129,20 @@ core::Result<ImageReference> parseImageReference(const std::string& image) {
     if (!isValidTag(ref.tag)) return invalid(image, "invalid tag");
   }
   if (rest.empty()) return invalid(image, "repository name must have at least one component");
-  if (rest.size() > 255) return invalid(image, "repository name must not be more than 255 characters");
+  if (rest.size() > 255)
+    return invalid(image, "repository name must not be more than 255 characters");
   std::vector<std::string> parts;
   size_t start = 0;
   while (true) {
     auto slash = rest.find('/', start);
-    parts.push_back(rest.substr(start, slash == std::string::npos ? std::string::npos
-                                                                  : slash - start));
+    parts.push_back(
+        rest.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
   size_t first_path = 0;
-  if (parts.size() > 1 && (parts[0].find_first_of(".:") != std::string::npos ||
-                           parts[0] == "localhost")) {
+  if (parts.size() > 1 &&
+      (parts[0].find_first_of(".:") != std::string::npos || parts[0] == "localhost")) {
     if (!isValidDomain(parts[0])) return invalid(image, "invalid registry host");
     ref.hostname = parts[0];
     first_path = 1;

@@ -49,7 +49,8 @@ namespace detail {
 core::Result<size_t> arrayIndex(const std::string& token, size_t size, bool for_add) {
   bool negative = !token.empty() && token[0] == '-';
   std::string digits = negative ? token.substr(1) : token;
-  if (digits.empty() || digits.size() > 9) return core::invalidArgument("invalid array index \"" + token + "\"");
+  if (digits.empty() || digits.size() > 9)
+    return core::invalidArgument("invalid array index \"" + token + "\"");
   for (char c : digits) {
     if (!std::isdigit(static_cast<unsigned char>(c))) {
       return core::invalidArgument("invalid array index \"" + token + "\"");

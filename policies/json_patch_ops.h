@@ -5,10 +5,9 @@
 // stand-in until apimachinery/json_patch.h is available.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -49,8 +48,8 @@ core::Status applyPatch(J& doc, const std::vector<PatchOp>& ops) {
       if (parent->is_object()) {
         auto it = parent->find(toks[i]);
         if (it == parent->end()) {
-          return core::invalidArgument(op.op + " operation does not apply: doc is missing path: " +
-                                       op.path);
+          return core::invalidArgument(
+              op.op + " operation does not apply: doc is missing path: " + op.path);
         }
         parent = &*it;
       } else if (parent->is_array()) {
@@ -58,8 +57,8 @@ core::Status applyPatch(J& doc, const std::vector<PatchOp>& ops) {
         if (!idx) return idx.status().withContext(op.path);
         parent = &(*parent)[*idx];
       } else {
-        return core::invalidArgument(op.op + " operation does not apply: doc is missing path: " +
-                                     op.path);
+        return core::invalidArgument(op.op +
+                                     " operation does not apply: doc is missing path: " + op.path);
       }
     }
     const std::string& last = toks.back();
@@ -68,8 +67,8 @@ core::Status applyPatch(J& doc, const std::vector<PatchOp>& ops) {
       if (op.op == "add") {
         (*parent)[last] = J(op.value);
       } else if (!exists) {
-        return core::invalidArgument(op.op + " operation does not apply: doc is missing key: " +
-                                     op.path);
+        return core::invalidArgument(op.op +
+                                     " operation does not apply: doc is missing key: " + op.path);
       } else if (op.op == "remove") {
         parent->erase(last);
       } else {
@@ -90,8 +89,8 @@ core::Status applyPatch(J& doc, const std::vector<PatchOp>& ops) {
         (*parent)[*idx] = J(op.value);
       }
     } else {
-      return core::invalidArgument(op.op + " operation does not apply: doc is missing path: " +
-                                   op.path);
+      return core::invalidArgument(op.op +
+                                   " operation does not apply: doc is missing path: " + op.path);
     }
   }
   doc = std::move(work);

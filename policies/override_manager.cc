@@ -38,9 +38,10 @@ std::vector<size_t> orderedApplicablePolicies(const api::Json& object,
   return out;
 }
 
-core::Result<OverrideResult> applyOverridePolicies(
-    const api::Json& object, const api::Cluster& cluster,
-    const std::vector<api::OverridePolicy>& cops, const std::vector<api::OverridePolicy>& ops) {
+core::Result<OverrideResult> applyOverridePolicies(const api::Json& object,
+                                                   const api::Cluster& cluster,
+                                                   const std::vector<api::OverridePolicy>& cops,
+                                                   const std::vector<api::OverridePolicy>& ops) {
   OverrideResult result;
   result.object = object;
   auto apply_group = [&](const std::vector<api::OverridePolicy>& group,

@@ -36,9 +36,10 @@ std::vector<size_t> orderedApplicablePolicies(const api::Json& object,
 
 // Applies every matching rule. `ops` may contain policies of other namespaces (ignored).
 // Any overrider error aborts and names the policy and rule.
-core::Result<OverrideResult> applyOverridePolicies(
-    const api::Json& object, const api::Cluster& cluster,
-    const std::vector<api::OverridePolicy>& cops, const std::vector<api::OverridePolicy>& ops);
+core::Result<OverrideResult> applyOverridePolicies(const api::Json& object,
+                                                   const api::Cluster& cluster,
+                                                   const std::vector<api::OverridePolicy>& cops,
+                                                   const std::vector<api::OverridePolicy>& ops);
 
 // The annotation value: JSON list of {policyName, overriders} sorted by policyName; empty
 // string when nothing applied (the annotation is then omitted).

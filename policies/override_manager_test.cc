@@ -17,16 +17,16 @@ api::OverridePolicy policy(const std::string& name, const std::string& ns, Json 
 }
 
 Json setLabel(const std::string& value, Json target = nullptr) {
-  Json rule = {{"overriders",
-                {{"labelsOverrider", {{{"operator", "add"}, {"value", {{"who", value}}}}}}}}};
+  Json rule = {
+      {"overriders", {{"labelsOverrider", {{{"operator", "add"}, {"value", {{"who", value}}}}}}}}};
   if (!target.is_null()) rule["targetCluster"] = target;
   return rule;
 }
 
-const Json kDeploy = {{"apiVersion", "apps/v1"},
-                      {"kind", "Deployment"},
-                      {"metadata", {{"name", "nginx"}, {"namespace", "default"},
-                                    {"labels", {{"app", "nginx"}}}}}};
+const Json kDeploy = {
+    {"apiVersion", "apps/v1"},
+    {"kind", "Deployment"},
+    {"metadata", {{"name", "nginx"}, {"namespace", "default"}, {"labels", {{"app", "nginx"}}}}}};
 const Json kByName = {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "nginx"}}};
 const Json kByLabel = {{{"apiVersion", "apps/v1"},
                         {"kind", "Deployment"},
@@ -50,34 +50,64 @@ TEST(OverrideManager, OrderingAndWinners) {
       {"op_beats_cop",
        {policy("cop", "", {{"overrideRules", {setLabel("cop")}}})},
        {policy("op", "default", {{"overrideRules", {setLabel("op")}}})},
-       "op", {"op"}, {"cop"}},
-      {"name_selector_beats_label_beats_all_within_group", {},
-       {policy("a-name", "default", {{"resourceSelectors", kByName}, {"overrideRules", {setLabel("name")}}}),
-        policy("b-label", "default", {{"resourceSelectors", kByLabel}, {"overrideRules", {setLabel("label")}}}),
-        policy("c-all", "default", {{"resourceSelectors", kAll}, {"overrideRules", {setLabel("all")}}})},
-       "name", {"c-all", "b-label", "a-name"}, {}},
-      {"empty_selectors_rank_as_match_all", {},
+       "op",
+       {"op"},
+       {"cop"}},
+      {"name_selector_beats_label_beats_all_within_group",
+       {},
+       {policy("a-name", "default",
+               {{"resourceSelectors", kByName}, {"overrideRules", {setLabel("name")}}}),
+        policy("b-label", "default",
+               {{"resourceSelectors", kByLabel}, {"overrideRules", {setLabel("label")}}}),
+        policy("c-all", "default",
+               {{"resourceSelectors", kAll}, {"overrideRules", {setLabel("all")}}})},
+       "name",
+       {"c-all", "b-label", "a-name"},
+       {}},
+      {"empty_selectors_rank_as_match_all",
+       {},
        {policy("a-empty", "default", {{"overrideRules", {setLabel("empty")}}}),
-        policy("b-label", "default", {{"resourceSelectors", kByLabel}, {"overrideRules", {setLabel("label")}}})},
-       "label", {"a-empty", "b-label"}, {}},
-      {"same_priority_later_name_wins", {},
+        policy("b-label", "default",
+               {{"resourceSelectors", kByLabel}, {"overrideRules", {setLabel("label")}}})},
+       "label",
+       {"a-empty", "b-label"},
+       {}},
+      {"same_priority_later_name_wins",
+       {},
        {policy("b", "default", {{"overrideRules", {setLabel("b")}}}),
         policy("a", "default", {{"overrideRules", {setLabel("a")}}})},
-       "b", {"a", "b"}, {}},
-      {"target_cluster_filters_rules", {},
-       {policy("p", "default", {{"overrideRules", {setLabel("m1", {{"clusterNames", {"m1"}}}),
-                                                   setLabel("m2", {{"clusterNames", {"m2"}}})}}})},
-       "m2", {"p"}, {}},
-      {"other_namespace_ignored", {},
-       {policy("p", "other", {{"overrideRules", {setLabel("x")}}})}, "", {}, {}},
-      {"deprecated_single_rule", {},
-       {policy("p", "default", {{"overriders", setLabel("old")["overriders"]}})}, "old", {"p"},
+       "b",
+       {"a", "b"},
        {}},
-      {"non_matching_selector_skipped", {},
+      {"target_cluster_filters_rules",
+       {},
+       {policy("p", "default",
+               {{"overrideRules",
+                 {setLabel("m1", {{"clusterNames", {"m1"}}}),
+                  setLabel("m2", {{"clusterNames", {"m2"}}})}}})},
+       "m2",
+       {"p"},
+       {}},
+      {"other_namespace_ignored",
+       {},
+       {policy("p", "other", {{"overrideRules", {setLabel("x")}}})},
+       "",
+       {},
+       {}},
+      {"deprecated_single_rule",
+       {},
+       {policy("p", "default", {{"overriders", setLabel("old")["overriders"]}})},
+       "old",
+       {"p"},
+       {}},
+      {"non_matching_selector_skipped",
+       {},
        {policy("p", "default",
                {{"resourceSelectors", {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}}}},
                 {"overrideRules", {setLabel("x")}}})},
-       "", {}, {}},
+       "",
+       {},
+       {}},
   };
   for (const auto& r : rows) {
     auto res = applyOverridePolicies(kDeploy, member("m2"), r.cops, r.ops);
@@ -108,11 +138,11 @@ TEST(OverrideManager, ClusterScopedTemplateSkipsOverridePolicies) {
 
 TEST(OverrideManager, ErrorAbortsAndNamesPolicy) {
   // A plaintext op written for another kind fails the Deployment too (Karmada issue #6103).
-  auto bad = policy("cm-op", "default",
-                    {{"overrideRules",
-                      {{{"overriders",
-                         {{"plaintext",
-                           {{{"path", "/data/x"}, {"operator", "replace"}, {"value", "1"}}}}}}}}}});
+  auto bad = policy(
+      "cm-op", "default",
+      {{"overrideRules",
+        {{{"overriders",
+           {{"plaintext", {{{"path", "/data/x"}, {"operator", "replace"}, {"value", "1"}}}}}}}}}});
   auto res = applyOverridePolicies(kDeploy, member("m1"), {}, {bad});
   ASSERT_FALSE(res.isOk());
   EXPECT_NE(res.status().message().find("default/cm-op"), std::string::npos);

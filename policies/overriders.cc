@@ -79,7 +79,8 @@ core::Status applyCommandArgsOverrider(Json& object, const api::CommandArgsOverr
     std::vector<std::string> current;
     bool present = c.contains(field);
     if (present && c[field].is_array()) {
-      for (const auto& e : c[field]) current.push_back(e.is_string() ? e.get<std::string>() : api::safeDump(e));
+      for (const auto& e : c[field])
+        current.push_back(e.is_string() ? e.get<std::string>() : api::safeDump(e));
     }
     std::vector<std::string> next;
     if (o.operator_ == "add") {
@@ -93,8 +94,8 @@ core::Status applyCommandArgsOverrider(Json& object, const api::CommandArgsOverr
       }
     }
     // Absent field -> add (even for remove, which then adds an empty list: Karmada quirk).
-    ops.push_back({present ? "replace" : "add",
-                   base + "/" + std::to_string(i) + "/" + field, Json(next)});
+    ops.push_back(
+        {present ? "replace" : "add", base + "/" + std::to_string(i) + "/" + field, Json(next)});
   }
   return applyPatch(object, ops);
 }
@@ -132,10 +133,12 @@ bool isNumberLike(const std::string& s) {
   if (s.rfind("0x", 0) == 0) return s.size() > 2;
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   size_t digits = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i, ++digits;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_'))
+    ++i, ++digits;
   if (i < s.size() && s[i] == '.') {
     ++i;
-    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i, ++digits;
+    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_'))
+      ++i, ++digits;
   }
   if (digits == 0) return false;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
@@ -152,10 +155,11 @@ bool isNumberLike(const std::string& s) {
 // cannot be written plain are single-quoted, as go-yaml v2 does.
 bool yamlNeedsQuotes(const std::string& s) {
   if (s.empty()) return true;
-  static const char* kWords[] = {"~", "null", "Null", "NULL", "true", "True", "TRUE", "false",
-                                 "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N", "no",
-                                 "No", "NO", "on", "On", "ON", "off", "Off", "OFF", ".inf",
-                                 ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN"};
+  static const char* kWords[] = {"~",     "null",  "Null",  "NULL", "true", "True", "TRUE",
+                                 "false", "False", "FALSE", "y",    "Y",    "yes",  "Yes",
+                                 "YES",   "n",     "N",     "no",   "No",   "NO",   "on",
+                                 "On",    "ON",    "off",   "Off",  "OFF",  ".inf", ".Inf",
+                                 ".INF",  "-.inf", "+.inf", ".nan", ".NaN", ".NAN"};
   for (const char* w : kWords) {
     if (s == w) return true;
   }
@@ -171,7 +175,8 @@ std::string yamlScalar(const Json& v) {
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
     if (!yamlNeedsQuotes(s)) return s;
-    if (s.find('\n') != std::string::npos || s.find('\t') != std::string::npos) return api::safeDump(v);
+    if (s.find('\n') != std::string::npos || s.find('\t') != std::string::npos)
+      return api::safeDump(v);
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
     return out + "'";
@@ -193,9 +198,11 @@ void goYamlEmit(const Json& v, int indent, std::string& out) {
         out += "\n";
         goYamlEmit(child, indent, out);
       } else {
-        out += " " + (child.is_object() ? std::string("{}")
-                      : child.is_array() ? std::string("[]")
-                                         : yamlScalar(child)) + "\n";
+        out += " " +
+               (child.is_object()  ? std::string("{}")
+                : child.is_array() ? std::string("[]")
+                                   : yamlScalar(child)) +
+               "\n";
       }
     }
   } else if (v.is_array()) {
@@ -207,8 +214,10 @@ void goYamlEmit(const Json& v, int indent, std::string& out) {
         out += pad + "- " + nested.substr(static_cast<size_t>(indent) + 2);
       } else {
         out += pad + "- " +
-               (e.is_object() ? std::string("{}") : e.is_array() ? std::string("[]")
-                                                                 : yamlScalar(e)) + "\n";
+               (e.is_object()  ? std::string("{}")
+                : e.is_array() ? std::string("[]")
+                               : yamlScalar(e)) +
+               "\n";
       }
     }
   } else {
@@ -232,8 +241,7 @@ core::Status applyFieldOverrider(Json& object, const api::FieldOverrider& o) {
     return core::invalidArgument("fieldOverrider: path " + o.field_path + " does not exist");
   }
   if (!field->is_string()) {
-    return core::invalidArgument("fieldOverrider: value at " + o.field_path +
-                                 " is not a string");
+    return core::invalidArgument("fieldOverrider: value at " + o.field_path + " is not a string");
   }
   const std::string text = field->get<std::string>();
   const bool as_yaml = !o.yaml.empty();
@@ -258,8 +266,8 @@ core::Status applyFieldOverrider(Json& object, const api::FieldOverrider& o) {
     try {
       j = nlohmann::ordered_json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-      return core::invalidArgument("fieldOverrider: " + o.field_path + " is not valid JSON: " +
-                                   e.what());
+      return core::invalidArgument("fieldOverrider: " + o.field_path +
+                                   " is not valid JSON: " + e.what());
     }
     FLOTILLA_RETURN_IF_ERROR(applyPatch(j, ops));
     rewritten = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

@@ -34,29 +34,47 @@ TEST(ImageOverrider, Table) {
     bool ok;
     std::vector<std::pair<std::string, std::string>> want;  // pointer -> image
   };
-  Json cronjob = {{"kind", "CronJob"},
-                  {"spec", {{"jobTemplate", {{"spec", {{"template", {{"spec", {{"containers",
-                    {{{"name", "c"}, {"image", "app:1"}}}}}}}}}}}}}}};
+  Json cronjob = {
+      {"kind", "CronJob"},
+      {"spec",
+       {{"jobTemplate",
+         {{"spec",
+           {{"template",
+             {{"spec", {{"containers", {{{"name", "c"}, {"image", "app:1"}}}}}}}}}}}}}}};
   Json pod = {{"kind", "Pod"}, {"spec", {{"containers", {{{"name", "c"}, {"image", "app:1"}}}}}}};
   const Row rows[] = {
-      {"all_containers_not_init", deployment(),
-       R"({"component":"Registry","operator":"replace","value":"mirror.io"})", true,
+      {"all_containers_not_init",
+       deployment(),
+       R"({"component":"Registry","operator":"replace","value":"mirror.io"})",
+       true,
        {{"/spec/template/spec/containers/0/image", "mirror.io/nginx:1.25"},
         {"/spec/template/spec/containers/1/image", "mirror.io/envoy:v1"},
         {"/spec/template/spec/initContainers/0/image", "busybox"}}},
-      {"pod_path", pod, R"({"component":"Tag","operator":"replace","value":"2"})", true,
+      {"pod_path",
+       pod,
+       R"({"component":"Tag","operator":"replace","value":"2"})",
+       true,
        {{"/spec/containers/0/image", "app:2"}}},
-      {"cronjob_not_auto_detected", cronjob,
-       R"({"component":"Tag","operator":"replace","value":"2"})", true,
+      {"cronjob_not_auto_detected",
+       cronjob,
+       R"({"component":"Tag","operator":"replace","value":"2"})",
+       true,
        {{"/spec/jobTemplate/spec/template/spec/containers/0/image", "app:1"}}},
-      {"predicate_path", cronjob,
+      {"predicate_path",
+       cronjob,
        R"({"predicate":{"path":"/spec/jobTemplate/spec/template/spec/containers/0/image"},
-           "component":"Tag","operator":"replace","value":"2"})", true,
+           "component":"Tag","operator":"replace","value":"2"})",
+       true,
        {{"/spec/jobTemplate/spec/template/spec/containers/0/image", "app:2"}}},
-      {"predicate_missing_path_errors", deployment(),
-       R"({"predicate":{"path":"/spec/nope"},"component":"Tag","operator":"remove"})", false, {}},
-      {"predicate_not_string_errors", deployment(),
-       R"({"predicate":{"path":"/spec/replicas"},"component":"Tag","operator":"remove"})", false,
+      {"predicate_missing_path_errors",
+       deployment(),
+       R"({"predicate":{"path":"/spec/nope"},"component":"Tag","operator":"remove"})",
+       false,
+       {}},
+      {"predicate_not_string_errors",
+       deployment(),
+       R"({"predicate":{"path":"/spec/replicas"},"component":"Tag","operator":"remove"})",
+       false,
        {}},
   };
   for (const auto& r : rows) {
@@ -80,27 +98,40 @@ TEST(CommandArgsOverrider, Table) {
     Json want_nginx;  // the field on container 0 afterwards (null = absent)
   };
   const Row rows[] = {
-      {"args_add_appends", "args", R"({"containerName":"nginx","operator":"add","value":["-c"]})",
-       true, {"-a", "-b", "-a", "-c"}},
-      {"args_remove_all_occurrences", "args",
-       R"({"containerName":"nginx","operator":"remove","value":["-a"]})", true, {"-b"}},
-      {"args_remove_empty_value_unchanged", "args",
-       R"({"containerName":"nginx","operator":"remove"})", true, {"-a", "-b", "-a"}},
-      {"command_absent_add", "command",
-       R"({"containerName":"nginx","operator":"add","value":["nginx","-g"]})", true,
+      {"args_add_appends",
+       "args",
+       R"({"containerName":"nginx","operator":"add","value":["-c"]})",
+       true,
+       {"-a", "-b", "-a", "-c"}},
+      {"args_remove_all_occurrences",
+       "args",
+       R"({"containerName":"nginx","operator":"remove","value":["-a"]})",
+       true,
+       {"-b"}},
+      {"args_remove_empty_value_unchanged",
+       "args",
+       R"({"containerName":"nginx","operator":"remove"})",
+       true,
+       {"-a", "-b", "-a"}},
+      {"command_absent_add",
+       "command",
+       R"({"containerName":"nginx","operator":"add","value":["nginx","-g"]})",
+       true,
        {"nginx", "-g"}},
       {"command_absent_remove_adds_empty_quirk", "command",
        R"({"containerName":"nginx","operator":"remove","value":["x"]})", true, Json::array()},
       {"other_container_untouched", "command",
        R"({"containerName":"nope","operator":"add","value":["x"]})", true, nullptr},
-      {"replace_not_supported", "args",
-       R"({"containerName":"nginx","operator":"replace","value":["x"]})", false,
+      {"replace_not_supported",
+       "args",
+       R"({"containerName":"nginx","operator":"replace","value":["x"]})",
+       false,
        {"-a", "-b", "-a"}},
   };
   for (const auto& r : rows) {
     Json obj = deployment();
-    auto st = applyCommandArgsOverrider(obj, decode<api::CommandArgsOverrider>(r.overrider),
-                                        r.field);
+    auto st =
+        applyCommandArgsOverrider(obj, decode<api::CommandArgsOverrider>(r.overrider), r.field);
     EXPECT_EQ(st.isOk(), r.ok) << r.name;
     const Json& c = obj["spec"]["template"]["spec"]["containers"][0];
     if (r.want_nginx.is_null()) {
@@ -119,21 +150,27 @@ TEST(LabelAnnotationOverrider, Table) {
     Json want;
   };
   const Row rows[] = {
-      {"labels_add_overwrites", "labels",
-       R"({"operator":"add","value":{"app":"x","tier":"web"}})", {{"app", "x"}, {"tier", "web"}}},
-      {"labels_replace_only_existing", "labels",
-       R"({"operator":"replace","value":{"app":"y","new":"z"}})", {{"app", "y"}}},
+      {"labels_add_overwrites",
+       "labels",
+       R"({"operator":"add","value":{"app":"x","tier":"web"}})",
+       {{"app", "x"}, {"tier", "web"}}},
+      {"labels_replace_only_existing",
+       "labels",
+       R"({"operator":"replace","value":{"app":"y","new":"z"}})",
+       {{"app", "y"}}},
       {"labels_remove_only_existing", "labels",
        R"({"operator":"remove","value":{"app":"ignored","none":""}})", Json::object()},
-      {"annotations_add_creates_map", "annotations",
-       R"({"operator":"add","value":{"example.com/a":"1"}})", {{"example.com/a", "1"}}},
+      {"annotations_add_creates_map",
+       "annotations",
+       R"({"operator":"add","value":{"example.com/a":"1"}})",
+       {{"example.com/a", "1"}}},
       {"annotations_replace_missing_map_noop", "annotations",
        R"({"operator":"replace","value":{"a":"1"}})", nullptr},
   };
   for (const auto& r : rows) {
     Json obj = deployment();
-    auto st = applyLabelAnnotationOverrider(
-        obj, decode<api::LabelAnnotationOverrider>(r.overrider), r.field);
+    auto st = applyLabelAnnotationOverrider(obj, decode<api::LabelAnnotationOverrider>(r.overrider),
+                                            r.field);
     ASSERT_TRUE(st.isOk()) << r.name << ": " << st.toString();
     if (r.want.is_null()) {
       EXPECT_FALSE(obj["metadata"].contains(r.field)) << r.name;
@@ -158,25 +195,30 @@ TEST(FieldOverrider, Table) {
   };
   const Row rows[] = {
       {"yaml_replace", R"({"fieldPath":"/data/db.yaml","yaml":[
-           {"subPath":"/database/host","operator":"replace","value":"b"}]})", true,
-       "/data/db.yaml", "database:\n  host: b\n  port: 5432\n"},
+           {"subPath":"/database/host","operator":"replace","value":"b"}]})",
+       true, "/data/db.yaml", "database:\n  host: b\n  port: 5432\n"},
       {"yaml_add_list", R"({"fieldPath":"/data/db.yaml","yaml":[
-           {"subPath":"/database/replicas","operator":"add","value":["r1","r2"]}]})", true,
-       "/data/db.yaml", "database:\n  host: a\n  port: 5432\n  replicas:\n  - r1\n  - r2\n"},
+           {"subPath":"/database/replicas","operator":"add","value":["r1","r2"]}]})",
+       true, "/data/db.yaml", "database:\n  host: a\n  port: 5432\n  replicas:\n  - r1\n  - r2\n"},
       {"json_keeps_key_order", R"({"fieldPath":"/data/cfg.json","json":[
            {"subPath":"/a/b","operator":"replace","value":3},
-           {"subPath":"/y","operator":"add","value":"s"}]})", true, "/data/cfg.json",
-       R"({"z":1,"a":{"b":3},"y":"s"})"},
+           {"subPath":"/y","operator":"add","value":"s"}]})",
+       true, "/data/cfg.json", R"({"z":1,"a":{"b":3},"y":"s"})"},
       {"json_remove", R"({"fieldPath":"/data/cfg.json","json":[
-           {"subPath":"/z","operator":"remove"}]})", true, "/data/cfg.json", R"({"a":{"b":2}})"},
+           {"subPath":"/z","operator":"remove"}]})",
+       true, "/data/cfg.json", R"({"a":{"b":2}})"},
       {"not_a_string", R"({"fieldPath":"/data/num","json":[
-           {"subPath":"/z","operator":"remove"}]})", false, "", ""},
+           {"subPath":"/z","operator":"remove"}]})",
+       false, "", ""},
       {"missing_field", R"({"fieldPath":"/data/nope","json":[
-           {"subPath":"/z","operator":"remove"}]})", false, "", ""},
+           {"subPath":"/z","operator":"remove"}]})",
+       false, "", ""},
       {"value_required_for_add", R"({"fieldPath":"/data/cfg.json","json":[
-           {"subPath":"/q","operator":"add"}]})", false, "", ""},
+           {"subPath":"/q","operator":"add"}]})",
+       false, "", ""},
       {"sub_path_missing_for_replace", R"({"fieldPath":"/data/cfg.json","json":[
-           {"subPath":"/q","operator":"replace","value":1}]})", false, "", ""},
+           {"subPath":"/q","operator":"replace","value":1}]})",
+       false, "", ""},
   };
   for (const auto& r : rows) {
     Json obj = cm;
@@ -202,11 +244,12 @@ TEST(PlaintextOverrider, Table) {
       {"add_overwrites", R"([{"path":"/spec/replicas","operator":"add","value":7}])", true, 7},
       {"remove", R"([{"path":"/spec/replicas","operator":"remove"}])", true, nullptr},
       {"remove_missing_errors", R"([{"path":"/spec/nope","operator":"remove"}])", false, 2},
-      {"replace_missing_errors", R"([{"path":"/spec/nope","operator":"replace","value":1}])",
-       false, 2},
+      {"replace_missing_errors", R"([{"path":"/spec/nope","operator":"replace","value":1}])", false,
+       2},
       {"add_no_missing_parents", R"([{"path":"/spec/a/b","operator":"add","value":1}])", false, 2},
       {"atomic_whole_list", R"([{"path":"/spec/replicas","operator":"replace","value":9},
-                                {"path":"/x/y","operator":"remove"}])", false, 2},
+                                {"path":"/x/y","operator":"remove"}])",
+       false, 2},
       {"remove_with_value_rejected", R"([{"path":"/spec/replicas","operator":"remove","value":1}])",
        false, 2},
       {"unknown_operator", R"([{"path":"/spec/replicas","operator":"move"}])", false, 2},

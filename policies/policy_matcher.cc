@@ -1,6 +1,7 @@
 #include "policies/policy_matcher.h"
 
 #include <algorithm>
+#include <regex>
 
 #include "policies/selector_match.h"
 
@@ -63,8 +64,8 @@ std::vector<size_t> allIndices(size_t n) {
 }
 
 std::string permanentIdOf(const api::PropagationPolicy& p) {
-  auto it = p.metadata.labels.find(p.isClusterScoped() ? kCPPPermanentIdLabel
-                                                       : kPPPermanentIdLabel);
+  auto it =
+      p.metadata.labels.find(p.isClusterScoped() ? kCPPPermanentIdLabel : kPPPermanentIdLabel);
   return it == p.metadata.labels.end() ? "" : it->second;
 }
 
@@ -211,8 +212,26 @@ std::vector<size_t> preemptorsToRequeue(int32_t old_priority, int32_t new_priori
   return out;
 }
 
-MatchDecision matchTemplate(const api::Json& object,
-                            const std::vector<api::PropagationPolicy>& pps,
+core::Status checkDependentOverrides(const api::PropagationPolicy& policy,
+                                     const std::vector<api::OverridePolicy>& existing) {
+  std::string missing;
+  for (const auto& name : policy.spec.dependent_overrides) {
+    bool found = false;
+    for (const auto& op : existing) {
+      const bool same_scope =
+          policy.isClusterScoped()
+              ? op.isClusterScoped()
+              : !op.isClusterScoped() && op.metadata.namespace_ == policy.metadata.namespace_;
+      found = found || (same_scope && op.metadata.name == name);
+    }
+    if (!found) missing += (missing.empty() ? "" : ", ") + name;
+  }
+  if (missing.empty()) return core::Status::ok();
+  return core::Status(core::Code::Unavailable, "waiting for dependent overrides of " + policy.kind +
+                                                   " " + policy.metadata.name + ": " + missing);
+}
+
+MatchDecision matchTemplate(const api::Json& object, const std::vector<api::PropagationPolicy>& pps,
                             const std::vector<api::PropagationPolicy>& cpps,
                             const MatchOptions& options) {
   MatchDecision d;

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -82,6 +81,12 @@ bool canPreempt(const api::Json& object, const api::PropagationPolicy& preemptor
 std::vector<size_t> preemptorsToRequeue(int32_t old_priority, int32_t new_priority,
                                         const std::vector<api::PropagationPolicy>& policies);
 
+// spec.dependentOverrides: every named OverridePolicy (same namespace; ClusterOverridePolicy for
+// a CPP) must exist before the policy is applied. Missing ones give a retryable Unavailable
+// status naming them (the detector returns an error and retries).
+core::Status checkDependentOverrides(const api::PropagationPolicy& policy,
+                                     const std::vector<api::OverridePolicy>& existing);
+
 struct MatchOptions {
   bool preemption_gate_enabled = false;  // PropagationPolicyPreemption (Alpha, default off)
   SkipOptions skip;
@@ -89,11 +94,11 @@ struct MatchOptions {
 
 struct MatchDecision {
   enum class Outcome {
-    Skipped,         // reserved namespace, claimed-by another controller
-    KeepClaim,       // already claimed; that policy still matches and is re-applied
-    ClaimNew,        // a new (or the first) policy claims the template
-    Preempted,       // a preemptive policy takes over from the claiming one
-    NoMatch,         // nothing matches: wait for policy events
+    Skipped,    // reserved namespace, claimed-by another controller
+    KeepClaim,  // already claimed; that policy still matches and is re-applied
+    ClaimNew,   // a new (or the first) policy claims the template
+    Preempted,  // a preemptive policy takes over from the claiming one
+    NoMatch,    // nothing matches: wait for policy events
   };
   Outcome outcome = Outcome::NoMatch;
   // The policy to apply (index into pps or cpps, per `cluster_scoped`).
@@ -107,8 +112,7 @@ struct MatchDecision {
 // `pps` are the PropagationPolicies of the template's namespace, `cpps` all
 // ClusterPropagationPolicies. A matching PP always beats every CPP; claims are sticky unless a
 // preemptive policy may take over.
-MatchDecision matchTemplate(const api::Json& object,
-                            const std::vector<api::PropagationPolicy>& pps,
+MatchDecision matchTemplate(const api::Json& object, const std::vector<api::PropagationPolicy>& pps,
                             const std::vector<api::PropagationPolicy>& cpps,
                             const MatchOptions& options = {});
 

@@ -83,10 +83,10 @@ TEST(ReservedNamespaces, Table) {
     bool skip;
   };
   Json claimed = deployment("default", "svc", {{kClaimedByLabel, "MultiClusterService"}});
-  Json ext = {{"apiVersion", "v1"},
-              {"kind", "ConfigMap"},
-              {"metadata", {{"namespace", "kube-system"},
-                            {"name", "extension-apiserver-authentication"}}}};
+  Json ext = {
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata", {{"namespace", "kube-system"}, {"name", "extension-apiserver-authentication"}}}};
   const Row rows[] = {
       {"karmada_system", deployment("karmada-system", "a"), true},
       {"karmada_cluster", deployment("karmada-cluster", "a"), true},
@@ -112,21 +112,28 @@ TEST(HighestPriority, Table) {
   deleting.metadata.deletion_timestamp = "2026-01-01T00:00:00Z";
   const Row rows[] = {
       {"explicit_priority_beats_implicit",
-       {policy("by-name", {selector("nginx")}, 1), policy("all", {selector()}, 5)}, "all"},
+       {policy("by-name", {selector("nginx")}, 1), policy("all", {selector()}, 5)},
+       "all"},
       {"implicit_name_beats_label",
-       {policy("label", {selector("", by_label)}), policy("name", {selector("nginx")})}, "name"},
+       {policy("label", {selector("", by_label)}), policy("name", {selector("nginx")})},
+       "name"},
       {"implicit_label_beats_all",
-       {policy("all", {selector()}), policy("label", {selector("", by_label)})}, "label"},
+       {policy("all", {selector()}), policy("label", {selector("", by_label)})},
+       "label"},
       {"name_tiebreak_smaller_wins",
-       {policy("b", {selector("nginx")}), policy("a", {selector("nginx")})}, "a"},
+       {policy("b", {selector("nginx")}), policy("a", {selector("nginx")})},
+       "a"},
       {"nil_priority_is_zero",
-       {policy("nil", {selector("nginx")}), policy("zero", {selector("nginx")}, 0)}, "nil"},
+       {policy("nil", {selector("nginx")}), policy("zero", {selector("nginx")}, 0)},
+       "nil"},
       {"negative_priority_loses",
-       {policy("neg", {selector("nginx")}, -1), policy("all", {selector()})}, "all"},
+       {policy("neg", {selector("nginx")}, -1), policy("all", {selector()})},
+       "all"},
       {"deleting_skipped", {deleting, policy("b", {selector()})}, "b"},
       {"mismatch_only", {policy("x", {selector("other")})}, std::nullopt},
       {"bytewise_name_order_uppercase_first",
-       {policy("b", {selector()}), policy("B", {selector()})}, "B"},
+       {policy("b", {selector()}), policy("B", {selector()})},
+       "B"},
   };
   for (const auto& r : rows) {
     auto got = highestPriorityPolicy(app, r.policies);
@@ -188,10 +195,10 @@ TEST(Preemption, Table) {
       {"cpp_never_preempts_pp", preemptive(cpp("hi", 100)), pp("lo", 1), true, false},
       {"gate_off", preemptive(pp("hi", 5)), pp("lo", 1), false, false},
       {"preemption_never", pp("hi", 5), pp("lo", 1), true, false},
-      {"implicit_priority_ignored",
-       preemptive(policy("all", {selector()}, 1)), pp("lo", 1), true, false},
-      {"non_matching_preemptor", preemptive(policy("x", {selector("other")}, 9)), pp("lo", 1),
-       true, false},
+      {"implicit_priority_ignored", preemptive(policy("all", {selector()}, 1)), pp("lo", 1), true,
+       false},
+      {"non_matching_preemptor", preemptive(policy("x", {selector("other")}, 9)), pp("lo", 1), true,
+       false},
   };
   for (const auto& r : rows) {
     EXPECT_EQ(canPreempt(app, r.preemptor, r.current, r.gate), r.want) << r.name;
@@ -230,31 +237,97 @@ TEST(MatchTemplate, DetectorOrder) {
     return policy(n, std::move(s), p, true);
   };
   const Row rows[] = {
-      {"pp_beats_cpp_regardless_of_priority", fresh, {policy("pp", {selector()}, -10)},
-       {cpp("cpp", 100, {selector("nginx")})}, false, O::ClaimNew, "pp", false, false},
-      {"cpp_when_no_pp", fresh, {}, {cpp("cpp", 0, {selector()})}, false, O::ClaimNew, "cpp",
-       true, false},
-      {"pp_of_other_namespace_ignored", fresh, {policy("pp", {selector()}, 0, false, "other")},
-       {}, false, O::NoMatch, "", false, false},
-      {"no_match", fresh, {policy("pp", {selector("x")})}, {}, false, O::NoMatch, "", false,
+      {"pp_beats_cpp_regardless_of_priority",
+       fresh,
+       {policy("pp", {selector()}, -10)},
+       {cpp("cpp", 100, {selector("nginx")})},
+       false,
+       O::ClaimNew,
+       "pp",
+       false,
        false},
-      {"sticky_claim_against_higher_priority", claimed_pp,
-       {policy("old", {selector()}), policy("better", {selector("nginx")}, 100)}, {}, false,
-       O::KeepClaim, "old", false, false},
-      {"sticky_cpp_claim_even_if_pp_appears", claimed_cpp, {policy("pp", {selector()})},
-       {cpp("cold", std::nullopt, {selector()})}, false, O::KeepClaim, "cold", true, false},
-      {"claimed_policy_deleted_rematches", claimed_pp, {policy("other", {selector()})}, {}, false,
-       O::ClaimNew, "other", false, true},
-      {"claimed_policy_no_longer_matches", claimed_pp,
-       {policy("old", {selector("x")}), policy("other", {selector()})}, {}, false, O::ClaimNew,
-       "other", false, true},
-      {"preempt_with_gate", claimed_pp,
-       {policy("old", {selector()}, 1), preemptive(policy("hi", {selector("nginx")}, 2))}, {},
-       true, O::Preempted, "hi", false, false},
-      {"pp_preempts_cpp_claim", claimed_cpp, {preemptive(policy("pp", {selector("nginx")}, -1))},
-       {cpp("cold", 50, {selector()})}, true, O::Preempted, "pp", false, false},
-      {"reserved_namespace", deployment("karmada-system", "x"), {}, {cpp("c", 0, {selector()})},
-       false, O::Skipped, "", false, false},
+      {"cpp_when_no_pp",
+       fresh,
+       {},
+       {cpp("cpp", 0, {selector()})},
+       false,
+       O::ClaimNew,
+       "cpp",
+       true,
+       false},
+      {"pp_of_other_namespace_ignored",
+       fresh,
+       {policy("pp", {selector()}, 0, false, "other")},
+       {},
+       false,
+       O::NoMatch,
+       "",
+       false,
+       false},
+      {"no_match", fresh, {policy("pp", {selector("x")})}, {}, false, O::NoMatch, "", false, false},
+      {"sticky_claim_against_higher_priority",
+       claimed_pp,
+       {policy("old", {selector()}), policy("better", {selector("nginx")}, 100)},
+       {},
+       false,
+       O::KeepClaim,
+       "old",
+       false,
+       false},
+      {"sticky_cpp_claim_even_if_pp_appears",
+       claimed_cpp,
+       {policy("pp", {selector()})},
+       {cpp("cold", std::nullopt, {selector()})},
+       false,
+       O::KeepClaim,
+       "cold",
+       true,
+       false},
+      {"claimed_policy_deleted_rematches",
+       claimed_pp,
+       {policy("other", {selector()})},
+       {},
+       false,
+       O::ClaimNew,
+       "other",
+       false,
+       true},
+      {"claimed_policy_no_longer_matches",
+       claimed_pp,
+       {policy("old", {selector("x")}), policy("other", {selector()})},
+       {},
+       false,
+       O::ClaimNew,
+       "other",
+       false,
+       true},
+      {"preempt_with_gate",
+       claimed_pp,
+       {policy("old", {selector()}, 1), preemptive(policy("hi", {selector("nginx")}, 2))},
+       {},
+       true,
+       O::Preempted,
+       "hi",
+       false,
+       false},
+      {"pp_preempts_cpp_claim",
+       claimed_cpp,
+       {preemptive(policy("pp", {selector("nginx")}, -1))},
+       {cpp("cold", 50, {selector()})},
+       true,
+       O::Preempted,
+       "pp",
+       false,
+       false},
+      {"reserved_namespace",
+       deployment("karmada-system", "x"),
+       {},
+       {cpp("c", 0, {selector()})},
+       false,
+       O::Skipped,
+       "",
+       false,
+       false},
   };
   for (const auto& r : rows) {
     MatchOptions opts;
@@ -270,6 +343,40 @@ TEST(MatchTemplate, DetectorOrder) {
     EXPECT_EQ(d.cluster_scoped, r.cluster_scoped) << r.name;
     const auto& list = d.cluster_scoped ? r.cpps : r.pps;
     EXPECT_EQ(list[*d.policy].metadata.name, r.policy) << r.name;
+  }
+}
+
+TEST(DependentOverrides, Table) {
+  auto pp = policy("pp", {selector()});
+  pp.spec.dependent_overrides = {"op-a", "op-b"};
+  auto cpp = policy("cpp", {selector()}, std::nullopt, true);
+  cpp.spec.dependent_overrides = {"cop-a"};
+  auto op = [](const char* name, const char* ns) {
+    api::OverridePolicy o;
+    o.kind = ns[0] ? "OverridePolicy" : "ClusterOverridePolicy";
+    o.metadata.name = name;
+    o.metadata.namespace_ = ns;
+    return o;
+  };
+  struct Row {
+    const char* name;
+    const PropagationPolicy* policy;
+    std::vector<api::OverridePolicy> existing;
+    bool ok;
+  };
+  const Row rows[] = {
+      {"all_present", &pp, {op("op-a", "default"), op("op-b", "default")}, true},
+      {"one_missing", &pp, {op("op-a", "default")}, false},
+      {"other_namespace_does_not_count", &pp, {op("op-a", "default"), op("op-b", "x")}, false},
+      {"cpp_needs_cluster_override", &cpp, {op("cop-a", "default")}, false},
+      {"cpp_satisfied", &cpp, {op("cop-a", "")}, true},
+  };
+  for (const auto& r : rows) {
+    auto st = checkDependentOverrides(*r.policy, r.existing);
+    EXPECT_EQ(st.isOk(), r.ok) << r.name;
+    if (!r.ok) {
+      EXPECT_EQ(st.code(), core::Code::Unavailable) << r.name;
+    }
   }
 }
 
