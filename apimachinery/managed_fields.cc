@@ -446,6 +446,27 @@ core::Result<Json> serverSideApply(const Json* live, const Json& applied, const 
   std::stable_sort(to_remove.begin(), to_remove.end(),
                    [](const FieldPath& a, const FieldPath& b) { return a.size() > b.size(); });
   for (const auto& p : to_remove) removePath(obj, p);
+  // Removing the last entry of a map leaves an empty parent behind ("labels": {}); typed objects
+  // would not serialize it, so drop such parents unless someone owns them as a value.
+  auto ownedAsLeaf = [&](const FieldPath& path) {
+    if (new_set.count(path)) return true;
+    return std::any_of(entries.begin(), entries.end(),
+                       [&](const Entry& e) { return e.set.count(path) > 0; });
+  };
+  for (const auto& p : to_remove) {
+    FieldPath parent = p;
+    if (!parent.empty() && parent.back() == ".") parent.pop_back();
+    while (parent.size() > 1) {
+      parent.pop_back();
+      if (parent.back().rfind("f:", 0) != 0) break;  // only plain fields, never list items
+      const Json* v = locate(obj, parent, parent.size());
+      if (v == nullptr || !(v->is_object() || v->is_array()) || !v->empty() ||
+          ownedAsLeaf(parent)) {
+        break;
+      }
+      removePath(obj, parent);
+    }
+  }
   // A no-op apply keeps the stored object byte for byte (same managedFields times), so that the
   // server can skip the write and kubectl prints "serverside-applied" without a new version.
   const bool same_set = previous == new_set;

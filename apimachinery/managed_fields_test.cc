@@ -43,7 +43,8 @@ Json fields(const Json& obj, const std::string& manager) {
 }
 
 TEST(ManagedFieldsTest, FieldSetEncoding) {
-  const Json obj = Json::parse(R"({"apiVersion":"v1","kind":"X","metadata":{"name":"a","labels":{"app":"x"},
+  const Json obj =
+      Json::parse(R"({"apiVersion":"v1","kind":"X","metadata":{"name":"a","labels":{"app":"x"},
     "finalizers":["f1"]},"spec":{"replicas":2,"containers":[{"name":"nginx","image":"n","args":["a"]}]}})");
   const FieldSet set = fieldSetOf(obj, &schema().root());
   const Json v1 = fieldSetToFieldsV1(set);
@@ -62,7 +63,8 @@ TEST(ManagedFieldsTest, FieldSetEncoding) {
 }
 
 TEST(ManagedFieldsTest, ApplyCreatesWithApplyEntry) {
-  const Json applied = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v"}})");
+  const Json applied = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v"}})");
   auto out = serverSideApply(nullptr, applied, &schema().root(), request("alice"));
   ASSERT_TRUE(out.isOk()) << out.status().toString();
   const Json& mf = (*out)["metadata"]["managedFields"];
@@ -77,10 +79,12 @@ TEST(ManagedFieldsTest, ApplyCreatesWithApplyEntry) {
 }
 
 TEST(ManagedFieldsTest, ReapplyRemovesDroppedFields) {
-  const Json first = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1","b":"2"}},"data":{"k":"v","old":"x"}})");
+  const Json first = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1","b":"2"}},"data":{"k":"v","old":"x"}})");
   auto created = serverSideApply(nullptr, first, &schema().root(), request("kubectl"));
   ASSERT_TRUE(created.isOk());
-  const Json second = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v2"}})");
+  const Json second = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v2"}})");
   auto out = serverSideApply(&*created, second, &schema().root(), request("kubectl"));
   ASSERT_TRUE(out.isOk()) << out.status().toString();
   EXPECT_EQ((*out)["metadata"]["labels"], Json::parse(R"({"a":"1"})"));
@@ -89,11 +93,31 @@ TEST(ManagedFieldsTest, ReapplyRemovesDroppedFields) {
             Json::parse(R"({"f:data":{"f:k":{}},"f:metadata":{"f:labels":{"f:a":{}}}})"));
 }
 
+TEST(ManagedFieldsTest, RemovingTheLastLabelDropsTheEmptyMap) {
+  const Json first = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"a":"1"}},"data":{"k":"v"}})");
+  auto created = serverSideApply(nullptr, first, &schema().root(), request("kubectl"));
+  ASSERT_TRUE(created.isOk());
+  const Json second = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}})");
+  auto out = serverSideApply(&*created, second, &schema().root(), request("kubectl"));
+  ASSERT_TRUE(out.isOk());
+  EXPECT_FALSE((*out)["metadata"].contains("labels")) << out->dump();
+  // An empty map the applier sets explicitly stays.
+  const Json third = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{}},"data":{"k":"v"}})");
+  auto kept = serverSideApply(&*out, third, &schema().root(), request("kubectl"));
+  ASSERT_TRUE(kept.isOk());
+  EXPECT_EQ((*kept)["metadata"]["labels"], Json::object());
+}
+
 TEST(ManagedFieldsTest, ConflictsUnlessForced) {
-  const Json a = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"key":"alice"}})");
+  const Json a = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"key":"alice"}})");
   auto live = serverSideApply(nullptr, a, &schema().root(), request("alice"));
   ASSERT_TRUE(live.isOk());
-  const Json b = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"key":"bob"}})");
+  const Json b = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"key":"bob"}})");
   auto conflict = serverSideApply(&*live, b, &schema().root(), request("bob"));
   ASSERT_FALSE(conflict.isOk());
   EXPECT_EQ(conflict.status().code(), core::Code::Conflict);
@@ -122,12 +146,13 @@ TEST(ManagedFieldsTest, ConflictsUnlessForced) {
 }
 
 TEST(ManagedFieldsTest, ConflictWithUpdaterNamesApiVersion) {
-  Json created = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":"1","y":"1"}})");
+  Json created = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":"1","y":"1"}})");
   recordUpdateOwnership(nullptr, created, &schema().root(), request("kubectl-create"));
-  EXPECT_EQ(fields(created, "kubectl-create"),
-            Json::parse(R"({"f:data":{"f:x":{},"f:y":{}}})"));
+  EXPECT_EQ(fields(created, "kubectl-create"), Json::parse(R"({"f:data":{"f:x":{},"f:y":{}}})"));
   EXPECT_EQ(created["metadata"]["managedFields"][0]["operation"], "Update");
-  const Json applied = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":"2","y":"2"}})");
+  const Json applied = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":"2","y":"2"}})");
   auto out = serverSideApply(&created, applied, &schema().root(), request("kubectl"));
   ASSERT_FALSE(out.isOk());
   EXPECT_EQ(out.status().message(),
@@ -136,7 +161,8 @@ TEST(ManagedFieldsTest, ConflictWithUpdaterNamesApiVersion) {
 }
 
 TEST(ManagedFieldsTest, AssociativeListsMergeByKey) {
-  Json live = Json::parse(R"({"spec":{"containers":[{"name":"a","image":"a:1"},{"name":"b","image":"b:1"}]}})");
+  Json live = Json::parse(
+      R"({"spec":{"containers":[{"name":"a","image":"a:1"},{"name":"b","image":"b:1"}]}})");
   recordUpdateOwnership(nullptr, live, &schema().root(), request("creator"));
   const Json applied = Json::parse(R"({"spec":{"containers":[{"name":"c","image":"c:1"}]}})");
   auto out = serverSideApply(&live, applied, &schema().root(), request("adder"));
@@ -150,16 +176,20 @@ TEST(ManagedFieldsTest, AssociativeListsMergeByKey) {
 }
 
 TEST(ManagedFieldsTest, NoOpApplyReturnsLiveUnchanged) {
-  const Json cfg = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}})");
-  auto live = serverSideApply(nullptr, cfg, &schema().root(), request("m", false, "2026-01-01T00:00:00Z"));
+  const Json cfg = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}})");
+  auto live =
+      serverSideApply(nullptr, cfg, &schema().root(), request("m", false, "2026-01-01T00:00:00Z"));
   ASSERT_TRUE(live.isOk());
-  auto again = serverSideApply(&*live, cfg, &schema().root(), request("m", false, "2026-02-02T00:00:00Z"));
+  auto again =
+      serverSideApply(&*live, cfg, &schema().root(), request("m", false, "2026-02-02T00:00:00Z"));
   ASSERT_TRUE(again.isOk());
   EXPECT_EQ(*again, *live);
 }
 
 TEST(ManagedFieldsTest, UpdateMovesOwnership) {
-  const Json cfg = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1","b":"1"}})");
+  const Json cfg = Json::parse(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1","b":"1"}})");
   auto live = serverSideApply(nullptr, cfg, &schema().root(), request("applier"));
   ASSERT_TRUE(live.isOk());
   Json updated = *live;
@@ -188,7 +218,8 @@ TEST(ManagedFieldsTest, UpdateMovesOwnership) {
 
   // A no-op update keeps managedFields as they were.
   Json same = with_status;
-  recordUpdateOwnership(&with_status, same, nullptr, request("other", false, "2030-01-01T00:00:00Z"));
+  recordUpdateOwnership(&with_status, same, nullptr,
+                        request("other", false, "2030-01-01T00:00:00Z"));
   EXPECT_EQ(same, with_status);
 
   // "[{}]" resets managedFields.
@@ -199,7 +230,8 @@ TEST(ManagedFieldsTest, UpdateMovesOwnership) {
 }
 
 TEST(ManagedFieldsTest, GarbageManagedFieldsAreTolerated) {
-  Json live = Json::parse(R"({"metadata":{"name":"c","managedFields":[1,{"manager":5,"fieldsV1":"x"},{"manager":"m","operation":"Apply","fieldsV1":{"f:data":{"k:{bad":{}}}}]},"data":{"k":"v"}})");
+  Json live = Json::parse(
+      R"({"metadata":{"name":"c","managedFields":[1,{"manager":5,"fieldsV1":"x"},{"manager":"m","operation":"Apply","fieldsV1":{"f:data":{"k:{bad":{}}}}]},"data":{"k":"v"}})");
   const Json cfg = Json::parse(R"({"metadata":{"name":"c"},"data":{"k":"w"}})");
   auto out = serverSideApply(&live, cfg, &schema().root(), request("m"));
   EXPECT_TRUE(out.isOk()) << out.status().toString();
@@ -227,7 +259,6 @@ TEST(ManagedFieldsTest, InvalidUtf8NeverThrows) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
-
 
 namespace flotilla::apimachinery {
 namespace {
@@ -263,11 +294,13 @@ TEST(ManagedFieldsTest, BuiltinDeploymentSchema) {
   reapplied["spec"]["replicas"] = 3;
   auto conflict = serverSideApply(&scaled, reapplied, deploy, request("kubectl"));
   ASSERT_FALSE(conflict.isOk());
-  EXPECT_EQ(conflict.status().message(),
-            "Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas");
+  EXPECT_EQ(
+      conflict.status().message(),
+      "Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas");
 
   // A second container added by another applier merges by name.
-  Json sidecar = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+  Json sidecar =
+      Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
     "spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}})");
   auto merged = serverSideApply(&scaled, sidecar, deploy, request("other"));
   ASSERT_TRUE(merged.isOk()) << merged.status().toString();
