@@ -129,6 +129,90 @@ class CrashTest(ServerTestCase):
         for _type, name, rv in seen:
             self.assertGreater(rv, last_rv, f"watch replayed {name}@{rv} <= start RV {last_rv}")
 
+    def mixed_burst(self, prefix):
+        """Each writer creates an object, updates it, and deletes every third one; returns
+        {name: acknowledged state} and {name: state it may have if the in-flight write landed}.
+        States are "v0", "v1" (data.v after create / update) or None (deleted)."""
+        acked, inflight = {}, {}
+        lock = threading.Lock()
+        stop = threading.Event()
+        errors = []
+        base = f"/api/v1/namespaces/{NS}/configmaps"
+
+        def send(conn, method, path, body):
+            conn.request(method, path, body=None if body is None else json.dumps(body),
+                         headers={"Content-Type": "application/merge-patch+json"
+                                  if method == "PATCH" else "application/json",
+                                  "Authorization": f"Bearer {self.server.token}"})
+            r = conn.getresponse()
+            return r.status, r.read()
+
+        def writer(idx):
+            conn = self.server.connection(timeout=10)
+            i = 0
+            while not stop.is_set():
+                name = f"{prefix}-{idx}-{i}"
+                ops = [("POST", base, {"metadata": {"name": name, "labels": {"burst": prefix}},
+                                       "data": {"v": "v0"}}, (201,), "v0"),
+                       ("PATCH", f"{base}/{name}", {"data": {"v": "v1"}}, (200,), "v1")]
+                if i % 3 == 0:
+                    ops.append(("DELETE", f"{base}/{name}", None, (200, 202), None))
+                i += 1
+                for method, path, body, ok, state in ops:
+                    with lock:
+                        inflight[name] = state
+                    try:
+                        status, data = send(conn, method, path, body)
+                    except OSError:
+                        return  # server killed: the in-flight write may or may not have landed
+                    if status not in ok:
+                        if status >= 500 and stop.is_set():
+                            return
+                        errors.append((method, name, status, data[:200]))
+                        return
+                    with lock:
+                        acked[name] = state
+                        inflight.pop(name, None)
+
+        threads = [threading.Thread(target=writer, args=(k,), daemon=True)
+                   for k in range(WRITERS)]
+        for t in threads:
+            t.start()
+        wait_until(lambda: len(acked) >= 30, timeout=30, what="30 acknowledged objects")
+        time.sleep(0.7)
+        self.server.kill9()
+        stop.set()
+        for t in threads:
+            t.join(15)
+        self.assertFalse(errors, f"unexpected responses during the burst: {errors[:3]}")
+        return acked, inflight
+
+    def test_updates_and_deletes_survive_repeated_kill9(self):
+        r = self.server.request("POST", "/api/v1/namespaces", {"metadata": {"name": NS}})
+        self.assertIn(r.status, (201, 409), f"namespace: {r}")
+        for cycle in range(3):
+            prefix = f"m{cycle}"
+            acked, inflight = self.mixed_burst(prefix)
+            server = self.restart()
+            lst = server.request("GET", f"/api/v1/namespaces/{NS}/configmaps?labelSelector="
+                                 f"burst%3D{prefix}")
+            self.assertEqual(lst.status, 200, f"cycle {cycle}: list after restart: {lst}")
+            stored = {i["metadata"]["name"]: i.get("data", {}).get("v")
+                      for i in lst.json()["items"]}
+            bad = []
+            for name, state in acked.items():
+                allowed = {state}
+                if name in inflight:
+                    allowed.add(inflight[name])
+                got = stored.get(name)  # None when absent
+                if got not in allowed:
+                    bad.append(f"{name}: stored {got!r}, acknowledged {state!r}"
+                               + (f" (in flight {inflight[name]!r})" if name in inflight else ""))
+            self.assertFalse(bad, f"cycle {cycle}: {len(bad)} of {len(acked)} objects lost "
+                             f"acknowledged writes after kill -9: {bad[:5]}")
+            unknown = set(stored) - set(acked) - set(inflight)
+            self.assertFalse(unknown, f"cycle {cycle}: objects nobody wrote: {sorted(unknown)[:5]}")
+
     def test_clean_shutdown_on_sigterm(self):
         r = self.server.request("POST", "/api/v1/namespaces", {"metadata": {"name": "term"}})
         self.assertIn(r.status, (201, 409))
