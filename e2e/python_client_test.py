@@ -283,5 +283,30 @@ class PythonClientTest(ServerTestCase):
         self.assertEqual(obj["data"]["a"], "2", "force=true takes ownership")
 
 
+    def test_bundled_crds_installed_and_established(self):
+        """The server installs charts/flotilla/crds/*.yaml (the single source of truth)."""
+        import glob
+        import yaml
+        from harness import REPO
+        expected = {}
+        for path in glob.glob(os.path.join(REPO, "charts", "flotilla", "crds", "*.yaml")):
+            with open(path) as f:
+                doc = yaml.safe_load(f)
+            expected[doc["metadata"]["name"]] = doc
+        ext = client.ApiextensionsV1Api(self.api_client)
+        served = {c.metadata.name: c for c in ext.list_custom_resource_definition().items}
+        missing = sorted(set(expected) - set(served))
+        self.assertFalse(missing, f"bundled CRDs not installed: {missing}")
+        for name, doc in expected.items():
+            crd = served[name]
+            conds = {c.type: c.status for c in (crd.status.conditions or [])}
+            self.assertEqual(conds.get("Established"), "True", f"{name} not Established: {conds}")
+            self.assertEqual([v.name for v in crd.spec.versions],
+                             [v["name"] for v in doc["spec"]["versions"]],
+                             f"{name}: served versions differ from the chart file")
+            self.assertEqual(crd.spec.names.short_names or [],
+                             doc["spec"]["names"].get("shortNames", []), f"{name}: shortNames")
+
+
 if __name__ == "__main__":
     unittest.main()
