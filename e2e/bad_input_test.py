@@ -130,6 +130,8 @@ CASES = [
     ("negative_limit", "GET", f"{CM}?limit=-5", None, {}, NOT_5XX, None),
     ("bad_continue_token", "GET", f"{CM}?limit=1&continue=%21%21garbage%21%21", None, {},
      400, None),
+    ("list_resource_version_too_large", "GET", f"{CM}?resourceVersion=999999999999", None, {},
+     504, _reason("Timeout")),
     ("unauthenticated", "GET", "/api/v1/namespaces", None, {"Authorization": "Bearer wrong"},
      401, _reason("Unauthorized")),
 ]

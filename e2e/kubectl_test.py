@@ -695,5 +695,29 @@ class KubectlTest(ServerTestCase):
         self.assertIn("Requests", out, f"explain pricebooks.spec.billing:\n{out}")
 
 
+    def test_version_selects_kubectl_1_32(self):
+        v = json.loads(self.kubectl("version", "-o", "json").stdout)
+        self.assertEqual(v["serverVersion"]["minor"], "32",
+                         "the server must report minor 32 (the dispatcher picks kubectl by it)")
+        self.assertTrue(v["clientVersion"]["gitVersion"].startswith("v1.32."),
+                        f"the dispatcher ran {v['clientVersion']['gitVersion']}, not kubectl 1.32")
+
+
+class InsecureHttpKubectlTest(ServerTestCase):
+    """`--insecure-http`: kubectl sends no credentials over http (kube-api.md §0.2, §12)."""
+
+    server_args = ("--insecure-http",)
+
+    def test_kubectl_over_http(self):
+        self.assertTrue(self.server.server_url.startswith("http://"),
+                        f"admin.kubeconfig server with --insecure-http: {self.server.server_url}")
+        self.assertTrue(self.server.server_url.startswith("http://127.0.0.1:"),
+                        "the http listener must stay on loopback")
+        self.kubectl("create", "-f", "-", input=dump_yaml(configmap("plain", "default")))
+        got = self.kubectl.json("get", "cm", "plain", "-n", "default")
+        self.assertEqual(got["metadata"]["name"], "plain")
+        self.kubectl("delete", "cm", "plain", "-n", "default")
+
+
 if __name__ == "__main__":
     unittest.main()

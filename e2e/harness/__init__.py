@@ -390,6 +390,7 @@ class ServerTestCase(unittest.TestCase):
 
     server = None
     etcd = None
+    server_args = ()  # extra `flotilla apiserver` flags for this class
 
     @classmethod
     def setUpClass(cls):
@@ -400,7 +401,7 @@ class ServerTestCase(unittest.TestCase):
         cls.addClassCleanup(cls._cleanup)
         cls.start_backend()
         cls.server = Server(cls.workdir, etcd_endpoint=cls.etcd.endpoint if cls.etcd
-                            else None).start()
+                            else None, extra_args=cls.server_args).start()
         cls.kubectl = Kubectl(cls.server.kubeconfig, cls.workdir)
         cls.helm = Helm(cls.server.kubeconfig, cls.workdir)
 
