@@ -702,6 +702,46 @@ class KubectlTest(ServerTestCase):
         self.assertTrue(v["clientVersion"]["gitVersion"].startswith("v1.32."),
                         f"the dispatcher ran {v['clientVersion']['gitVersion']}, not kubectl 1.32")
 
+    def test_set_image_and_rollout_restart(self):
+        ns = self.new_namespace()
+        self.create(deployment("ro", ns))
+        gen = self.get_json("deploy", "ro", "-n", ns)["metadata"]["generation"]
+        self.kubectl("set", "image", "deploy/ro", "-n", ns, "main=nginx:1.27")
+        d = self.get_json("deploy", "ro", "-n", ns)
+        self.assertEqual(d["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27")
+        self.assertEqual(d["metadata"]["generation"], gen + 1, "a spec change bumps generation")
+        self.kubectl("rollout", "restart", "deploy/ro", "-n", ns)
+        ann = self.get_json("deploy", "ro", "-n", ns)["spec"]["template"]["metadata"].get(
+            "annotations", {})
+        self.assertIn("kubectl.kubernetes.io/restartedAt", ann,
+                      "rollout restart stamps the pod template")
+
+    def test_table_watch_column_definitions_only_first(self):
+        # kube-api.md §6.1: with the Table Accept, only the first event carries columnDefinitions
+        ns = self.new_namespace()
+        lst = self.server.request("GET", f"/api/v1/namespaces/{ns}/configmaps")
+        rv = lst.json()["metadata"]["resourceVersion"]
+        for n in ("t1", "t2"):
+            self.server.request("POST", f"/api/v1/namespaces/{ns}/configmaps",
+                                {"metadata": {"name": n}, "data": {"a": "b"}})
+        conn = self.server.connection(timeout=10)
+        conn.request("GET", f"/api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion={rv}"
+                     "&timeoutSeconds=5",
+                     headers={"Authorization": f"Bearer {self.server.token}",
+                              "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,"
+                                        "application/json"})
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        events = [json.loads(resp.readline()) for _ in range(2)]
+        conn.close()
+        objs = [e["object"] for e in events]
+        self.assertEqual([o.get("kind") for o in objs], ["Table", "Table"],
+                         f"Table watch events must carry Table objects: {objs}")
+        self.assertTrue(objs[0].get("columnDefinitions"), "first event has columnDefinitions")
+        self.assertFalse(objs[1].get("columnDefinitions"),
+                         "later events omit columnDefinitions")
+        self.assertEqual(objs[1]["rows"][0]["cells"][:2], ["t2", 1], "row cells: name, data")
+
 
 class InsecureHttpKubectlTest(ServerTestCase):
     """`--insecure-http`: kubectl sends no credentials over http (kube-api.md §0.2, §12)."""
