@@ -1,0 +1,508 @@
+#include "member/simulator.h"
+
+#include <algorithm>
+
+#include "apiserver/object_strategy.h"
+#include "core/logging.h"
+#include "member/endpoint_slices.h"
+#include "spdlog/spdlog.h"
+
+namespace flotilla::member {
+namespace {
+
+constexpr size_t kBatch = 256;  // keys reconciled between two looks at the watch
+constexpr std::chrono::milliseconds kMaxBackoff{10'000};
+
+std::string keyOf(const Json& obj) {
+  const std::string ns = apiserver::objectNamespace(obj);
+  const std::string name = apiserver::objectName(obj);
+  return ns.empty() ? name : ns + "/" + name;
+}
+
+std::string namespaceOfKey(const std::string& key) {
+  auto slash = key.find('/');
+  return slash == std::string::npos ? "" : key.substr(0, slash);
+}
+
+// The ownerReference with controller=true, or null.
+const Json* controllerRef(const Json& obj) {
+  const Json& meta = obj.at("metadata");
+  auto refs = meta.find("ownerReferences");
+  if (refs == meta.end() || !refs->is_array()) return nullptr;
+  for (const auto& r : *refs) {
+    if (r.is_object() && r.value("controller", false)) return &r;
+  }
+  return nullptr;
+}
+
+int64_t revisionOf(const Json& obj) {
+  try {
+    return std::stoll(obj.at("metadata").value("resourceVersion", "0"));
+  } catch (...) {
+    return 0;
+  }
+}
+
+std::string podIp(const Json& pod) {
+  auto status = pod.find("status");
+  if (status == pod.end() || !status->is_object()) return "";
+  return status->value("podIP", "");
+}
+
+std::string nodeNameOf(const Json& pod) {
+  auto spec = pod.find("spec");
+  if (spec == pod.end() || !spec->is_object()) return "";
+  return spec->value("nodeName", "");
+}
+
+}  // namespace
+
+apiserver::EmbeddedControllerFactory MemberSimulator::factory(MemberConfig config) {
+  return [config](apiserver::ObjectStore& store, apiserver::ResourceRegistry& registry,
+                  core::ClockPtr clock)
+             -> core::Result<std::unique_ptr<apiserver::EmbeddedController>> {
+    auto sim = std::make_unique<MemberSimulator>(store, registry, std::move(clock), config);
+    FLOTILLA_RETURN_IF_ERROR(sim->start());
+    return std::unique_ptr<apiserver::EmbeddedController>(std::move(sim));
+  };
+}
+
+MemberSimulator::MemberSimulator(apiserver::ObjectStore& store,
+                                 apiserver::ResourceRegistry& registry, core::ClockPtr clock,
+                                 MemberConfig config)
+    : store_(store), registry_(registry), clock_(std::move(clock)), config_(std::move(config)) {}
+
+MemberSimulator::~MemberSimulator() { stop(); }
+
+void MemberSimulator::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+core::Status MemberSimulator::start() {
+  const std::array<std::tuple<const char*, const char*, const char*>, kKindCount> kinds = {{
+      {"", "v1", "nodes"},
+      {"", "v1", "pods"},
+      {"", "v1", "services"},
+      {"discovery.k8s.io", "v1", "endpointslices"},
+      {"apps", "v1", "deployments"},
+      {"apps", "v1", "replicasets"},
+      {"apps", "v1", "statefulsets"},
+      {"apps", "v1", "daemonsets"},
+      {"batch", "v1", "jobs"},
+      {"batch", "v1", "cronjobs"},
+  }};
+  for (int k = 0; k < kKindCount; ++k) {
+    const auto& [group, version, plural] = kinds[static_cast<size_t>(k)];
+    resources_[static_cast<size_t>(k)] = registry_.find(group, version, plural);
+    if (!resources_[static_cast<size_t>(k)]) {
+      return core::internalError(std::string("the API server does not serve ") + plural);
+    }
+  }
+  FLOTILLA_RETURN_IF_ERROR(ensureNodes());
+  int64_t revision = 0;
+  FLOTILLA_RETURN_IF_ERROR(loadCache(&revision));
+  auto watch = store_.storage().watch("/registry/", revision);
+  if (!watch.isOk()) return watch.status().withContext("watching /registry/");
+  watch_ = std::move(*watch);
+  thread_ = std::thread([this, revision] { run(revision); });
+  core::logger("member")->info("[{}] simulating {} node(s)", config_.name, cache_[kNode].size());
+  return core::Status::ok();
+}
+
+core::Status MemberSimulator::ensureNodes() {
+  // Nodes are created (or brought back to their configured shape) at start only: a test that
+  // deletes a node sees it stay gone until the member restarts.
+  const auto& r = *resources_[kNode];
+  for (auto& node : buildNodes(config_, now())) {
+    const std::string name = apiserver::objectName(node);
+    auto existing = store_.get(r, "", name);
+    if (existing.isOk()) {
+      auto st = store_.update(
+          r, "", name,
+          [&node](const Json& current) -> core::Result<Json> {
+            Json updated = current;
+            updated["metadata"]["labels"] = node["metadata"]["labels"];
+            updated["spec"] = node["spec"];
+            for (const char* f : {"capacity", "allocatable", "addresses", "nodeInfo"}) {
+              updated["status"][f] = node["status"][f];
+            }
+            return updated;
+          },
+          false);
+      if (!st.isOk()) return st.status().withContext("updating node " + name);
+      continue;
+    }
+    if (existing.status().code() != core::Code::NotFound) return existing.status();
+    apiserver::prepareForCreate(r, node, clock_->wallNow(), apiserver::newUuid());
+    auto created = store_.create(r, node, false);
+    if (!created.isOk() && created.status().code() != core::Code::AlreadyExists) {
+      return created.status().withContext("creating node " + name);
+    }
+  }
+  return core::Status::ok();
+}
+
+core::Status MemberSimulator::loadCache(int64_t* revision) {
+  storage::ListOptions opts;
+  opts.prefix = "/registry/";
+  auto list = store_.storage().list(opts);
+  if (!list.isOk()) return list.status().withContext("listing /registry/");
+  for (int k = 0; k < kKindCount; ++k) cache_[static_cast<size_t>(k)].clear();
+  revisions_.clear();
+  children_.clear();
+  unscheduled_.clear();
+  usage_.reset();
+  pod_ips_.clear();
+  service_ips_.clear();
+  for (const auto& kv : list->items) {
+    storage::Event e;
+    e.type = storage::EventType::Put;
+    e.key = kv.key;
+    e.value = std::make_shared<const std::string>(kv.value);
+    e.revision = kv.mod_revision;
+    observe(e);
+  }
+  *revision = list->revision;
+  return core::Status::ok();
+}
+
+void MemberSimulator::run(int64_t revision) {
+  auto log = core::logger("member");
+  while (!stop_) {
+    auto timeout = std::chrono::milliseconds(100);
+    if (!dirty_.empty()) timeout = std::chrono::milliseconds(0);
+    auto events = watch_->next(timeout);
+    if (!events.isOk()) {
+      // Fell behind a compaction or lost the backend: start over from a fresh list, which
+      // re-derives everything (every key is enqueued again).
+      log->warn("[{}] watch ended ({}); relisting", config_.name, events.status().toString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (!loadCache(&revision).isOk()) continue;
+      auto w = store_.storage().watch("/registry/", revision);
+      if (w.isOk()) watch_ = std::move(*w);
+      continue;
+    }
+    for (const auto& e : *events) {
+      observe(e);
+      revision = std::max(revision, e.revision);
+    }
+    const auto t = clock_->now();
+    while (!delayed_.empty() && delayed_.begin()->first <= t) {
+      dirty_.insert(delayed_.begin()->second);
+      delayed_.erase(delayed_.begin());
+    }
+    processQueue();
+  }
+  watch_->cancel();
+}
+
+void MemberSimulator::observe(const storage::Event& event) {
+  for (int k = 0; k < kKindCount; ++k) {
+    const std::string prefix = resources_[static_cast<size_t>(k)]->storagePrefix();
+    if (event.key.rfind(prefix, 0) != 0) continue;
+    const std::string key = event.key.substr(prefix.size());
+    if (event.type == storage::EventType::Delete) {
+      applyObject(k, key, std::nullopt, event.revision);
+    } else {
+      auto obj = apiserver::ObjectStore::decode(*event.value, event.revision);
+      if (obj.isOk()) applyObject(k, key, std::move(*obj), event.revision);
+    }
+    return;
+  }
+}
+
+void MemberSimulator::applyObject(int kind, const std::string& key, std::optional<Json> obj,
+                                  int64_t revision) {
+  const WorkKey wk{kind, key};
+  auto rev = revisions_.find(wk);
+  if (rev != revisions_.end() && revision <= rev->second) return;  // our own write, echoed
+  revisions_[wk] = revision;
+  auto& objects = cache_[static_cast<size_t>(kind)];
+  auto it = objects.find(key);
+  std::optional<Json> old;
+  if (it != objects.end()) old = std::move(it->second);
+  if (obj) {
+    objects[key] = std::move(*obj);
+    onChange(kind, key, old ? &*old : nullptr, &objects[key]);
+  } else {
+    if (it != objects.end()) objects.erase(it);
+    onChange(kind, key, old ? &*old : nullptr, nullptr);
+  }
+}
+
+void MemberSimulator::indexPod(const Json& pod, int sign) {
+  if (usage_ && podHoldsNode(pod)) {
+    NodeUsage& u = (*usage_)[nodeNameOf(pod)];
+    u.pods += sign;
+    for (const auto& [name, amount] : podRequests(pod)) u.requested[name] += sign * amount;
+  }
+  const std::string ip = podIp(pod);
+  if (!ip.empty()) {
+    if (sign > 0) {
+      pod_ips_.insert(ip);
+    } else {
+      pod_ips_.erase(ip);
+    }
+  }
+}
+
+void MemberSimulator::onChange(int kind, const std::string& key, const Json* old_obj,
+                               const Json* new_obj) {
+  const std::string ns = namespaceOfKey(key);
+  // Controller ownership index.
+  for (const Json* obj : {old_obj, new_obj}) {
+    if (obj == nullptr) continue;
+    if (const Json* ref = controllerRef(*obj)) {
+      auto& set = children_[ref->value("uid", "")];
+      if (obj == old_obj) {
+        set.erase({kind, key});
+      } else {
+        set.insert({kind, key});
+      }
+      enqueueOwner(ns, *obj);
+    }
+  }
+  if (new_obj == nullptr && old_obj != nullptr) children_.erase(apiserver::objectUid(*old_obj));
+  enqueue(kind, key);
+
+  switch (kind) {
+    case kPod: {
+      const bool held_before = old_obj != nullptr && podHoldsNode(*old_obj);
+      const bool holds_now = new_obj != nullptr && podHoldsNode(*new_obj);
+      if (old_obj != nullptr) indexPod(*old_obj, -1);
+      if (new_obj != nullptr) indexPod(*new_obj, +1);
+      if (new_obj != nullptr && nodeNameOf(*new_obj).empty() && !podIsTerminal(*new_obj)) {
+        unscheduled_.insert(key);
+      } else {
+        unscheduled_.erase(key);
+      }
+      if (held_before && !holds_now) {
+        for (const auto& p : unscheduled_) enqueue(kPod, p);
+      }
+      if (new_obj == nullptr && old_obj != nullptr) {
+        phase_since_.erase(apiserver::objectUid(*old_obj));
+      }
+      for (const Json* svc : listCached(kService, ns)) {
+        if ((old_obj != nullptr && serviceSelects(*svc, *old_obj)) ||
+            (new_obj != nullptr && serviceSelects(*svc, *new_obj))) {
+          enqueue(kService, keyOf(*svc));
+        }
+      }
+      break;
+    }
+    case kNode: {
+      usage_.reset();
+      for (const auto& [k, ds] : cache_[kDaemonSet]) enqueue(kDaemonSet, k);
+      for (const auto& p : unscheduled_) enqueue(kPod, p);
+      if (new_obj == nullptr) {
+        for (const auto& [k, pod] : cache_[kPod]) {
+          if (nodeNameOf(pod) == key) enqueue(kPod, k);
+        }
+      }
+      break;
+    }
+    case kService: {
+      for (const Json* obj : {old_obj, new_obj}) {
+        if (obj == nullptr) continue;
+        const std::string ip = obj->value("spec", Json::object()).value("clusterIP", "");
+        if (ip.empty() || ip == "None") continue;
+        if (obj == old_obj) {
+          service_ips_.erase(ip);
+        } else {
+          service_ips_.insert(ip);
+        }
+      }
+      break;
+    }
+    case kEndpointSlice: {
+      for (const Json* obj : {old_obj, new_obj}) {
+        if (obj == nullptr) continue;
+        const Json labels = obj->at("metadata").value("labels", Json::object());
+        if (labels.contains(kServiceNameLabel) && labels[kServiceNameLabel].is_string()) {
+          enqueue(kService, ns + "/" + labels[kServiceNameLabel].get<std::string>());
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void MemberSimulator::enqueueOwner(const std::string& ns, const Json& obj) {
+  const Json* ref = controllerRef(obj);
+  if (ref == nullptr) return;
+  static const std::map<std::string, int> kOwnerKinds = {
+      {"ReplicaSet", kReplicaSet}, {"Deployment", kDeployment}, {"StatefulSet", kStatefulSet},
+      {"DaemonSet", kDaemonSet},   {"Job", kJob},               {"CronJob", kCronJob},
+      {"Service", kService}};
+  auto k = kOwnerKinds.find(ref->value("kind", ""));
+  if (k == kOwnerKinds.end()) return;
+  enqueue(k->second, ns.empty() ? ref->value("name", "") : ns + "/" + ref->value("name", ""));
+}
+
+void MemberSimulator::enqueue(int kind, const std::string& key) { dirty_.insert({kind, key}); }
+
+void MemberSimulator::enqueueAfter(int kind, const std::string& key,
+                                   std::chrono::milliseconds delay) {
+  delayed_.emplace(clock_->now() + delay, WorkKey{kind, key});
+}
+
+void MemberSimulator::processQueue() {
+  auto log = core::logger("member");
+  size_t done = 0;
+  while (!dirty_.empty() && done < kBatch && !stop_) {
+    const WorkKey key = *dirty_.begin();
+    dirty_.erase(dirty_.begin());
+    ++done;
+    auto st = reconcile(key);
+    if (st.isOk()) {
+      failures_.erase(key);
+      continue;
+    }
+    const int n = ++failures_[key];
+    auto delay = std::chrono::milliseconds(50) * (1 << std::min(n, 8));
+    delay = std::min(delay, kMaxBackoff);
+    log->warn("[{}] {} failed (retry in {} ms): {}", key.second,
+              resources_[static_cast<size_t>(key.first)]->kind, delay.count(), st.toString());
+    enqueueAfter(key.first, key.second, delay);
+  }
+}
+
+core::Status MemberSimulator::reconcile(const WorkKey& key) {
+  switch (key.first) {
+    case kPod: return reconcilePod(key.second);
+    case kService: return reconcileService(key.second);
+    case kDeployment: return reconcileDeployment(key.second);
+    case kReplicaSet: return reconcileReplicaSet(key.second);
+    case kStatefulSet: return reconcileStatefulSet(key.second);
+    case kDaemonSet: return reconcileDaemonSet(key.second);
+    case kJob: return reconcileJob(key.second);
+    case kCronJob: return reconcileCronJob(key.second);
+    default: return core::Status::ok();
+  }
+}
+
+const Json* MemberSimulator::cached(int kind, const std::string& key) const {
+  const auto& objects = cache_[static_cast<size_t>(kind)];
+  auto it = objects.find(key);
+  return it == objects.end() ? nullptr : &it->second;
+}
+
+std::vector<const Json*> MemberSimulator::listCached(int kind, const std::string& ns) const {
+  std::vector<const Json*> out;
+  const auto& objects = cache_[static_cast<size_t>(kind)];
+  if (ns.empty()) {
+    for (const auto& [k, obj] : objects) out.push_back(&obj);
+    return out;
+  }
+  const std::string prefix = ns + "/";
+  for (auto it = objects.lower_bound(prefix); it != objects.end(); ++it) {
+    if (it->first.rfind(prefix, 0) != 0) break;
+    out.push_back(&it->second);
+  }
+  return out;
+}
+
+std::vector<const Json*> MemberSimulator::ownedBy(int kind, const std::string& owner_uid) const {
+  std::vector<const Json*> out;
+  auto it = children_.find(owner_uid);
+  if (it == children_.end()) return out;
+  for (const auto& [k, key] : it->second) {
+    if (k != kind) continue;
+    if (const Json* obj = cached(k, key)) out.push_back(obj);
+  }
+  return out;
+}
+
+core::Result<Json> MemberSimulator::createObject(int kind, Json obj) {
+  const auto& r = *resources_[static_cast<size_t>(kind)];
+  auto& meta = obj["metadata"];
+  if (!meta.contains("name") && meta.contains("generateName")) {
+    meta["name"] = apiserver::generateNameFrom(meta["generateName"].get<std::string>());
+  }
+  obj["apiVersion"] = r.apiVersion();
+  obj["kind"] = r.kind;
+  apiserver::prepareForCreate(r, obj, clock_->wallNow(), apiserver::newUuid());
+  auto created = store_.create(r, std::move(obj), false);
+  if (!created.isOk()) return created.status();
+  applyObject(kind, keyOf(*created), *created, revisionOf(*created));
+  return created;
+}
+
+core::Status MemberSimulator::updateObject(int kind, const Json& current,
+                                           const apiserver::Mutation& mutate) {
+  const auto& r = *resources_[static_cast<size_t>(kind)];
+  auto updated = store_.update(r, apiserver::objectNamespace(current),
+                               apiserver::objectName(current), mutate, false);
+  if (!updated.isOk()) {
+    return updated.status().code() == core::Code::NotFound ? core::Status::ok() : updated.status();
+  }
+  applyObject(kind, keyOf(*updated), *updated, revisionOf(*updated));
+  return core::Status::ok();
+}
+
+core::Status MemberSimulator::updateStatus(int kind, const Json& current, const Json& status) {
+  if (current.contains("status") && current["status"] == status) return core::Status::ok();
+  return updateObject(kind, current, [&status](const Json& latest) -> core::Result<Json> {
+    Json out = latest;
+    out["status"] = status;
+    return out;
+  });
+}
+
+core::Status MemberSimulator::removeObject(int kind, const Json& obj) {
+  const auto& r = *resources_[static_cast<size_t>(kind)];
+  apiserver::DeleteParams params;
+  params.propagation = "Background";
+  params.precondition_uid = apiserver::objectUid(obj);
+  auto removed =
+      store_.remove(r, apiserver::objectNamespace(obj), apiserver::objectName(obj), params);
+  if (!removed.isOk()) {
+    const auto code = removed.status().code();
+    // Gone already, or replaced by a newer object of the same name: nothing to do.
+    if (code == core::Code::NotFound || code == core::Code::Conflict ||
+        code == core::Code::FailedPrecondition) {
+      return core::Status::ok();
+    }
+    return removed.status();
+  }
+  const std::string key = keyOf(obj);
+  if (removed->deleted) {
+    auto rev = store_.currentRevision();
+    applyObject(kind, key, std::nullopt, rev.isOk() ? *rev : revisionOf(removed->object) + 1);
+  } else {
+    applyObject(kind, key, removed->object, revisionOf(removed->object));
+  }
+  return core::Status::ok();
+}
+
+std::string MemberSimulator::now() const { return core::formatRfc3339(clock_->wallNow()); }
+
+Json MemberSimulator::podFromTemplate(const Json& pod_template, const std::string& ns,
+                                      const Json& owner, const std::string& owner_kind,
+                                      const std::string& owner_api_version) {
+  const Json tmeta = pod_template.value("metadata", Json::object());
+  Json meta = {{"namespace", ns}};
+  for (const char* f : {"labels", "annotations"}) {
+    if (tmeta.contains(f) && tmeta[f].is_object()) meta[f] = tmeta[f];
+  }
+  meta["ownerReferences"] = Json::array({{{"apiVersion", owner_api_version},
+                                          {"kind", owner_kind},
+                                          {"name", apiserver::objectName(owner)},
+                                          {"uid", apiserver::objectUid(owner)},
+                                          {"controller", true},
+                                          {"blockOwnerDeletion", true}}});
+  Json spec = pod_template.value("spec", Json::object());
+  // The API server's pod defaults that clients look at.
+  if (!spec.contains("restartPolicy")) spec["restartPolicy"] = "Always";
+  if (!spec.contains("dnsPolicy")) spec["dnsPolicy"] = "ClusterFirst";
+  if (!spec.contains("schedulerName")) spec["schedulerName"] = "default-scheduler";
+  if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
+  if (!spec.contains("serviceAccountName")) spec["serviceAccountName"] = "default";
+  if (!spec.contains("securityContext")) spec["securityContext"] = Json::object();
+  return {{"metadata", meta}, {"spec", spec}, {"status", {{"phase", "Pending"}, {"qosClass", "BestEffort"}}}};
+}
+
+}  // namespace flotilla::member

@@ -1,0 +1,132 @@
+// MemberSimulator: the controllers that make `flotilla member` behave like a real member
+// cluster, run inside its API server process with direct access to the object store.
+//
+// It watches every key under /registry/ from one storage watch, keeps a cache of the kinds it
+// simulates (nodes, pods, services, endpoint slices, deployments, replica sets, stateful sets,
+// daemon sets, jobs, cron jobs) and turns each change into work keys — the object itself and the
+// objects whose state depends on it (a pod's controller and the services selecting it, the
+// pending pods when capacity frees up). One worker thread reconciles keys level-triggered from
+// the cache and writes results back through the store; every write is applied to the cache at
+// once (and the watch's echo of it ignored by revision), so a second pass over the same key sees
+// its own work and does nothing. Nothing is kept that the store does not hold except timers, so a
+// restarted member resumes where it stopped.
+//
+// Invariants: deterministic names where Kubernetes has them (node-<i>, <deployment>-<hash>,
+// <statefulset>-<ordinal>, <cronjob>-<minutes>), ownerReferences with controller=true on
+// everything created (the API server's garbage collector removes dependents), and status written
+// only when it changed.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "apiserver/object_store.h"
+#include "apiserver/resource_registry.h"
+#include "apiserver/server.h"
+#include "core/clock.h"
+#include "member/member_config.h"
+#include "member/pod_fit.h"
+
+namespace flotilla::member {
+
+class MemberSimulator final : public apiserver::EmbeddedController {
+ public:
+  // A factory for ApiServerOptions::embedded_controllers.
+  static apiserver::EmbeddedControllerFactory factory(MemberConfig config);
+
+  MemberSimulator(apiserver::ObjectStore& store, apiserver::ResourceRegistry& registry,
+                  core::ClockPtr clock, MemberConfig config);
+  ~MemberSimulator() override;
+  // Creates the configured nodes, loads the cache and starts the worker.
+  core::Status start();
+  void stop() override;
+
+ private:
+  enum Kind : int {
+    kNode, kPod, kService, kEndpointSlice, kDeployment, kReplicaSet, kStatefulSet,
+    kDaemonSet, kJob, kCronJob, kKindCount
+  };
+  using WorkKey = std::pair<int, std::string>;  // kind, "ns/name" (or "name")
+  using TimePoint = core::Clock::TimePoint;
+
+  // --- loop, cache and queue (simulator.cc)
+  core::Status ensureNodes();
+  core::Status loadCache(int64_t* revision);
+  void run(int64_t revision);
+  void observe(const storage::Event& event);
+  void applyObject(int kind, const std::string& key, std::optional<Json> obj, int64_t revision);
+  void onChange(int kind, const std::string& key, const Json* old_obj, const Json* new_obj);
+  void indexPod(const Json& pod, int sign);
+  void processQueue();
+  core::Status reconcile(const WorkKey& key);
+  void enqueue(int kind, const std::string& key);
+  void enqueueAfter(int kind, const std::string& key, std::chrono::milliseconds delay);
+  void enqueueOwner(const std::string& ns, const Json& obj);
+
+  const Json* cached(int kind, const std::string& key) const;
+  // Objects of `kind` in namespace `ns` ("" = all).
+  std::vector<const Json*> listCached(int kind, const std::string& ns) const;
+  // Objects of `kind` whose controller ownerReference has this uid.
+  std::vector<const Json*> ownedBy(int kind, const std::string& owner_uid) const;
+  core::Result<Json> createObject(int kind, Json obj);
+  // Read-modify-write through the store; NotFound counts as done.
+  core::Status updateObject(int kind, const Json& current, const apiserver::Mutation& mutate);
+  core::Status updateStatus(int kind, const Json& current, const Json& status);
+  core::Status removeObject(int kind, const Json& obj);
+  std::string now() const;
+  Json podFromTemplate(const Json& pod_template, const std::string& ns, const Json& owner,
+                       const std::string& owner_kind, const std::string& owner_api_version);
+
+  // --- scheduler, kubelet, services (simulator_pods.cc)
+  core::Status reconcilePod(const std::string& key);
+  core::Status schedule(const Json& pod);
+  core::Status reconcileService(const std::string& key);
+  core::Status reconcileEndpointSlices(const Json& service);
+  std::string allocateIp(const Ipv4Range& range, const std::set<std::string>& used,
+                         uint64_t* cursor);
+  const std::map<std::string, NodeUsage>& nodeUsage();
+
+  // --- replica sets and friends (simulator_workloads.cc)
+  core::Status reconcileDeployment(const std::string& key);
+  core::Status reconcileReplicaSet(const std::string& key);
+  core::Status reconcileStatefulSet(const std::string& key);
+  core::Status reconcileDaemonSet(const std::string& key);
+
+  // --- jobs (simulator_batch.cc)
+  core::Status reconcileJob(const std::string& key);
+  core::Status reconcileCronJob(const std::string& key);
+
+  apiserver::ObjectStore& store_;
+  apiserver::ResourceRegistry& registry_;
+  core::ClockPtr clock_;
+  MemberConfig config_;
+  std::array<apiserver::ServedResourcePtr, kKindCount> resources_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  storage::WatchPtr watch_;
+
+  // Everything below is touched by the worker thread only (and by start() before it runs).
+  std::array<std::map<std::string, Json>, kKindCount> cache_;
+  std::map<WorkKey, int64_t> revisions_;  // last revision applied per object (incl. deletions)
+  std::map<std::string, std::set<WorkKey>> children_;  // controller uid -> owned objects
+  std::set<std::string> unscheduled_;  // pod keys waiting for a node
+  std::optional<std::map<std::string, NodeUsage>> usage_;
+  std::set<std::string> pod_ips_, service_ips_;
+  uint64_t pod_ip_cursor_ = 0, service_ip_cursor_ = 0;
+  std::set<WorkKey> dirty_;
+  std::multimap<TimePoint, WorkKey> delayed_;
+  std::map<WorkKey, int> failures_;
+  std::map<std::string, TimePoint> phase_since_;  // pod uid -> when its current phase began
+};
+
+}  // namespace flotilla::member

@@ -1,0 +1,376 @@
+// The scheduler and kubelet halves of the simulator (pods), and the Service controllers
+// (ClusterIP allocation, EndpointSlices).
+#include <algorithm>
+
+#include "apiserver/object_strategy.h"
+#include "member/endpoint_slices.h"
+#include "member/simulator.h"
+#include "member/workload_status.h"
+
+namespace flotilla::member {
+namespace {
+
+std::string str(const Json& obj, const char* a, const char* b) {
+  auto x = obj.find(a);
+  if (x == obj.end() || !x->is_object()) return "";
+  auto y = x->find(b);
+  return y != x->end() && y->is_string() ? y->get<std::string>() : "";
+}
+
+std::string annotation(const Json& obj, const char* name) {
+  const Json meta = obj.value("metadata", Json::object());
+  const Json annotations = meta.value("annotations", Json::object());
+  auto it = annotations.find(name);
+  return it != annotations.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string ownerKind(const Json& obj) {
+  const Json meta = obj.value("metadata", Json::object());
+  for (const auto& r : meta.value("ownerReferences", Json::array())) {
+    if (r.is_object() && r.value("controller", false)) return r.value("kind", "");
+  }
+  return "";
+}
+
+std::string fakeDigest(const std::string& seed) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : seed) h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(buf) + buf + buf + buf;
+}
+
+// containerStatuses for every container in a given state.
+Json containerStatuses(const Json& pod, const std::string& state, const std::string& since,
+                       int exit_code) {
+  Json out = Json::array();
+  const std::string uid = apiserver::objectUid(pod);
+  for (const auto& c : pod["spec"].value("containers", Json::array())) {
+    const std::string name = c.value("name", "");
+    const std::string image = c.value("image", "");
+    Json s = {{"name", name},
+              {"image", image},
+              {"imageID", "docker.io/library/" + image + "@sha256:" + fakeDigest(image)},
+              {"restartCount", 0},
+              {"ready", state == "running"},
+              {"started", state == "running"}};
+    if (state == "waiting") {
+      s["state"] = {{"waiting", {{"reason", "ContainerCreating"}}}};
+    } else {
+      s["containerID"] = "containerd://" + fakeDigest(uid + name);
+      if (state == "running") {
+        s["state"] = {{"running", {{"startedAt", since}}}};
+      } else {
+        s["state"] = {{"terminated",
+                       {{"exitCode", exit_code},
+                        {"reason", exit_code == 0 ? "Completed" : "Error"},
+                        {"startedAt", since},
+                        {"finishedAt", since}}}};
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::map<std::string, NodeUsage>& MemberSimulator::nodeUsage() {
+  if (!usage_) {
+    usage_.emplace();
+    for (const auto& [key, pod] : cache_[kPod]) {
+      if (!podHoldsNode(pod)) continue;
+      NodeUsage& u = (*usage_)[pod["spec"].value("nodeName", "")];
+      u.pods += 1;
+      addAmounts(u.requested, podRequests(pod));
+    }
+  }
+  return *usage_;
+}
+
+std::string MemberSimulator::allocateIp(const Ipv4Range& range, const std::set<std::string>& used,
+                                        uint64_t* cursor) {
+  // Skip the network address and the first host (a gateway); wrap around.
+  const uint64_t size = range.size();
+  for (uint64_t tries = 0; tries < size; ++tries) {
+    const uint64_t offset = 2 + (*cursor)++ % (size > 3 ? size - 3 : 1);
+    std::string ip = range.at(offset);
+    if (!used.count(ip)) return ip;
+  }
+  return "";
+}
+
+core::Status MemberSimulator::schedule(const Json& pod) {
+  std::vector<Json> nodes;
+  for (const auto& [name, node] : cache_[kNode]) {
+    if (!node["metadata"].contains("deletionTimestamp")) nodes.push_back(node);
+  }
+  const ScheduleDecision decision = schedulePod(pod, nodes, nodeUsage());
+  const std::string ts = now();
+  if (decision.node.empty()) {
+    Json status = pod.value("status", Json::object());
+    status["phase"] = "Pending";
+    setCondition(status, "PodScheduled", "False", "Unschedulable", decision.message, ts);
+    for (auto& c : status["conditions"]) {
+      if (c["type"] == "PodScheduled" && !c.contains("lastProbeTime")) c["lastProbeTime"] = nullptr;
+    }
+    return updateStatus(kPod, pod, status);
+  }
+  const std::string node = decision.node;
+  return updateObject(kPod, pod, [&](const Json& current) -> core::Result<Json> {
+    if (!current["spec"].value("nodeName", "").empty()) return current;  // bound meanwhile
+    Json out = current;
+    out["spec"]["nodeName"] = node;
+    Json status = out.value("status", Json::object());
+    setCondition(status, "PodScheduled", "True", "", "", ts);
+    for (auto& c : status["conditions"]) {
+      if (c["type"] == "PodScheduled") {
+        c.erase("reason");
+        c.erase("message");
+      }
+    }
+    out["status"] = status;
+    return out;
+  });
+}
+
+core::Status MemberSimulator::reconcilePod(const std::string& key) {
+  const Json* found = cached(kPod, key);
+  if (found == nullptr) return core::Status::ok();
+  const Json pod = *found;
+  if (pod["metadata"].contains("deletionTimestamp") || podIsTerminal(pod)) return core::Status::ok();
+  const std::string node_name = str(pod, "spec", "nodeName");
+  if (node_name.empty()) return schedule(pod);
+
+  const std::string uid = apiserver::objectUid(pod);
+  const Json* node = cached(kNode, node_name);
+  if (node == nullptr) {
+    // The node is gone: controllers replace their pods; a bare pod fails like on a lost node.
+    if (!ownerKind(pod).empty()) return removeObject(kPod, pod);
+    Json status = pod.value("status", Json::object());
+    status["phase"] = "Failed";
+    status["reason"] = "NodeLost";
+    status["message"] = "Node " + node_name + " which was running pod " +
+                        apiserver::objectName(pod) + " is unresponsive";
+    setCondition(status, "Ready", "False", "PodFailed", "", now());
+    return updateStatus(kPod, pod, status);
+  }
+
+  const auto t = clock_->now();
+  const std::string phase = str(pod, "status", "phase");
+  auto since = phase_since_.find(uid);
+  if (since == phase_since_.end()) {
+    // After a restart the timer is lost: count from now, which only delays the next step.
+    since = phase_since_.emplace(uid, t).first;
+  }
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t - since->second);
+  const std::string ts = now();
+  Json status = pod.value("status", Json::object());
+
+  if (!status.contains("startTime")) {
+    // The kubelet admits the pod: addresses, start time, containers being created.
+    std::string ip = status.value("podIP", "");
+    if (ip.empty()) ip = allocateIp(config_.pod_range, pod_ips_, &pod_ip_cursor_);
+    if (ip.empty()) return core::Status(core::Code::Unavailable, "pod CIDR exhausted");
+    std::string host_ip;
+    for (const auto& a : (*node)["status"].value("addresses", Json::array())) {
+      if (a.value("type", "") == "InternalIP") host_ip = a.value("address", "");
+    }
+    status["phase"] = "Pending";
+    status["hostIP"] = host_ip;
+    status["hostIPs"] = Json::array({{{"ip", host_ip}}});
+    status["podIP"] = ip;
+    status["podIPs"] = Json::array({{{"ip", ip}}});
+    status["startTime"] = ts;
+    setCondition(status, "PodReadyToStartContainers", "True", "", "", ts);
+    setCondition(status, "Initialized", "True", "", "", ts);
+    std::string names;
+    for (const auto& c : pod["spec"].value("containers", Json::array())) {
+      names += (names.empty() ? "" : " ") + c.value("name", "");
+    }
+    const std::string unready = "containers with unready status: [" + names + "]";
+    setCondition(status, "Ready", "False", "ContainersNotReady", unready, ts);
+    setCondition(status, "ContainersReady", "False", "ContainersNotReady", unready, ts);
+    setCondition(status, "PodScheduled", "True", "", "", ts);
+    for (auto& c : status["conditions"]) {
+      if (c["reason"] == "") c.erase("reason");
+      if (c["message"] == "") c.erase("message");
+    }
+    status["containerStatuses"] = containerStatuses(pod, "waiting", ts, 0);
+    phase_since_[uid] = t;
+    enqueueAfter(kPod, key, config_.pod_ready_delay);
+    return updateStatus(kPod, pod, status);
+  }
+
+  if (phase == "Pending") {
+    if (elapsed < config_.pod_ready_delay) {
+      enqueueAfter(kPod, key, config_.pod_ready_delay - elapsed);
+      return core::Status::ok();
+    }
+    status["phase"] = "Running";
+    setCondition(status, "Ready", "True", "", "", ts);
+    setCondition(status, "ContainersReady", "True", "", "", ts);
+    for (auto& c : status["conditions"]) {
+      if (c["status"] == "True") {
+        c.erase("reason");
+        c.erase("message");
+      }
+    }
+    status["containerStatuses"] = containerStatuses(pod, "running", ts, 0);
+    phase_since_[uid] = t;
+    auto st = updateStatus(kPod, pod, status);
+    if (st.isOk()) enqueue(kPod, key);  // job pods start their run timer now
+    return st;
+  }
+
+  if (phase == "Running") {
+    // Pods of Jobs (or any pod annotated with a run duration) finish; others run forever.
+    const std::string run_for = annotation(pod, "member.flotilla.io/run-duration");
+    std::optional<std::chrono::milliseconds> duration;
+    if (!run_for.empty()) {
+      auto d = parseDuration(run_for);
+      if (d.isOk()) duration = *d;
+    } else if (ownerKind(pod) == "Job") {
+      duration = config_.job_duration;
+    }
+    if (!duration) return core::Status::ok();
+    if (elapsed < *duration) {
+      enqueueAfter(kPod, key, *duration - elapsed);
+      return core::Status::ok();
+    }
+    int exit_code = 0;
+    const std::string code = annotation(pod, "member.flotilla.io/exit-code");
+    if (!code.empty()) {
+      try {
+        exit_code = std::stoi(code);
+      } catch (...) {
+        exit_code = 1;
+      }
+    }
+    status["phase"] = exit_code == 0 ? "Succeeded" : "Failed";
+    const char* reason = exit_code == 0 ? "PodCompleted" : "PodFailed";
+    setCondition(status, "Ready", "False", reason, "", ts);
+    setCondition(status, "ContainersReady", "False", reason, "", ts);
+    for (auto& c : status["conditions"]) {
+      if (c["message"] == "") c.erase("message");
+    }
+    status["containerStatuses"] = containerStatuses(pod, "terminated", ts, exit_code);
+    return updateStatus(kPod, pod, status);
+  }
+  return core::Status::ok();
+}
+
+core::Status MemberSimulator::reconcileService(const std::string& key) {
+  const Json* found = cached(kService, key);
+  if (found == nullptr) return core::Status::ok();
+  Json service = *found;
+  if (service["metadata"].contains("deletionTimestamp")) return core::Status::ok();
+  Json spec = service.value("spec", Json::object());
+  const std::string type = spec.value("type", "ClusterIP");
+  if (type != "ExternalName" && spec.value("clusterIP", "").empty()) {
+    const std::string ip = allocateIp(config_.service_range, service_ips_, &service_ip_cursor_);
+    if (ip.empty()) return core::Status(core::Code::Unavailable, "service CIDR exhausted");
+    auto st = updateObject(kService, service, [&](const Json& current) -> core::Result<Json> {
+      Json out = current;
+      Json& s = out["spec"];
+      if (!s.value("clusterIP", "").empty()) return current;
+      s["clusterIP"] = ip;
+      s["clusterIPs"] = Json::array({ip});
+      if (!s.contains("type")) s["type"] = "ClusterIP";
+      if (!s.contains("ipFamilies")) s["ipFamilies"] = Json::array({"IPv4"});
+      if (!s.contains("ipFamilyPolicy")) s["ipFamilyPolicy"] = "SingleStack";
+      if (!s.contains("sessionAffinity")) s["sessionAffinity"] = "None";
+      if (!s.contains("internalTrafficPolicy")) s["internalTrafficPolicy"] = "Cluster";
+      return out;
+    });
+    FLOTILLA_RETURN_IF_ERROR(st);
+    if (const Json* again = cached(kService, key)) service = *again;
+  }
+  if (type == "LoadBalancer") {
+    const Json ingress = service.value("status", Json::object())
+                             .value("loadBalancer", Json::object())
+                             .value("ingress", Json::array());
+    const std::string cluster_ip = service["spec"].value("clusterIP", "");
+    if (ingress.empty() && !cluster_ip.empty() && cluster_ip != "None") {
+      // A stand-in for a cloud load balancer: a stable address derived from the cluster IP.
+      const std::string lb = "192.168." + std::to_string(config_.index & 255) + "." +
+                             cluster_ip.substr(cluster_ip.rfind('.') + 1);
+      Json status = service.value("status", Json::object());
+      status["loadBalancer"] = {{"ingress", Json::array({{{"ip", lb}, {"ipMode", "VIP"}}})}};
+      FLOTILLA_RETURN_IF_ERROR(updateStatus(kService, service, status));
+      if (const Json* again = cached(kService, key)) service = *again;
+    }
+  }
+  return reconcileEndpointSlices(service);
+}
+
+core::Status MemberSimulator::reconcileEndpointSlices(const Json& service) {
+  const std::string ns = apiserver::objectNamespace(service);
+  const std::string name = apiserver::objectName(service);
+  std::vector<const Json*> slices;
+  for (const Json* s : listCached(kEndpointSlice, ns)) {
+    const Json labels = (*s)["metadata"].value("labels", Json::object());
+    if (labels.value(kServiceNameLabel, "") == name &&
+        labels.value(kManagedByLabel, "") == kEndpointSliceController) {
+      slices.push_back(s);
+    }
+  }
+  const Json selector = service["spec"].value("selector", Json::object());
+  if (selector.empty() || service["spec"].value("type", "") == "ExternalName") {
+    // Without a selector the endpoints are the user's to manage.
+    for (const Json* s : slices) FLOTILLA_RETURN_IF_ERROR(removeObject(kEndpointSlice, Json(*s)));
+    return core::Status::ok();
+  }
+  std::vector<Json> pods;
+  for (const Json* p : listCached(kPod, ns)) {
+    if (serviceSelects(service, *p)) pods.push_back(*p);
+  }
+  std::map<std::string, std::string> zones;
+  for (const auto& [node_name, node] : cache_[kNode]) {
+    const Json labels = node["metadata"].value("labels", Json::object());
+    zones[node_name] = labels.value("topology.kubernetes.io/zone", "");
+  }
+  const Json content = endpointSliceContent(service, pods, zones);
+  Json labels = service["metadata"].value("labels", Json::object());
+  labels[kServiceNameLabel] = name;
+  labels[kManagedByLabel] = kEndpointSliceController;
+
+  if (slices.empty()) {
+    Json slice = content;
+    slice["metadata"] = {
+        {"generateName", name + "-"},
+        {"namespace", ns},
+        {"labels", labels},
+        {"ownerReferences", Json::array({{{"apiVersion", "v1"},
+                                          {"kind", "Service"},
+                                          {"name", name},
+                                          {"uid", apiserver::objectUid(service)},
+                                          {"controller", true},
+                                          {"blockOwnerDeletion", true}}})}};
+    auto created = createObject(kEndpointSlice, slice);
+    return created.status();
+  }
+  std::sort(slices.begin(), slices.end(), [](const Json* a, const Json* b) {
+    return apiserver::objectName(*a) < apiserver::objectName(*b);
+  });
+  for (size_t i = 1; i < slices.size(); ++i) {
+    FLOTILLA_RETURN_IF_ERROR(removeObject(kEndpointSlice, Json(*slices[i])));
+  }
+  const Json& current = *slices.front();
+  bool same = current["metadata"].value("labels", Json::object()) == labels;
+  for (const char* f : {"addressType", "endpoints", "ports"}) {
+    same = same && current.value(f, Json()) == content[f];
+  }
+  if (same) return core::Status::ok();
+  const std::string ts = now();
+  return updateObject(kEndpointSlice, current, [&](const Json& latest) -> core::Result<Json> {
+    Json out = latest;
+    for (const char* f : {"addressType", "endpoints", "ports"}) out[f] = content[f];
+    out["metadata"]["labels"] = labels;
+    out["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] = ts;
+    return out;
+  });
+}
+
+}  // namespace flotilla::member
