@@ -742,6 +742,24 @@ class KubectlTest(ServerTestCase):
                          "later events omit columnDefinitions")
         self.assertEqual(objs[1]["rows"][0]["cells"][:2], ["t2", 1], "row cells: name, data")
 
+    def test_get_show_labels_label_columns_and_chunking(self):
+        ns = self.new_namespace()
+        self.create(*[configmap(f"c{i}", ns, labels={"color": c, "idx": str(i)})
+                      for i, c in enumerate(["red", "blue", "red", "green", "blue"])])
+        out = self.kubectl("get", "cm", "-n", ns, "--show-labels", "-l", "idx=0").stdout
+        self.assertIn("LABELS", out.splitlines()[0], f"--show-labels:\n{out}")
+        self.assertIn("color=red,idx=0", out, "labels come from rows[].object.metadata")
+        out = self.kubectl("get", "cm", "-n", ns, "-L", "color").stdout
+        self.assertIn("COLOR", out.splitlines()[0], f"-L color:\n{out}")
+        rows = [line.split() for line in out.splitlines()[1:]]
+        self.assertIn(["c3", "0", "green"], [[r[0], r[1], r[-1]] for r in rows if r], out)
+        out = self.kubectl("get", "cm", "-n", ns, "--chunk-size=2", "-o", "name").stdout
+        self.assertEqual(out.split(), [f"configmap/c{i}" for i in range(5)],
+                         "kubectl follows continue tokens (limit=2) across pages")
+        out = self.kubectl("get", "cm", "-n", ns, "--chunk-size=2").stdout
+        self.assertEqual([line.split()[0] for line in out.splitlines()[1:]],
+                         [f"c{i}" for i in range(5)], f"Table pages with --chunk-size:\n{out}")
+
 
 class InsecureHttpKubectlTest(ServerTestCase):
     """`--insecure-http`: kubectl sends no credentials over http (kube-api.md §0.2, §12)."""

@@ -308,5 +308,14 @@ class PythonClientTest(ServerTestCase):
                              doc["spec"]["names"].get("shortNames", []), f"{name}: shortNames")
 
 
+    def test_delete_collection(self):
+        ns = self.new_namespace()
+        for name, tier in (("a", "web"), ("b", "db"), ("c", "web")):
+            self.core.create_namespaced_config_map(ns, cm(name, {"tier": tier}))
+        self.core.delete_collection_namespaced_config_map(ns, label_selector="tier=web")
+        left = [i.metadata.name for i in self.core.list_namespaced_config_map(ns).items]
+        self.assertEqual(left, ["b"], "deletecollection honours the label selector")
+
+
 if __name__ == "__main__":
     unittest.main()
