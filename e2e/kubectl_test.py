@@ -688,6 +688,23 @@ class KubectlTest(ServerTestCase):
         self.assertIn("eu-west-1", wide, f"priority-1 columns with -o wide:\n{wide}")
         self.kubectl("delete", "cluster", "member-e2e")
 
+    def test_bundled_work_preserves_manifest(self):
+        ns = self.new_namespace()
+        manifest = deployment("nginx", "default", replicas=3)
+        manifest["metadata"]["labels"] = {"karmada.io/managed": "true"}
+        manifest["spec"]["template"]["spec"]["containers"][0]["env"] = [
+            {"name": "X", "value": "1"}]
+        work = {"apiVersion": "work.karmada.io/v1alpha1", "kind": "Work",
+                "metadata": {"name": "nginx-687f7fb96f", "namespace": ns},
+                "spec": {"workload": {"manifests": [manifest]}}}
+        self.kubectl("apply", "-f", "-", input=dump_yaml(work))
+        got = self.get_json("wk", "nginx-687f7fb96f", "-n", ns)
+        self.assertEqual(got["spec"]["workload"]["manifests"], [manifest],
+                         "Work manifests are stored verbatim (preserve-unknown-fields)")
+        out = self.kubectl("get", "works", "-n", ns).stdout
+        self.assertEqual(out.splitlines()[0].split()[:2], ["NAME", "WORKLOAD-KIND"], out)
+        self.assertIn("Deployment", out.splitlines()[1], out)
+
     def test_explain_bundled_crd(self):
         out = self.kubectl("explain", "propagationpolicies.spec.conflictResolution").stdout
         self.assertIn("already exists in a member", out, f"explain on a bundled CRD:\n{out}")

@@ -103,6 +103,13 @@ def raw(desc=None):
     return node
 
 
+def embedded_object(desc=None):
+    """A whole Kubernetes object stored inline (apiVersion/kind/metadata are validated)."""
+    node = raw(desc)
+    node["x-kubernetes-embedded-resource"] = True
+    return node
+
+
 def any_value(desc=None):
     """Any JSON value (apiextensionsv1.JSON): no type, unknown fields preserved."""
     node = {"x-kubernetes-preserve-unknown-fields": True}
@@ -938,7 +945,8 @@ def work():
     spec = obj({
         "preserveResourcesOnDeletion": b("Keep member resources when the Work is deleted."),
         "suspendDispatching": b("Do not dispatch to the member."),
-        "workload": obj({"manifests": arr(raw("One manifest."), "Resources to apply.")},
+        "workload": obj({"manifests": arr(embedded_object("One manifest."),
+                                          "Resources to apply.")},
                         desc="The resources to apply."),
     })
     status = obj({
