@@ -94,6 +94,42 @@ class HelmTest(ServerTestCase):
                          "helm upgrade must keep the CA")
         self.helm("uninstall", "fl", "-n", ns)
 
+    def test_chart_pki_accepted_by_apiserver(self):
+        """What the chart's install-pki init container does, replayed locally: the API server
+        started on a data dir holding the chart's CA, serving certificate and tokens.csv serves
+        that certificate and writes an admin.kubeconfig with the chart's token."""
+        import base64
+        import subprocess
+        import yaml
+        from harness import HELM, Server
+        chart = os.path.join(REPO, "charts", "flotilla")
+        p = subprocess.run([HELM, "template", "rel", chart, "--set",
+                            "apiserver.certSANs.dnsNames={localhost}"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        secret = next(d for d in yaml.safe_load_all(p.stdout)
+                      if d and d["kind"] == "Secret" and d["metadata"]["name"].endswith("-pki"))
+        data = {k: base64.b64decode(v) for k, v in secret["data"].items()}
+        workdir = os.path.join(self.workdir, "chart-pki")
+        data_dir = os.path.join(workdir, "data")
+        os.makedirs(os.path.join(data_dir, "pki"))
+        for src, dst in (("ca.crt", "pki/ca.crt"), ("ca.key", "pki/ca.key"),
+                         ("tls.crt", "pki/serving.crt"), ("tls.key", "pki/serving.key"),
+                         ("tokens.csv", "tokens.csv")):
+            with open(os.path.join(data_dir, dst), "wb") as f:
+                f.write(data[src])
+        server = Server(workdir, storage="sqlite", data_dir=data_dir)
+        try:
+            server.start()
+            self.assertEqual(server.token, data["token"].decode(),
+                             "admin.kubeconfig must carry the chart's token")
+            self.assertEqual(server.ca_pem.strip(), data["ca.crt"].decode().strip(),
+                             "admin.kubeconfig must carry the chart's CA")
+            r = server.request("GET", "/api/v1/namespaces/default")
+            self.assertEqual(r.status, 200, f"request verified against the chart CA: {r}")
+        finally:
+            server.stop()
+
     def test_install_rejects_existing_objects(self):
         ns = self.new_namespace()
         r = self.server.request("POST", f"/api/v1/namespaces/{ns}/configmaps",
