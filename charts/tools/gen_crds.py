@@ -560,11 +560,11 @@ def crd(group, kind, plural, scope, versions, short_names=(), categories=(), sin
 
 
 def version(name, spec, status=None, columns=(), storage=True, status_subresource=False,
-            desc=None, required_spec=False, deprecated=False):
+            desc=None, required_spec=False, deprecated=False, metadata=None):
     props = {
         "apiVersion": s("Versioned schema of this representation of an object."),
         "kind": s("REST resource this object represents."),
-        "metadata": {"type": "object"},
+        "metadata": metadata or {"type": "object"},
         "spec": spec,
     }
     if status is not None:
@@ -768,7 +768,9 @@ def cluster():
     ]
     c = crd("cluster.karmada.io", "Cluster", "clusters", "Cluster",
             [version("v1alpha1", spec, status, columns=cols, status_subresource=True,
-                     required_spec=True, desc="A member cluster.")],
+                     required_spec=True, desc="A member cluster.",
+                     # names end up in labels and in karmada-es-<name> namespaces
+                     metadata=obj({"name": s(maxLength=48)}))],
             categories=["karmada-io"])
     return {"cluster.karmada.io_clusters.yaml": c}
 
