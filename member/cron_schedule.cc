@@ -58,9 +58,14 @@ core::Status parseField(const std::string& text, int lo, int hi, const char* nam
         to = hi;  // "5/15" means from 5 to the end every 15
       }
     }
-    // Sunday may be written 7.
-    if (N == 7 && to == 7) to = 6, bits.set(0);
-    if (N == 7 && from == 7) from = 0;
+    // Sunday may be written 7 ("7" alone, or the end of a range such as "5-7").
+    if (N == 7 && from == 7 && to == 7) {
+      from = 0;
+      to = 0;
+    } else if (N == 7 && to == 7) {
+      to = 6;
+      bits.set(0);
+    }
     if (from < lo || to > hi || from > to) return bad();
     for (int v = from; v <= to; v += step) bits.set(static_cast<size_t>(v));
   }

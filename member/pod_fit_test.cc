@@ -43,6 +43,7 @@ TEST(FitFailures, Table) {
   busy.requested = {{"cpu", 3500}, {"memory", 0}};
   busy.pods = 1;
   NodeUsage full;
+  const NodeUsage none;
   full.pods = 3;
   const Json taints = {{"taints", {{{"key", "gpu"}, {"value", "yes"}, {"effect", "NoSchedule"}}}}};
   const Json toleration = {{"tolerations", {{{"key", "gpu"}, {"operator", "Exists"}}}}};
@@ -54,26 +55,26 @@ TEST(FitFailures, Table) {
              {{{"matchExpressions",
                 {{{"key", "zone"}, {"operator", "In"}, {"values", {"a", "b"}}}}}}}}}}}}}}};
   std::vector<Row> rows = {
-      {"fits", pod("1", "1Gi"), node("n", "4", "8Gi"), {}, {}},
+      {"fits", pod("1", "1Gi"), node("n", "4", "8Gi"), none, {}},
       {"insufficient cpu", pod("1", "1Gi"), node("n", "4", "8Gi"), busy, {"Insufficient cpu"}},
-      {"insufficient cpu and memory", pod("8", "16Gi"), node("n", "4", "8Gi"), {},
+      {"insufficient cpu and memory", pod("8", "16Gi"), node("n", "4", "8Gi"), none,
        {"Insufficient cpu", "Insufficient memory"}},
       {"too many pods", pod("1", "1Gi"), node("n", "4", "8Gi"), full, {"Too many pods"}},
       {"missing extended resource",
        pod("1", "1Gi", {{"containers", {{{"resources", {{"limits", {{"nvidia.com/gpu", "1"}}}}}}}}}),
-       node("n", "4", "8Gi"), {}, {"Insufficient nvidia.com/gpu"}},
+       node("n", "4", "8Gi"), none, {"Insufficient nvidia.com/gpu"}},
       {"node selector", pod("1", "1Gi", {{"nodeSelector", {{"disk", "ssd"}}}}),
-       node("n", "4", "8Gi", {{"disk", "hdd"}}), {},
+       node("n", "4", "8Gi", {{"disk", "hdd"}}), none,
        {"node(s) didn't match Pod's node affinity/selector"}},
       {"node selector matches", pod("1", "1Gi", {{"nodeSelector", {{"disk", "ssd"}}}}),
-       node("n", "4", "8Gi", {{"disk", "ssd"}}), {}, {}},
-      {"affinity In", pod("1", "1Gi", affinity), node("n", "4", "8Gi", {{"zone", "b"}}), {}, {}},
-      {"affinity not in", pod("1", "1Gi", affinity), node("n", "4", "8Gi", {{"zone", "c"}}), {},
+       node("n", "4", "8Gi", {{"disk", "ssd"}}), none, {}},
+      {"affinity In", pod("1", "1Gi", affinity), node("n", "4", "8Gi", {{"zone", "b"}}), none, {}},
+      {"affinity not in", pod("1", "1Gi", affinity), node("n", "4", "8Gi", {{"zone", "c"}}), none,
        {"node(s) didn't match Pod's node affinity/selector"}},
-      {"untolerated taint", pod("1", "1Gi"), node("n", "4", "8Gi", {}, taints), {},
+      {"untolerated taint", pod("1", "1Gi"), node("n", "4", "8Gi", {}, taints), none,
        {"node(s) had untolerated taint {gpu: yes}"}},
-      {"tolerated taint", pod("1", "1Gi", toleration), node("n", "4", "8Gi", {}, taints), {}, {}},
-      {"cordoned", pod("1", "1Gi"), node("n", "4", "8Gi", {}, {{"unschedulable", true}}), {},
+      {"tolerated taint", pod("1", "1Gi", toleration), node("n", "4", "8Gi", {}, taints), none, {}},
+      {"cordoned", pod("1", "1Gi"), node("n", "4", "8Gi", {}, {{"unschedulable", true}}), none,
        {"node(s) were unschedulable"}},
   };
   for (const auto& row : rows) {

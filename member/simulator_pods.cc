@@ -73,6 +73,21 @@ Json containerStatuses(const Json& pod, const std::string& state, const std::str
   return out;
 }
 
+// Kubernetes leaves out empty reasons and messages (and the kubelet's True conditions carry
+// none); setCondition always writes both.
+void dropEmpty(Json& status, bool true_conditions_too) {
+  if (!status.contains("conditions")) return;
+  for (auto& c : status["conditions"]) {
+    for (const char* f : {"reason", "message"}) {
+      auto it = c.find(f);
+      if (it == c.end()) continue;
+      if (it->is_null() || *it == "" || (true_conditions_too && c.value("status", "") == "True")) {
+        c.erase(it);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const std::map<std::string, NodeUsage>& MemberSimulator::nodeUsage() {
@@ -111,9 +126,7 @@ core::Status MemberSimulator::schedule(const Json& pod) {
     Json status = pod.value("status", Json::object());
     status["phase"] = "Pending";
     setCondition(status, "PodScheduled", "False", "Unschedulable", decision.message, ts);
-    for (auto& c : status["conditions"]) {
-      if (c["type"] == "PodScheduled" && !c.contains("lastProbeTime")) c["lastProbeTime"] = nullptr;
-    }
+    dropEmpty(status, false);
     return updateStatus(kPod, pod, status);
   }
   const std::string node = decision.node;
@@ -123,12 +136,7 @@ core::Status MemberSimulator::schedule(const Json& pod) {
     out["spec"]["nodeName"] = node;
     Json status = out.value("status", Json::object());
     setCondition(status, "PodScheduled", "True", "", "", ts);
-    for (auto& c : status["conditions"]) {
-      if (c["type"] == "PodScheduled") {
-        c.erase("reason");
-        c.erase("message");
-      }
-    }
+    dropEmpty(status, true);
     out["status"] = status;
     return out;
   });
@@ -193,10 +201,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
     setCondition(status, "Ready", "False", "ContainersNotReady", unready, ts);
     setCondition(status, "ContainersReady", "False", "ContainersNotReady", unready, ts);
     setCondition(status, "PodScheduled", "True", "", "", ts);
-    for (auto& c : status["conditions"]) {
-      if (c["reason"] == "") c.erase("reason");
-      if (c["message"] == "") c.erase("message");
-    }
+    dropEmpty(status, false);
     status["containerStatuses"] = containerStatuses(pod, "waiting", ts, 0);
     phase_since_[uid] = t;
     enqueueAfter(kPod, key, config_.pod_ready_delay);
@@ -211,12 +216,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
     status["phase"] = "Running";
     setCondition(status, "Ready", "True", "", "", ts);
     setCondition(status, "ContainersReady", "True", "", "", ts);
-    for (auto& c : status["conditions"]) {
-      if (c["status"] == "True") {
-        c.erase("reason");
-        c.erase("message");
-      }
-    }
+    dropEmpty(status, true);
     status["containerStatuses"] = containerStatuses(pod, "running", ts, 0);
     phase_since_[uid] = t;
     auto st = updateStatus(kPod, pod, status);
@@ -252,9 +252,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
     const char* reason = exit_code == 0 ? "PodCompleted" : "PodFailed";
     setCondition(status, "Ready", "False", reason, "", ts);
     setCondition(status, "ContainersReady", "False", reason, "", ts);
-    for (auto& c : status["conditions"]) {
-      if (c["message"] == "") c.erase("message");
-    }
+    dropEmpty(status, false);
     status["containerStatuses"] = containerStatuses(pod, "terminated", ts, exit_code);
     return updateStatus(kPod, pod, status);
   }

@@ -29,11 +29,6 @@ void setCount(Json& status, const char* name, int64_t value) {
 
 bool deleting(const Json& pod) { return field(field(pod, "metadata"), "deletionTimestamp").is_string(); }
 
-bool terminal(const Json& pod) {
-  const Json& phase = field(field(pod, "status"), "phase");
-  return phase == "Succeeded" || phase == "Failed";
-}
-
 }  // namespace
 
 bool podIsReady(const Json& pod) {

@@ -67,7 +67,9 @@ TEST(DeploymentStatus, Table) {
     }
     EXPECT_EQ(conditionStatus(s["conditions"], "Available"), row.available) << row.name;
     for (const auto& c : s["conditions"]) {
-      if (c["type"] == "Progressing") EXPECT_EQ(c["reason"], row.progressing_reason) << row.name;
+      if (c["type"] == "Progressing") {
+        EXPECT_EQ(c["reason"], row.progressing_reason) << row.name;
+      }
     }
   }
 }
