@@ -274,6 +274,8 @@ class Server:
                 self.proc.wait()
         if self.pump:
             self.pump.join(5)
+        if self.proc.stdout and not self.pump.is_alive():
+            self.proc.stdout.close()
         return self.proc.returncode
 
     def kill9(self):
