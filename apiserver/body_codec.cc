@@ -1,9 +1,11 @@
 #include "apiserver/body_codec.h"
 
 #include <algorithm>
+#include <set>
 
 #include "api/yaml.h"
 #include "apimachinery/builtin_schema.h"
+#include "apimachinery/go_format.h"
 #include "apimachinery/json_patch.h"
 #include "apimachinery/merge_patch.h"
 #include "apimachinery/protobuf_codec.h"
@@ -24,6 +26,11 @@ std::string mediaType(const HttpRequest& req) {
 
 core::Result<Json> parseJson(const std::string& text) {
   try {
+    const std::string clean = apimachinery::sanitizeUtf8(text);
+    if (clean.size() != text.size() || clean != text) {
+      // Go's decoder replaces invalid UTF-8 with U+FFFD; do the same rather than fail later.
+      return Json::parse(clean);
+    }
     return Json::parse(text);
   } catch (const std::exception& e) {
     std::string what = e.what();
@@ -61,6 +68,52 @@ core::Result<Json> decodeBody(const HttpRequest& req, const ServedResource& r) {
                       "the body of the request was in an unknown format - accepted media types "
                       "include: application/json, application/yaml, "
                       "application/vnd.kubernetes.protobuf");
+}
+
+std::vector<std::string> duplicateJsonFields(const std::string& text) {
+  // A SAX pass that remembers the keys of every open object: nlohmann's DOM parser silently keeps
+  // the last duplicate, while kube-apiserver's strict decoding rejects it.
+  struct Finder : nlohmann::json_sax<Json> {
+    std::vector<std::pair<std::string, std::set<std::string>>> stack;
+    std::vector<std::string> path;
+    std::vector<std::string> dups;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override {
+      stack.push_back({pending_, {}});
+      return true;
+    }
+    bool key(string_t& k) override {
+      auto& keys = stack.back().second;
+      std::string prefix = stack.back().first;
+      if (!keys.insert(k).second) dups.push_back(prefix.empty() ? k : prefix + "." + k);
+      pending_ = prefix.empty() ? k : prefix + "." + k;
+      return true;
+    }
+    bool end_object() override {
+      stack.pop_back();
+      return true;
+    }
+    bool start_array(std::size_t) override {
+      stack.push_back({pending_, {}});
+      return true;
+    }
+    bool end_array() override {
+      stack.pop_back();
+      return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+      return false;
+    }
+    std::string pending_;
+  } finder;
+  Json::sax_parse(text, &finder, nlohmann::json::input_format_t::json, false);
+  return finder.dups;
 }
 
 core::Result<PatchType> patchTypeFor(const HttpRequest& req, const ServedResource& r) {

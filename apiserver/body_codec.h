@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,9 @@ core::Result<Json> parsePatchBody(const std::string& body, PatchType type);
 // Applies a JSON, merge or strategic merge patch (not Apply) to `current`.
 core::Result<Json> applyPatch(const Json& current, const Json& patch, PatchType type,
                               const ServedResource& r);
+
+// Keys that appear twice in one JSON object, as dotted paths (for strict field validation).
+std::vector<std::string> duplicateJsonFields(const std::string& text);
 
 // Parses JSON text, answering 400 with the parser's complaint.
 core::Result<Json> parseJson(const std::string& text);

@@ -301,6 +301,11 @@ class BeastServer final : public HttpServer {
       parser.body_limit(options_.max_body_bytes);
       beast::error_code ec;
       http::read_header(stream, buffer, parser, ec);
+      if (ec == http::error::body_limit) {
+        // Beast checks Content-Length against the body limit while parsing the header.
+        writeSimple(stream, 413, tooLargeBody(), false);
+        return;
+      }
       if (ec == http::error::end_of_stream || ec) {
         if (ec && ec != http::error::end_of_stream && ec != net::error::eof &&
             ec != net::ssl::error::stream_truncated && ec != net::error::connection_reset &&

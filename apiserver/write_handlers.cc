@@ -55,6 +55,22 @@ core::Result<WriteParams> writeParams(const HttpRequest& req) {
   return p;
 }
 
+// Strict field validation rejects duplicate JSON fields; Warn reports them.
+core::Status checkDuplicates(const HttpRequest& req, const ServedResource& r,
+                             FieldValidation mode) {
+  if (mode == FieldValidation::Ignore) return core::Status::ok();
+  const std::string mt = mediaType(req);
+  if (!mt.empty() && mt != "application/json") return core::Status::ok();
+  auto dups = duplicateJsonFields(req.body);
+  if (dups.empty() || mode == FieldValidation::Warn) return core::Status::ok();
+  std::string msg = r.kind + " in version \"" + r.version + "\" cannot be handled as a " + r.kind +
+                    ": strict decoding error: ";
+  for (std::size_t i = 0; i < dups.size(); ++i) {
+    msg += (i ? ", " : "") + std::string("duplicate field \"") + dups[i] + "\"";
+  }
+  return core::invalidArgument(msg);
+}
+
 StatusDetails detailsFor(const ServedResource& r, const std::string& name) {
   return StatusDetails{name, r.group, r.plural, ""};
 }
@@ -96,6 +112,7 @@ HttpResponse ApiHandler::handleCreate(const HttpRequest& req, const ServedResour
   if (!params.isOk()) return statusResponse(params.status());
   auto body = decodeBody(req, r);
   if (!body.isOk()) return statusResponse(body.status());
+  FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkDuplicates(req, r, params->validation));
   Json obj = std::move(*body);
   FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkTypeAndNamespace(r, ns, obj));
   Json& meta = obj["metadata"];
@@ -131,6 +148,7 @@ HttpResponse ApiHandler::handleUpdate(const HttpRequest& req, const ServedResour
   if (!params.isOk()) return statusResponse(params.status());
   auto body = decodeBody(req, r);
   if (!body.isOk()) return statusResponse(body.status());
+  FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkDuplicates(req, r, params->validation));
   Json obj = std::move(*body);
   FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkTypeAndNamespace(r, ns, obj));
   const std::string body_name = obj["metadata"].value("name", "");
@@ -322,6 +340,12 @@ HttpResponse ApiHandler::handleDelete(const HttpRequest& req, const ServedResour
   }
   const std::string dry = option("dryRun");
   params.dry_run = dry == "All" || dry == "[\"All\"]";
+  if (r.group.empty() && r.plural == "namespaces" &&
+      (name == "default" || name == "kube-system" || name == "kube-public")) {
+    return statusResponse(core::Status(core::Code::PermissionDenied,
+                                       "namespaces \"" + name +
+                                           "\" is forbidden: this namespace may not be deleted"));
+  }
   auto outcome = store_.remove(r, ns, name, params);
   if (!outcome.isOk()) return errorFor(outcome.status(), r, name);
   if (!outcome->deleted || r.return_deleted_object) return jsonResponse(200, outcome->object);
