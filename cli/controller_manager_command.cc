@@ -1,0 +1,371 @@
+// `flotilla controller-manager`: the composition root of the federation controllers. It builds
+// the host client from a kubeconfig, the member clients from each Cluster's apiEndpoint and
+// credentials Secret, the shared informers (Karmada objects plus one informer per propagatable
+// resource the host serves, found by discovery), and runs the cluster status, detector,
+// scheduler, binding, execution and binding status controllers under the runtime's manager
+// (optionally behind leader election, with /metrics, /healthz and /readyz).
+#include <unistd.h>
+
+#include <cstdio>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/flags.h"
+#include "client/kubeconfig.h"
+#include "client/rest_client.h"
+#include "client/rest_mapper.h"
+#include "controllers/binding/binding_controller.h"
+#include "controllers/binding_status/binding_status_controller.h"
+#include "controllers/cluster_status/cluster_status_controller.h"
+#include "controllers/detector/detector.h"
+#include "controllers/execution/execution_controller.h"
+#include "controllers/membership/member_clients.h"
+#include "controllers/scheduler/scheduler_controller.h"
+#include "controllers/templates/template_store.h"
+#include "controllers/wire/karmada_names.h"
+#include "api/work_types.h"
+#include "core/logging.h"
+#include "runtime/event_recorder.h"
+#include "runtime/manager.h"
+
+namespace flotilla::cli {
+namespace {
+
+using controllers::TemplateKind;
+using runtime::Request;
+
+bool parseDuration(const std::string& text, std::chrono::milliseconds* out) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    const std::string unit = text.substr(used);
+    double ms;
+    if (unit.empty() || unit == "s") {
+      ms = v * 1000;
+    } else if (unit == "ms") {
+      ms = v;
+    } else if (unit == "m") {
+      ms = v * 60000;
+    } else {
+      return false;
+    }
+    *out = std::chrono::milliseconds(static_cast<int64_t>(ms));
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// Groups whose objects are control-plane machinery, never resource templates.
+bool propagatable(const client::ApiResource& r) {
+  static const std::set<std::string> kSkipGroups = {
+      "cluster.karmada.io", "work.karmada.io", "policy.karmada.io", "config.karmada.io",
+      "estimator.flotilla.io", "coordination.k8s.io", "events.k8s.io",
+      "authentication.k8s.io", "authorization.k8s.io", "apiregistration.k8s.io",
+      "flowcontrol.apiserver.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io",
+      "discovery.k8s.io", "metrics.k8s.io", "search.karmada.io", "apiextensions.k8s.io"};
+  static const std::set<std::string> kSkipCore = {
+      "events", "nodes", "pods", "bindings", "componentstatuses", "endpoints", "namespaces",
+      "replicationcontrollers", "podtemplates"};
+  if (r.gvr.resource.find('/') != std::string::npos) return false;
+  if (kSkipGroups.count(r.gvr.group)) return false;
+  if (r.gvr.group.empty() && kSkipCore.count(r.gvr.resource)) return false;
+  if (r.gvr.group == "apps" && (r.gvr.resource == "replicasets" ||
+                                r.gvr.resource == "controllerrevisions")) {
+    return false;
+  }
+  std::set<std::string> verbs(r.verbs.begin(), r.verbs.end());
+  return verbs.count("list") && verbs.count("watch") && verbs.count("update");
+}
+
+core::Result<client::ClientPtr> hostClient(const std::string& kubeconfig,
+                                           runtime::MetricsRegistry* metrics) {
+  core::Result<client::RestConfig> rc = core::Status(core::Code::NotFound, "");
+  if (!kubeconfig.empty()) {
+    auto kc = client::loadKubeconfigFile(kubeconfig);
+    if (!kc) return kc.status();
+    rc = kc->restConfig();
+  } else {
+    rc = client::loadDefaultRestConfig();
+  }
+  if (!rc) return rc.status();
+  rc->qps = 200;
+  rc->burst = 400;
+  auto rest = client::RestClient::create(*rc, {nullptr, nullptr, metrics});
+  if (!rest) return rest.status();
+  return client::ClientPtr(*rest);
+}
+
+std::vector<Request> allKeys(const client::Indexer& indexer) {
+  std::vector<Request> out;
+  for (const auto& k : indexer.keys()) out.push_back(Request::fromKey(k));
+  return out;
+}
+
+int runControllerManager(const std::vector<std::string>& args) {
+  Flags flags("controller-manager", "--kubeconfig HOST [flags]",
+              {{"kubeconfig", "kubeconfig of the host (Flotilla) API server", ""},
+               {"leader-elect", "run behind a Lease in karmada-system", "", true},
+               {"leader-elect-identity", "identity for leader election (default host name)", ""},
+               {"metrics-addr", "address of /metrics, /healthz, /readyz (port 0 picks one)",
+                "127.0.0.1:0"},
+               {"cluster-probe-period", "how often member clusters are probed", "10s"},
+               {"cluster-failure-threshold", "how long a probe must fail before NotReady", "30s"},
+               {"cluster-success-threshold", "how long a probe must pass before Ready", "0s"},
+               {"work-status-period", "how often member object status is collected", "2s"},
+               {"scheduler-name", "bindings with this spec.schedulerName are scheduled",
+                "default-scheduler"},
+               {"workers", "workers per controller", "2"},
+               {"log-level", "trace, debug, info, warn, error", "info"}});
+  auto st = flags.parse(args);
+  if (!st.isOk()) {
+    std::fprintf(stderr, "controller-manager: %s\n", st.message().c_str());
+    return 2;
+  }
+  if (flags.helpRequested()) {
+    std::printf("%s", flags.helpText().c_str());
+    return 0;
+  }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  core::setupLogging(flags.get("log-level"), "text");
+  auto log = core::logger("controller-manager");
+
+  controllers::ClusterStatusOptions cs_options;
+  controllers::ExecutionOptions ex_options;
+  if (!parseDuration(flags.get("cluster-probe-period"), &cs_options.probe_period) ||
+      !parseDuration(flags.get("cluster-failure-threshold"), &cs_options.failure_threshold) ||
+      !parseDuration(flags.get("cluster-success-threshold"), &cs_options.success_threshold) ||
+      !parseDuration(flags.get("work-status-period"), &ex_options.status_period)) {
+    std::fprintf(stderr, "controller-manager: bad duration flag\n");
+    return 2;
+  }
+  const std::string metrics_addr = flags.get("metrics-addr");
+  const auto colon = metrics_addr.rfind(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "controller-manager: --metrics-addr must be host:port\n");
+    return 2;
+  }
+  const int workers = std::max(1, std::atoi(flags.get("workers").c_str()));
+
+  auto metrics = std::make_shared<runtime::MetricsRegistry>();
+  auto host = hostClient(flags.get("kubeconfig"), metrics.get());
+  if (!host) {
+    std::fprintf(stderr, "controller-manager: %s\n", host.status().toString().c_str());
+    return 1;
+  }
+  auto resources = client::discoverResources(**host);
+  if (!resources) {
+    std::fprintf(stderr, "controller-manager: discovery failed: %s\n",
+                 resources.status().toString().c_str());
+    return 1;
+  }
+
+  runtime::ManagerOptions mo;
+  mo.name = "flotilla-controller-manager";
+  mo.metrics_host = metrics_addr.substr(0, colon);
+  mo.metrics_port = static_cast<uint16_t>(std::atoi(metrics_addr.substr(colon + 1).c_str()));
+  if (flags.getBool("leader-elect")) {
+    runtime::LeaderElectionConfig le;
+    le.lease_namespace = "karmada-system";
+    le.lease_name = "flotilla-controller-manager";
+    le.identity = flags.get("leader-elect-identity");
+    if (le.identity.empty()) {
+      char name[256] = {};
+      gethostname(name, sizeof(name) - 1);
+      le.identity = std::string(name) + "_" + std::to_string(getpid());
+    }
+    mo.leader_election = le;
+  }
+  runtime::Manager manager(*host, mo, metrics);
+  auto& inf = manager.informers();
+  using namespace controllers;  // NOLINT: wiring reads better with the names unqualified
+  auto clusters = inf.informerFor(kClustersGvr);
+  auto secrets = inf.informerFor(kSecretsGvr, kClusterNamespace);
+  auto pps = inf.informerFor(kPropagationPoliciesGvr);
+  auto cpps = inf.informerFor(kClusterPropagationPoliciesGvr);
+  auto ops = inf.informerFor(kOverridePoliciesGvr);
+  auto cops = inf.informerFor(kClusterOverridePoliciesGvr);
+  auto rbs = inf.informerFor(kResourceBindingsGvr);
+  auto crbs = inf.informerFor(kClusterResourceBindingsGvr);
+  auto works = inf.informerFor(kWorksGvr);
+  works->addIndex(kWorkBindingIndex, workBindingIndex);
+  rbs->addIndex(kRequiredByIndex, requiredByIndex);
+  crbs->addIndex(kRequiredByIndex, requiredByIndex);
+  client::InformerPtr price_books;
+  bool have_price_books = false;
+  for (const auto& r : *resources) have_price_books = have_price_books || r.gvr == kPriceBooksGvr;
+  if (have_price_books) price_books = inf.informerFor(kPriceBooksGvr);
+
+  auto member_clients = std::make_shared<SecretMemberClients>(
+      clusters->indexer(), secrets->indexer(),
+      [](const client::RestConfig& c) -> core::Result<client::ClientPtr> {
+        auto rest = client::RestClient::create(c);
+        if (!rest) return rest.status();
+        return client::ClientPtr(*rest);
+      });
+  auto events = std::make_shared<runtime::EventRecorder>(*host, "flotilla-controller-manager");
+
+  // Template kinds: the preferred version of every propagatable resource.
+  auto templates = std::make_shared<TemplateStore>();
+  std::set<std::pair<std::string, std::string>> seen;  // (group, resource)
+  for (const auto& r : *resources) {
+    if (!propagatable(r) || !seen.insert({r.gvr.group, r.gvr.resource}).second) continue;
+    TemplateKind kind;
+    kind.gvr = r.gvr;
+    kind.gvk = {r.gvr.group, r.gvr.version, r.kind};
+    kind.namespaced = r.namespaced;
+    kind.informer = inf.informerFor(r.gvr);
+    templates->add(kind);
+  }
+  const auto kinds = templates->kinds();
+  log->info("watching {} template kinds", kinds.size());
+
+  auto add = [&](const std::string& name, runtime::ReconcilerPtr r) -> runtime::Controller& {
+    runtime::ControllerOptions co;
+    co.name = name;
+    co.workers = workers;
+    return manager.addController(co, std::move(r));
+  };
+  const client::Indexer& rb_cache = rbs->indexer();
+  const client::Indexer& crb_cache = crbs->indexer();
+  auto all_bindings = [&rb_cache, &crb_cache](const client::ObjectPtr&) {
+    auto out = allKeys(rb_cache);
+    for (const auto& k : crb_cache.keys()) out.push_back(Request{"", k});
+    return out;
+  };
+  auto binding_of_work = [](const client::ObjectPtr& w) {
+    std::vector<Request> out;
+    for (const auto& k : workBindingIndex(*w)) out.push_back(Request::fromKey(k));
+    return out;
+  };
+
+  // Cluster status.
+  auto& cluster_status = add("cluster-status", std::make_shared<ClusterStatusController>(
+                                                   *host, clusters->indexer(), member_clients,
+                                                   nullptr, cs_options));
+  cluster_status.watch(*clusters);
+
+  // Detector: one controller per template kind; policy events revisit the templates they may
+  // select, binding events revisit the template a binding belongs to.
+  DetectorCaches dcaches{&pps->indexer(), &cpps->indexer(), &rb_cache, &crb_cache};
+  for (const auto& kind : kinds) {
+    auto& c = add("detector-" + kind.gvr.toString(),
+                  std::make_shared<Detector>(*host, kind, dcaches, templates.get()));
+    c.watch(*kind.informer);
+    const client::Indexer& tcache = kind.informer->indexer();
+    if (kind.namespaced) {
+      c.watch(*pps, [&tcache](const client::ObjectPtr& p) {
+        std::vector<Request> out;
+        for (const auto& o : tcache.byNamespace(p->namespaceName())) {
+          out.push_back({o->namespaceName(), o->name()});
+        }
+        return out;
+      });
+    }
+    c.watch(*cpps, [&tcache](const client::ObjectPtr&) { return allKeys(tcache); });
+    auto binding_to_template = [kind](const client::ObjectPtr& b) -> std::vector<Request> {
+      const auto res = b->json().value("spec", nlohmann::json::object())
+                           .value("resource", nlohmann::json::object());
+      if (res.value("apiVersion", "") != kind.gvk.groupVersion() ||
+          res.value("kind", "") != kind.gvk.kind) {
+        return {};
+      }
+      return {Request{res.value("namespace", ""), res.value("name", "")}};
+    };
+    c.watch(kind.namespaced ? *rbs : *crbs, binding_to_template);
+  }
+
+  // Scheduler.
+  SchedulerControllerOptions so;
+  so.scheduler_name = flags.get("scheduler-name");
+  SchedulerCaches scaches{&rb_cache, &crb_cache, &clusters->indexer(),
+                          price_books ? &price_books->indexer() : nullptr};
+  auto& sched = add("scheduler", std::make_shared<SchedulerController>(*host, scaches, events,
+                                                                       nullptr, so));
+  auto binding_and_dependents = [](const client::Indexer& cache) {
+    return [&cache](const client::ObjectPtr& b) {
+      std::vector<Request> out{Request{b->namespaceName(), b->name()}};
+      for (const auto& d : cache.byIndex(kRequiredByIndex, b->key())) {
+        out.push_back({d->namespaceName(), d->name()});
+      }
+      return out;
+    };
+  };
+  sched.watch(*rbs, binding_and_dependents(rb_cache));
+  sched.watch(*crbs, binding_and_dependents(crb_cache));
+  auto unscheduled = [&rb_cache, &crb_cache](const client::ObjectPtr&) {
+    std::vector<Request> out;
+    for (const auto* cache : {&rb_cache, &crb_cache}) {
+      for (const auto& b : cache->list()) {
+        if (needsScheduling(b->json())) out.push_back({b->namespaceName(), b->name()});
+      }
+    }
+    return out;
+  };
+  sched.watch(*clusters, unscheduled);
+  if (price_books) sched.watch(*price_books, unscheduled);
+
+  // Binding → Work.
+  BindingCaches bcaches{&rb_cache, &crb_cache, &works->indexer(), &clusters->indexer(),
+                        &ops->indexer(), &cops->indexer()};
+  auto& binding = add("binding", std::make_shared<BindingController>(*host, bcaches,
+                                                                     templates.get(), events));
+  binding.watch(*rbs);
+  binding.watch(*crbs);
+  binding.watch(*works, binding_of_work);
+  binding.watch(*ops, [&rb_cache](const client::ObjectPtr& p) {
+    std::vector<Request> out;
+    for (const auto& b : rb_cache.byNamespace(p->namespaceName())) {
+      out.push_back({b->namespaceName(), b->name()});
+    }
+    return out;
+  });
+  binding.watch(*cops, all_bindings);
+  binding.watch(*clusters, all_bindings);
+  for (const auto& kind : kinds) {
+    binding.watch(*kind.informer, [kind](const client::ObjectPtr& t) {
+      return std::vector<Request>{
+          Request{kind.namespaced ? t->namespaceName() : "",
+                  api::bindingName(kind.gvk.kind, t->name())}};
+    });
+  }
+
+  // Execution.
+  auto& execution = add("execution", std::make_shared<ExecutionController>(
+                                         *host, works->indexer(), member_clients, nullptr,
+                                         ex_options));
+  execution.watch(*works);
+
+  // Binding status → template status.
+  BindingStatusCaches bscaches{&rb_cache, &crb_cache, &works->indexer()};
+  auto& binding_status = add("binding-status", std::make_shared<BindingStatusController>(
+                                                   *host, bscaches, templates.get(), nullptr));
+  binding_status.watch(*rbs);
+  binding_status.watch(*crbs);
+  binding_status.watch(*works, binding_of_work);
+
+  manager.installSignalHandlers();
+  std::thread announce([&] {
+    for (int i = 0; i < 500 && manager.metricsPort() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::printf("metrics port %u\n", static_cast<unsigned>(manager.metricsPort()));
+  });
+  auto result = manager.run();
+  announce.join();
+  if (!result.isOk()) {
+    std::fprintf(stderr, "controller-manager: %s\n", result.toString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+FLOTILLA_COMMAND("controller-manager", "Run the federation controllers against a host API server",
+                 runControllerManager);
+
+}  // namespace flotilla::cli

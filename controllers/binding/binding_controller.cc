@@ -1,0 +1,226 @@
+#include "controllers/binding/binding_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "api/work_types.h"
+#include "controllers/wire/karmada_names.h"
+#include "core/logging.h"
+#include "interpreter/replica.h"
+#include "interpreter/retain.h"
+#include "planner/manifest.h"
+#include "policies/override_manager.h"
+
+namespace flotilla::controllers {
+
+namespace {
+
+std::string joinedKeys(const nlohmann::json& map) {
+  std::string out;
+  if (!map.is_object()) return out;
+  for (auto it = map.begin(); it != map.end(); ++it) {  // nlohmann objects iterate sorted
+    if (!out.empty()) out += ",";
+    out += it.key();
+  }
+  return out;
+}
+
+std::vector<api::OverridePolicy> decodeOverrides(const std::vector<client::ObjectPtr>& objs) {
+  std::vector<api::OverridePolicy> out;
+  for (const auto& o : objs) {
+    auto p = api::fromJson<api::OverridePolicy>(o->json());
+    if (!p) continue;
+    api::setDefaults(*p);
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+// "overwrite" or "abort": the template's annotation wins when it is one of them.
+std::string conflictResolution(const nlohmann::json& templ, const nlohmann::json& binding) {
+  const auto ann = templ["metadata"].value("annotations", nlohmann::json::object());
+  const std::string own = ann.value(kConflictResolutionAnnotation, "");
+  if (own == "overwrite" || own == "abort") return own;
+  return binding["spec"].value("conflictResolution", "") == "Overwrite" ? "overwrite" : "abort";
+}
+
+}  // namespace
+
+std::vector<std::string> workBindingIndex(const client::Object& work) {
+  const auto ann =
+      work.json().value("metadata", nlohmann::json::object()).value("annotations",
+                                                                    nlohmann::json::object());
+  if (ann.contains(kCRBNameAnnotation)) return {ann.value(kCRBNameAnnotation, "")};
+  if (ann.contains(kRBNameAnnotation)) {
+    return {client::objectKey(ann.value(kRBNamespaceAnnotation, ""),
+                              ann.value(kRBNameAnnotation, ""))};
+  }
+  return {};
+}
+
+BindingController::BindingController(client::ClientPtr host, BindingCaches caches,
+                                     const TemplateStore* templates,
+                                     std::shared_ptr<runtime::EventRecorder> events)
+    : host_(std::move(host)), caches_(caches), templates_(templates), events_(std::move(events)) {}
+
+core::Status BindingController::removeWorks(const std::string& binding_key,
+                                            const std::set<std::string>& keep) {
+  for (const auto& w : caches_.works->byIndex(kWorkBindingIndex, binding_key)) {
+    if (keep.count(w->key()) || w->deleting()) continue;
+    core::Status s = host_->remove(kWorksGvr, w->namespaceName(), w->name(), {});
+    if (!s.isOk() && s.code() != core::Code::NotFound) return s;
+    core::logger("binding")->info("[{}] work {} deleted", binding_key, w->key());
+  }
+  return core::Status();
+}
+
+core::Result<runtime::ReconcileResult> BindingController::reconcile(
+    const runtime::Request& request) {
+  const std::string& ns = request.namespace_name;
+  const bool cluster_scoped = ns.empty();
+  const std::string key = request.key();
+  const client::Indexer* cache =
+      cluster_scoped ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  client::ObjectPtr cached = cache->get(ns, request.name);
+  if (!cached || cached->deleting()) {
+    FLOTILLA_RETURN_IF_ERROR(removeWorks(key, {}));
+    return runtime::ReconcileResult{};
+  }
+  const nlohmann::json& b = cached->json();
+  const nlohmann::json& spec = b["spec"];
+  const auto& res = spec["resource"];
+  client::ObjectPtr templ_obj =
+      templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
+                      res.value("namespace", ""), res.value("name", ""));
+  if (!templ_obj) return runtime::ReconcileResult{};  // the detector removes the binding
+  const nlohmann::json& templ = templ_obj->json();
+  const auto suspension = spec.value("suspension", nlohmann::json::object());
+  if (suspension.value("dispatching", false)) return runtime::ReconcileResult{};
+
+  auto interpreted = interpreter::interpretReplica(templ);
+  if (!interpreted) return runtime::terminalError(interpreted.status());
+  std::vector<api::OverridePolicy> ops, cops;
+  if (!cluster_scoped && caches_.override_policies) {
+    ops = decodeOverrides(caches_.override_policies->byNamespace(ns));
+  }
+  if (caches_.cluster_override_policies) {
+    cops = decodeOverrides(caches_.cluster_override_policies->list());
+  }
+  const std::string binding_id_label = cluster_scoped ? kCRBPermanentIdLabel : kRBPermanentIdLabel;
+  const auto blabels = b["metadata"].value("labels", nlohmann::json::object());
+  const std::string binding_id = blabels.value(binding_id_label, "");
+  const std::string conflict = conflictResolution(templ, b);
+  const std::string work_name =
+      api::workName(res.value("namespace", ""), res.value("name", ""), res.value("kind", ""));
+
+  std::set<std::string> keep;
+  for (const auto& target : spec.value("clusters", nlohmann::json::array())) {
+    const std::string cluster_name = target.value("name", "");
+    client::ObjectPtr cluster_obj = caches_.clusters->get(cluster_name);
+    if (!cluster_obj) continue;
+    auto cluster = api::fromJson<api::Cluster>(cluster_obj->json());
+    if (!cluster) continue;
+    const std::string work_ns = api::executionNamespace(cluster_name);
+    keep.insert(client::objectKey(work_ns, work_name));
+
+    // Same steps as planner::renderManifest, with the applied overrides kept for annotations.
+    nlohmann::json manifest = templ;
+    planner::pruneForMember(manifest);
+    if (interpreted->has_hook) {
+      auto revised = interpreter::reviseReplica(manifest, target.value("replicas", 0));
+      if (!revised) return runtime::terminalError(revised.status());
+      manifest = std::move(*revised);
+    }
+    auto overridden = policies::applyOverridePolicies(manifest, *cluster, cops, ops);
+    if (!overridden) {
+      if (events_) {
+        (void)events_->record(*cached, runtime::EventType::Warning, "OverridePolicyFailed",
+                              "cluster " + cluster_name + ": " + overridden.status().message());
+      }
+      return runtime::terminalError(overridden.status());
+    }
+    manifest = std::move(overridden->object);
+
+    client::ObjectPtr existing = caches_.works->get(work_ns, work_name);
+    const nlohmann::json existing_json = existing ? existing->json() : nlohmann::json();
+    std::string work_id;
+    if (existing) {
+      work_id = existing_json["metadata"]
+                    .value("labels", nlohmann::json::object())
+                    .value(kWorkPermanentIdLabel, "");
+    }
+    if (work_id.empty()) work_id = newPermanentId();
+
+    auto& mm = manifest["metadata"];
+    const std::string managed_labels = joinedKeys(mm.value("labels", nlohmann::json::object()));
+    const std::string managed_annotations =
+        joinedKeys(mm.value("annotations", nlohmann::json::object()));
+    mm["labels"][kManagedLabel] = "true";
+    mm["labels"][binding_id_label] = binding_id;
+    mm["labels"][kWorkPermanentIdLabel] = work_id;
+    auto& ma = mm["annotations"];
+    ma[kTemplateUidAnnotation] = templ["metadata"].value("uid", "");
+    ma[kTemplateGenerationAnnotation] =
+        std::to_string(templ["metadata"].value("generation", int64_t{0}));
+    if (cluster_scoped) {
+      ma[kCRBNameAnnotation] = request.name;
+    } else {
+      ma[kRBNamespaceAnnotation] = ns;
+      ma[kRBNameAnnotation] = request.name;
+    }
+    ma[kWorkNameAnnotation] = work_name;
+    ma[kWorkNamespaceAnnotation] = work_ns;
+    ma[kConflictResolutionAnnotation] = conflict;
+    ma[interpreter::kManagedLabelsAnnotation] = managed_labels;
+    ma[interpreter::kManagedAnnotationsAnnotation] = managed_annotations;
+
+    nlohmann::json work = existing ? existing_json : nlohmann::json::object();
+    work["apiVersion"] = api::kWorkV1alpha1GroupVersion;
+    work["kind"] = "Work";
+    auto& wm = work["metadata"];
+    wm["name"] = work_name;
+    wm["namespace"] = work_ns;
+    nlohmann::json finalizers = wm.value("finalizers", nlohmann::json::array());
+    if (std::find(finalizers.begin(), finalizers.end(), kExecutionFinalizer) == finalizers.end()) {
+      finalizers.push_back(kExecutionFinalizer);
+    }
+    wm["finalizers"] = finalizers;
+    wm["labels"][binding_id_label] = binding_id;
+    wm["labels"][kWorkPermanentIdLabel] = work_id;
+    auto& wa = wm["annotations"];
+    if (cluster_scoped) {
+      wa[kCRBNameAnnotation] = request.name;
+    } else {
+      wa[kRBNamespaceAnnotation] = ns;
+      wa[kRBNameAnnotation] = request.name;
+    }
+    wa[kConflictResolutionAnnotation] = conflict;
+    const std::string applied_cops =
+        policies::appliedOverridesAnnotation(overridden->cluster_overrides);
+    const std::string applied_ops = policies::appliedOverridesAnnotation(overridden->overrides);
+    for (const auto& [k, v] : {std::pair{policies::kAppliedClusterOverridesAnnotation,
+                                         applied_cops},
+                               std::pair{policies::kAppliedOverridesAnnotation, applied_ops}}) {
+      if (v.empty()) {
+        wa.erase(k);
+      } else {
+        wa[k] = v;
+      }
+    }
+    work["spec"]["workload"]["manifests"] = nlohmann::json::array({manifest});
+    if (spec.contains("preserveResourcesOnDeletion")) {
+      work["spec"]["preserveResourcesOnDeletion"] = spec["preserveResourcesOnDeletion"];
+    }
+    if (existing && work == existing_json) continue;
+    auto written = existing ? host_->update(kWorksGvr, work_ns, work, {kFieldManager})
+                            : host_->create(kWorksGvr, work_ns, work, {kFieldManager});
+    if (!written) return written.status();
+    core::logger("binding")->info("[{}] work {}/{} {}", key, work_ns, work_name,
+                                  existing ? "updated" : "created");
+  }
+  FLOTILLA_RETURN_IF_ERROR(removeWorks(key, keep));
+  return runtime::ReconcileResult{};
+}
+
+}  // namespace flotilla::controllers

@@ -1,0 +1,125 @@
+#include "controllers/binding_status/binding_status_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "api/work_types.h"
+#include "controllers/binding/binding_controller.h"
+#include "controllers/wire/conditions.h"
+#include "controllers/wire/karmada_names.h"
+#include "core/logging.h"
+#include "interpreter/aggregate_status.h"
+
+namespace flotilla::controllers {
+
+BindingStatusController::BindingStatusController(client::ClientPtr host,
+                                                 BindingStatusCaches caches,
+                                                 const TemplateStore* templates,
+                                                 core::ClockPtr clock)
+    : host_(std::move(host)),
+      caches_(caches),
+      templates_(templates),
+      clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()) {}
+
+core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
+    const runtime::Request& request) {
+  const std::string& ns = request.namespace_name;
+  const bool cluster_scoped = ns.empty();
+  const client::Indexer* cache =
+      cluster_scoped ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  client::ObjectPtr cached = cache->get(ns, request.name);
+  if (!cached || cached->deleting()) return runtime::ReconcileResult{};
+  const nlohmann::json& b = cached->json();
+  const auto spec = b.value("spec", nlohmann::json::object());
+
+  std::map<std::string, client::ObjectPtr> works_by_cluster;
+  for (const auto& w : caches_.works->byIndex(kWorkBindingIndex, request.key())) {
+    works_by_cluster[clusterOfExecutionNamespace(w->namespaceName())] = w;
+  }
+  std::set<std::string> targets;
+  for (const auto& c : spec.value("clusters", nlohmann::json::array())) {
+    targets.insert(c.value("name", ""));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  std::vector<api::AggregatedStatusItem> typed;
+  bool all_applied = !targets.empty();
+  for (const auto& cluster : targets) {
+    auto it = works_by_cluster.find(cluster);
+    api::AggregatedStatusItem item;
+    item.cluster_name = cluster;
+    if (it == works_by_cluster.end()) {
+      all_applied = false;
+      continue;  // no Work yet: nothing to report for this cluster
+    }
+    const auto ws = it->second->json().value("status", nlohmann::json::object());
+    const auto conditions = ws.value("conditions", nlohmann::json::array());
+    item.applied = conditionStatus(conditions, kConditionApplied) == "True";
+    for (const auto& c : conditions) {
+      if (c.value("type", "") == kConditionApplied && !item.applied) {
+        item.applied_message = c.value("message", "");
+      }
+    }
+    const auto statuses = ws.value("manifestStatuses", nlohmann::json::array());
+    if (!statuses.empty()) {
+      if (statuses[0].contains("status")) item.status = statuses[0]["status"];
+      item.health = statuses[0].value("health", "");
+    }
+    if (item.health.empty()) item.health = api::kHealthUnknown;
+    all_applied = all_applied && item.applied;
+    items.push_back(api::toJson(item));
+    typed.push_back(std::move(item));
+  }
+
+  const std::string now = nowText(*clock_);
+  nlohmann::json status = b.value("status", nlohmann::json::object());
+  const nlohmann::json old_status = status;
+  if (items.empty()) {
+    status.erase("aggregatedStatus");
+  } else {
+    status["aggregatedStatus"] = items;
+  }
+  nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
+  if (all_applied && typed.size() == targets.size()) {
+    setCondition(conditions,
+                 {api::kConditionFullyApplied, "True", "FullyAppliedSuccess",
+                  "All works have been successfully applied"},
+                 now);
+  } else {
+    setCondition(conditions,
+                 {api::kConditionFullyApplied, "False", "FullyAppliedFailed",
+                  "Failed to apply all works, see status.aggregatedStatus for details"},
+                 now);
+  }
+  status["conditions"] = std::move(conditions);
+  if (status != old_status) {
+    nlohmann::json next = b;
+    next["status"] = status;
+    auto written = host_->update(cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr,
+                                 ns, next, {kFieldManager}, "status");
+    if (!written) return written.status();
+  }
+
+  // The template's status, aggregated by the interpreter.
+  const auto& res = spec.value("resource", nlohmann::json::object());
+  auto kind = templates_->kindFor(res.value("apiVersion", ""), res.value("kind", ""));
+  if (!kind || typed.empty()) return runtime::ReconcileResult{};
+  client::ObjectPtr templ = templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
+                                            res.value("namespace", ""), res.value("name", ""));
+  if (!templ || templ->deleting()) return runtime::ReconcileResult{};
+  auto aggregated = interpreter::aggregateStatus(templ->json(), typed, {now});
+  if (!aggregated) return runtime::terminalError(aggregated.status());
+  const nlohmann::json old_templ_status = templ->json().value("status", nlohmann::json());
+  const nlohmann::json new_templ_status = aggregated->value("status", nlohmann::json());
+  if (new_templ_status != old_templ_status && !new_templ_status.is_null()) {
+    nlohmann::json next = templ->json();
+    next["status"] = new_templ_status;
+    auto written = host_->update(kind->gvr, kind->namespaced ? res.value("namespace", "") : "",
+                                 next, {kFieldManager}, "status");
+    if (!written) return written.status();
+    core::logger("binding-status")->debug("[{}] template status aggregated", request.key());
+  }
+  return runtime::ReconcileResult{};
+}
+
+}  // namespace flotilla::controllers

@@ -1,0 +1,78 @@
+#include "controllers/binding_status/binding_status_controller.h"
+
+#include <gtest/gtest.h>
+
+#include "controllers/binding/binding_controller.h"
+#include "controllers/testing/served_fake_client.h"
+#include "controllers/wire/conditions.h"
+#include "controllers/wire/karmada_names.h"
+
+namespace flotilla::controllers {
+namespace {
+
+const client::GroupVersionResource kDeployments{"apps", "v1", "deployments"};
+
+nlohmann::json work(const std::string& cluster, int ready, bool applied) {
+  return {{"apiVersion", "work.karmada.io/v1alpha1"},
+          {"kind", "Work"},
+          {"metadata",
+           {{"name", "web-abc"},
+            {"namespace", "karmada-es-" + cluster},
+            {"annotations",
+             {{kRBNamespaceAnnotation, "default"}, {kRBNameAnnotation, "web-deployment"}}}}},
+          {"status",
+           {{"conditions",
+             {{{"type", "Applied"}, {"status", applied ? "True" : "False"}, {"message", "x"}}}},
+            {"manifestStatuses",
+             {{{"identifier", {{"ordinal", 0}, {"version", "v1"}, {"kind", "Deployment"},
+                               {"resource", "deployments"}, {"name", "web"}}},
+               {"health", "Healthy"},
+               {"status",
+                {{"replicas", ready}, {"readyReplicas", ready}, {"availableReplicas", ready},
+                 {"updatedReplicas", ready}, {"observedGeneration", 1},
+                 {"generation", 1}, {"resourceTemplateGeneration", 1}}}}}}}}};
+}
+
+TEST(BindingStatusControllerTest, AggregatesWorksIntoBindingAndTemplate) {
+  auto host = std::make_shared<client::FakeClient>();
+  auto d = testing::deployment("default", "web", 3);
+  d["metadata"]["generation"] = 1;
+  ASSERT_TRUE(host->create(kDeployments, "default", d, {}));
+  ASSERT_TRUE(host->create(
+      kResourceBindingsGvr, "default",
+      {{"metadata", {{"name", "web-deployment"}, {"namespace", "default"}}},
+       {"spec",
+        {{"resource", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+                       {"namespace", "default"}, {"name", "web"}}},
+         {"clusters", {{{"name", "m1"}, {"replicas", 1}}, {{"name", "m2"}, {"replicas", 2}}}}}}},
+      {}));
+  ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1", work("m1", 1, true), {}));
+  ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m2", work("m2", 2, true), {}));
+
+  auto informer = std::make_shared<client::Informer>(host, client::InformerOptions{kDeployments});
+  informer->start();
+  ASSERT_TRUE(informer->waitForSync(std::chrono::seconds(10)));
+  TemplateStore templates;
+  templates.add({kDeployments, {"apps", "v1", "Deployment"}, true, informer});
+  client::Indexer rbs, crbs, works;
+  works.addIndex(kWorkBindingIndex, workBindingIndex);
+  testing::loadCache(*host, kResourceBindingsGvr, rbs);
+  testing::loadCache(*host, kWorksGvr, works);
+  BindingStatusController controller(host, {&rbs, &crbs, &works}, &templates,
+                                     std::make_shared<core::FakeClock>());
+  auto r = controller.reconcile({"default", "web-deployment"});
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  informer->stop();
+
+  auto b = (*host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+  ASSERT_EQ(b["status"]["aggregatedStatus"].size(), 2u);
+  EXPECT_EQ(b["status"]["aggregatedStatus"][0]["clusterName"], "m1");
+  EXPECT_EQ(b["status"]["aggregatedStatus"][0]["applied"], true);
+  EXPECT_EQ(conditionStatus(b["status"]["conditions"], "FullyApplied"), "True");
+  auto t = (*host->get(kDeployments, "default", "web", ""))->json();
+  EXPECT_EQ(t["status"]["readyReplicas"], 3);
+  EXPECT_EQ(t["status"]["availableReplicas"], 3);
+}
+
+}  // namespace
+}  // namespace flotilla::controllers

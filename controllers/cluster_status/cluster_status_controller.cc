@@ -1,0 +1,244 @@
+#include "controllers/cluster_status/cluster_status_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <set>
+
+#include "api/resource_quantity.h"
+#include "client/rest_mapper.h"
+#include "controllers/wire/conditions.h"
+#include "controllers/wire/karmada_names.h"
+#include "core/logging.h"
+#include "interpreter/replica.h"
+
+namespace flotilla::controllers {
+
+namespace {
+
+// Sums quantities in milli-units, remembering whether any input was binary.
+struct Sum {
+  std::map<std::string, std::pair<int64_t, api::QuantityFormat>> values;
+  void add(const std::string& name, const std::string& text) {
+    auto q = api::parseQuantity(text);
+    if (!q) return;
+    auto& [milli, format] = values[name];
+    milli += q->milli;
+    if (q->format == api::QuantityFormat::BinarySI) format = api::QuantityFormat::BinarySI;
+  }
+  void addList(const nlohmann::json& list) {
+    if (!list.is_object()) return;
+    for (auto it = list.begin(); it != list.end(); ++it) {
+      if (it->is_string()) add(it.key(), it->get<std::string>());
+    }
+  }
+  nlohmann::json toJson() const {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, v] : values) out[name] = api::formatQuantity(v.first, v.second);
+    return out;
+  }
+};
+
+bool nodeReady(const nlohmann::json& node) {
+  const auto conditions = node.value("status", nlohmann::json::object())
+                              .value("conditions", nlohmann::json::array());
+  return conditionStatus(conditions, "Ready") == "True";
+}
+
+}  // namespace
+
+nlohmann::json summarizeResources(const std::vector<client::ObjectPtr>& nodes,
+                                  const std::vector<client::ObjectPtr>& pods) {
+  Sum allocatable, allocated, allocating;
+  int32_t ready = 0;
+  for (const auto& n : nodes) {
+    const auto& j = n->json();
+    if (nodeReady(j)) ++ready;
+    allocatable.addList(j.value("status", nlohmann::json::object())
+                            .value("allocatable", nlohmann::json::object()));
+  }
+  int64_t scheduled_pods = 0, pending_pods = 0;
+  for (const auto& p : pods) {
+    const auto& j = p->json();
+    const std::string phase = j.value("status", nlohmann::json::object()).value("phase", "");
+    if (phase == "Succeeded" || phase == "Failed") continue;
+    const auto spec = j.value("spec", nlohmann::json::object());
+    const bool bound = !spec.value("nodeName", "").empty();
+    auto request = interpreter::effectivePodRequest(spec);
+    Sum& target = bound ? allocated : allocating;
+    (bound ? scheduled_pods : pending_pods) += 1;
+    if (request) {
+      for (const auto& [name, q] : *request) target.add(name, q);
+    }
+  }
+  allocated.add("pods", std::to_string(scheduled_pods));
+  allocating.add("pods", std::to_string(pending_pods));
+  nlohmann::json out;
+  out["nodeSummary"] = {{"totalNum", static_cast<int32_t>(nodes.size())}, {"readyNum", ready}};
+  out["resourceSummary"] = {{"allocatable", allocatable.toJson()},
+                            {"allocated", allocated.toJson()},
+                            {"allocating", allocating.toJson()}};
+  return out;
+}
+
+nlohmann::json readinessTaints(const nlohmann::json& taints, bool ready, bool unreachable,
+                               const std::string& now) {
+  nlohmann::json out = nlohmann::json::array();
+  bool has_not_ready = false, has_unreachable = false;
+  for (const auto& t : taints.is_array() ? taints : nlohmann::json::array()) {
+    const std::string key = t.value("key", "");
+    const bool system = (key == kTaintNotReady || key == kTaintUnreachable) &&
+                        t.value("effect", "") == "NoSchedule";
+    if (system) {
+      const bool want = !ready && (key == kTaintUnreachable) == unreachable;
+      if (!want) continue;
+      (key == kTaintUnreachable ? has_unreachable : has_not_ready) = true;
+    }
+    out.push_back(t);
+  }
+  if (!ready && unreachable && !has_unreachable) {
+    out.push_back({{"key", kTaintUnreachable}, {"effect", "NoSchedule"}, {"timeAdded", now}});
+  }
+  if (!ready && !unreachable && !has_not_ready) {
+    out.push_back({{"key", kTaintNotReady}, {"effect", "NoSchedule"}, {"timeAdded", now}});
+  }
+  return out;
+}
+
+ClusterStatusController::ClusterStatusController(client::ClientPtr host,
+                                                 const client::Indexer& clusters,
+                                                 MemberClientsPtr members, core::ClockPtr clock,
+                                                 ClusterStatusOptions options)
+    : host_(std::move(host)),
+      clusters_(clusters),
+      members_(std::move(members)),
+      clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
+      options_(options) {}
+
+ClusterStatusController::Observation ClusterStatusController::observe(const std::string& name) {
+  Observation obs;
+  auto member = members_->clientFor(name);
+  if (!member) {
+    obs.probe = Probe::Unreachable;
+    obs.message = member.status().message();
+    return obs;
+  }
+  client::Client& c = **member;
+  auto ready = c.getPath("/readyz");
+  // /readyz answers "ok" as text: a 200 that is not JSON is still healthy.
+  if (!ready && ready.status().code() != core::Code::InvalidArgument) {
+    const auto code = ready.status().code();
+    obs.probe = (code == core::Code::Unavailable || code == core::Code::Timeout)
+                    ? Probe::Unreachable
+                    : Probe::NotReady;
+    obs.message = "cluster health check failed: " + ready.status().message();
+    return obs;
+  }
+  nlohmann::json collected = nlohmann::json::object();
+  if (auto version = c.getPath("/version"); version && version->is_object()) {
+    collected["kubernetesVersion"] = version->value("gitVersion", "");
+  }
+  if (auto resources = client::discoverResources(c); resources) {
+    std::map<std::string, std::map<std::string, std::string>> by_gv;
+    for (const auto& r : *resources) {
+      if (r.gvr.resource.find('/') != std::string::npos) continue;  // subresources
+      by_gv[r.gvr.groupVersion()][r.gvr.resource] = r.kind;
+    }
+    nlohmann::json enablements = nlohmann::json::array();
+    for (const auto& [gv, res] : by_gv) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& [plural, kind] : res) list.push_back({{"name", plural}, {"kind", kind}});
+      enablements.push_back({{"groupVersion", gv}, {"resources", std::move(list)}});
+    }
+    collected["apiEnablements"] = std::move(enablements);
+  }
+  auto nodes = c.list(kNodesGvr, "", {});
+  auto pods = c.list(kPodsGvr, "", {});
+  if (nodes && pods) {
+    collected.update(summarizeResources(nodes->items, pods->items));
+  }
+  obs.collected = std::move(collected);
+  return obs;
+}
+
+core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
+    const runtime::Request& request) {
+  runtime::ReconcileResult requeue{options_.probe_period};
+  client::ObjectPtr cached = clusters_.get(request.name);
+  if (!cached) {
+    std::lock_guard lock(mu_);
+    history_.erase(request.name);
+    return runtime::ReconcileResult{};
+  }
+  if (cached->deleting()) return runtime::ReconcileResult{};
+  Observation obs = observe(request.name);
+
+  // Thresholds: the reported readiness changes only once the new probe result has held long
+  // enough; until then the previous condition stays.
+  const auto now = clock_->now();
+  const nlohmann::json& current = cached->json();
+  const nlohmann::json old_status = current.value("status", nlohmann::json::object());
+  const std::string old_ready =
+      conditionStatus(old_status.value("conditions", nlohmann::json::array()), kConditionReady);
+  bool held = true;
+  {
+    std::lock_guard lock(mu_);
+    History& h = history_[request.name];
+    if (!h.seen || h.last != obs.probe) {
+      h = History{obs.probe, now, true};
+    }
+    const auto threshold =
+        obs.probe == Probe::Healthy ? options_.success_threshold : options_.failure_threshold;
+    held = now - h.since >= threshold;
+  }
+  const bool healthy = obs.probe == Probe::Healthy;
+  const bool was_known = !old_ready.empty();
+  bool report_ready = healthy;
+  if (!held && was_known && (old_ready == "True") != healthy) report_ready = old_ready == "True";
+
+  nlohmann::json status = old_status;
+  if (healthy) {
+    for (auto it = obs.collected.begin(); it != obs.collected.end(); ++it) {
+      status[it.key()] = it.value();
+    }
+  }
+  const std::string now_text = nowText(*clock_);
+  ConditionValue ready{kConditionReady, "True", "ClusterReady", "cluster is healthy and ready to "
+                       "accept workloads"};
+  if (!report_ready) {
+    ready.status = "False";
+    ready.reason = obs.probe == Probe::Unreachable ? "ClusterNotReachable" : "ClusterNotReady";
+    ready.message = obs.message.empty() ? "cluster is not ready" : obs.message;
+  }
+  nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
+  setCondition(conditions, ready, now_text);
+  status["conditions"] = std::move(conditions);
+
+  if (status != old_status) {
+    nlohmann::json next = current;
+    next["status"] = status;
+    auto written = host_->update(kClustersGvr, "", next, {kFieldManager}, "status");
+    if (!written) return written.status();
+    core::logger("cluster-status")->debug("[{}] status updated (Ready={})", request.name,
+                                          ready.status);
+  }
+
+  // Readiness taints on spec: re-read after the status write so the update carries a fresh
+  // resourceVersion.
+  const nlohmann::json old_taints =
+      current.value("spec", nlohmann::json::object()).value("taints", nlohmann::json::array());
+  const nlohmann::json taints = readinessTaints(
+      old_taints, report_ready, obs.probe == Probe::Unreachable, now_text);
+  if (taints != old_taints) {
+    auto fresh = host_->get(kClustersGvr, "", request.name);
+    if (!fresh) return fresh.status();
+    nlohmann::json next = (*fresh)->json();
+    next["spec"]["taints"] = taints;
+    auto written = host_->update(kClustersGvr, "", next, {kFieldManager});
+    if (!written) return written.status();
+    core::logger("cluster-status")->info("[{}] taints now {}", request.name, taints.dump());
+  }
+  return requeue;
+}
+
+}  // namespace flotilla::controllers

@@ -1,0 +1,134 @@
+#include "controllers/cluster_status/cluster_status_controller.h"
+
+#include <gtest/gtest.h>
+
+#include "controllers/testing/served_fake_client.h"
+#include "controllers/wire/conditions.h"
+#include "controllers/wire/karmada_names.h"
+
+namespace flotilla::controllers {
+namespace {
+
+using testing::ServedFakeClient;
+
+struct Fixture {
+  std::shared_ptr<client::FakeClient> host = std::make_shared<client::FakeClient>();
+  std::shared_ptr<ServedFakeClient> member = std::make_shared<ServedFakeClient>();
+  std::shared_ptr<StaticMemberClients> members = std::make_shared<StaticMemberClients>();
+  std::shared_ptr<core::FakeClock> clock = std::make_shared<core::FakeClock>();
+  client::Indexer clusters;
+  std::unique_ptr<ClusterStatusController> controller;
+
+  Fixture() {
+    members->set("m1", member);
+    EXPECT_TRUE(host->create(kClustersGvr, "",
+                             {{"apiVersion", "cluster.karmada.io/v1alpha1"},
+                              {"kind", "Cluster"},
+                              {"metadata", {{"name", "m1"}}},
+                              {"spec", {{"syncMode", "Push"}}}},
+                             {}));
+    ClusterStatusOptions o;
+    o.failure_threshold = std::chrono::seconds(30);
+    controller =
+        std::make_unique<ClusterStatusController>(host, clusters, members, clock, o);
+  }
+  nlohmann::json reconcile() {
+    testing::loadCache(*host, kClustersGvr, clusters);
+    auto r = controller->reconcile({"", "m1"});
+    EXPECT_TRUE(r.isOk()) << r.status().toString();
+    return (*host->get(kClustersGvr, "", "m1", ""))->json();
+  }
+};
+
+TEST(ClusterStatusControllerTest, HealthyMemberReportsVersionApisAndResources) {
+  Fixture f;
+  auto& m = f.member->fake();
+  ASSERT_TRUE(m.create(kNodesGvr, "",
+                       {{"metadata", {{"name", "n1"}}},
+                        {"status",
+                         {{"allocatable", {{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "110"}}},
+                          {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}},
+                       {}));
+  ASSERT_TRUE(m.create(kPodsGvr, "default",
+                       {{"metadata", {{"name", "p1"}}},
+                        {"spec",
+                         {{"nodeName", "n1"},
+                          {"containers",
+                           {{{"name", "c"},
+                             {"resources", {{"requests", {{"cpu", "500m"}}}}}}}}}},
+                        {"status", {{"phase", "Running"}}}},
+                       {}));
+  ASSERT_TRUE(m.create(kPodsGvr, "default",
+                       {{"metadata", {{"name", "pending"}}},
+                        {"spec",
+                         {{"containers",
+                           {{{"name", "c"}, {"resources", {{"requests", {{"cpu", "1"}}}}}}}}}}},
+                       {}));
+  const auto c = f.reconcile();
+  const auto& s = c["status"];
+  EXPECT_EQ(s["kubernetesVersion"], "v1.32.0");
+  EXPECT_EQ(conditionStatus(s["conditions"], "Ready"), "True");
+  EXPECT_EQ(s["nodeSummary"]["totalNum"], 1);
+  EXPECT_EQ(s["nodeSummary"]["readyNum"], 1);
+  EXPECT_EQ(s["resourceSummary"]["allocatable"]["cpu"], "4");
+  EXPECT_EQ(s["resourceSummary"]["allocated"]["cpu"], "500m");
+  EXPECT_EQ(s["resourceSummary"]["allocated"]["pods"], "1");
+  EXPECT_EQ(s["resourceSummary"]["allocating"]["cpu"], "1");
+  bool apps = false;
+  for (const auto& e : s["apiEnablements"]) apps = apps || e["groupVersion"] == "apps/v1";
+  EXPECT_TRUE(apps);
+  EXPECT_FALSE(c["spec"].contains("taints") && !c["spec"]["taints"].empty());
+}
+
+TEST(ClusterStatusControllerTest, UnreachableAfterThresholdGetsTaint) {
+  Fixture f;
+  EXPECT_EQ(conditionStatus(f.reconcile()["status"]["conditions"], "Ready"), "True");
+  f.member->setReachable(false);
+  // Within the failure threshold the cluster stays Ready.
+  auto c = f.reconcile();
+  EXPECT_EQ(conditionStatus(c["status"]["conditions"], "Ready"), "True");
+  f.clock->advance(std::chrono::seconds(31));
+  c = f.reconcile();
+  EXPECT_EQ(conditionStatus(c["status"]["conditions"], "Ready"), "False");
+  ASSERT_EQ(c["spec"]["taints"].size(), 1u);
+  EXPECT_EQ(c["spec"]["taints"][0]["key"], kTaintUnreachable);
+  EXPECT_EQ(c["spec"]["taints"][0]["effect"], "NoSchedule");
+  // Recovery removes the taint.
+  f.member->setReachable(true);
+  c = f.reconcile();
+  EXPECT_EQ(conditionStatus(c["status"]["conditions"], "Ready"), "True");
+  EXPECT_TRUE(c["spec"]["taints"].empty());
+}
+
+TEST(ClusterStatusControllerTest, ReadinessTaintsTable) {
+  const nlohmann::json user = {{"key", "team"}, {"value", "a"}, {"effect", "NoSchedule"}};
+  struct Row {
+    const char* name;
+    nlohmann::json in;
+    bool ready, unreachable;
+    std::vector<std::string> keys;
+  };
+  const std::vector<Row> rows = {
+      {"ready keeps user taints", {user}, true, false, {"team"}},
+      {"not ready adds not-ready", {user}, false, false, {"team", kTaintNotReady}},
+      {"unreachable replaces not-ready",
+       {{{"key", kTaintNotReady}, {"effect", "NoSchedule"}}},
+       false,
+       true,
+       {kTaintUnreachable}},
+      {"ready drops system taints",
+       {{{"key", kTaintUnreachable}, {"effect", "NoSchedule"}}},
+       true,
+       false,
+       {}},
+  };
+  for (const auto& row : rows) {
+    const auto out = readinessTaints(row.in, row.ready, row.unreachable, "now");
+    std::vector<std::string> keys;
+    for (const auto& t : out) keys.push_back(t["key"]);
+    EXPECT_EQ(keys, row.keys) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace flotilla::controllers

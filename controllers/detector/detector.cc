@@ -1,0 +1,286 @@
+#include "controllers/detector/detector.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/work_types.h"
+#include "controllers/wire/karmada_names.h"
+#include "core/logging.h"
+#include "interpreter/dependency.h"
+#include "interpreter/replica.h"
+
+namespace flotilla::controllers {
+
+namespace {
+
+std::vector<api::PropagationPolicy> decodePolicies(const std::vector<client::ObjectPtr>& objs) {
+  std::vector<api::PropagationPolicy> out;
+  for (const auto& o : objs) {
+    auto p = api::fromJson<api::PropagationPolicy>(o->json());
+    if (!p) continue;  // the webhook would have rejected it; it matches nothing
+    api::setDefaults(*p);
+    // Matching compares claims by permanent id; policies created without Karmada's webhook
+    // have none, so their uid stands in.
+    const char* label =
+        p->isClusterScoped() ? policies::kCPPPermanentIdLabel : policies::kPPPermanentIdLabel;
+    if (!p->metadata.labels.count(label)) p->metadata.labels[label] = p->metadata.uid;
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+bool sameClaimMetadata(const nlohmann::json& a, const nlohmann::json& b) {
+  const auto meta = [](const nlohmann::json& j, const char* m) {
+    return j.value("metadata", nlohmann::json::object()).value(m, nlohmann::json::object());
+  };
+  return meta(a, "labels") == meta(b, "labels") &&
+         meta(a, "annotations") == meta(b, "annotations");
+}
+
+const auto& bindingGvr(bool cluster_scoped) {
+  return cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr;
+}
+
+}  // namespace
+
+std::string policyPermanentId(const api::PropagationPolicy& policy) {
+  const char* label =
+      policy.isClusterScoped() ? policies::kCPPPermanentIdLabel : policies::kPPPermanentIdLabel;
+  auto it = policy.metadata.labels.find(label);
+  return it != policy.metadata.labels.end() ? it->second : policy.metadata.uid;
+}
+
+core::Result<nlohmann::json> desiredBinding(const nlohmann::json& templ,
+                                            const api::PropagationPolicy& policy,
+                                            const nlohmann::json& existing) {
+  const auto& meta = templ.at("metadata");
+  const std::string api_version = templ.value("apiVersion", "");
+  const std::string kind = templ.value("kind", "");
+  const std::string ns = meta.value("namespace", "");
+  const std::string name = meta.value("name", "");
+  const bool cluster_scoped = ns.empty();
+
+  nlohmann::json b = existing.is_object() ? existing : nlohmann::json::object();
+  b["apiVersion"] = api::kWorkGroupVersion;
+  b["kind"] = cluster_scoped ? "ClusterResourceBinding" : "ResourceBinding";
+  auto& bm = b["metadata"];
+  bm["name"] = api::bindingName(kind, name);
+  if (!cluster_scoped) bm["namespace"] = ns;
+  auto& labels = bm["labels"];
+  if (!labels.is_object()) labels = nlohmann::json::object();
+  auto& annotations = bm["annotations"];
+  if (!annotations.is_object()) annotations = nlohmann::json::object();
+  for (const char* k : {policies::kPPPermanentIdLabel, policies::kCPPPermanentIdLabel}) {
+    labels.erase(k);
+  }
+  for (const char* k : {policies::kPPNamespaceAnnotation, policies::kPPNameAnnotation,
+                        policies::kCPPNameAnnotation}) {
+    annotations.erase(k);
+  }
+  if (policy.isClusterScoped()) {
+    labels[policies::kCPPPermanentIdLabel] = policyPermanentId(policy);
+    annotations[policies::kCPPNameAnnotation] = policy.metadata.name;
+  } else {
+    labels[policies::kPPPermanentIdLabel] = policyPermanentId(policy);
+    annotations[policies::kPPNamespaceAnnotation] = policy.metadata.namespace_;
+    annotations[policies::kPPNameAnnotation] = policy.metadata.name;
+  }
+  const char* id_label = cluster_scoped ? kCRBPermanentIdLabel : kRBPermanentIdLabel;
+  if (!labels.contains(id_label)) labels[id_label] = newPermanentId();
+  bm["ownerReferences"] = nlohmann::json::array({{{"apiVersion", api_version},
+                                                  {"kind", kind},
+                                                  {"name", name},
+                                                  {"uid", meta.value("uid", "")},
+                                                  {"controller", true},
+                                                  {"blockOwnerDeletion", true}}});
+
+  auto& spec = b["spec"];
+  if (!spec.is_object()) spec = nlohmann::json::object();
+  nlohmann::json resource = {{"apiVersion", api_version}, {"kind", kind}, {"name", name}};
+  if (!ns.empty()) resource["namespace"] = ns;
+  if (meta.contains("uid")) resource["uid"] = meta["uid"];
+  // resourceVersion is left out on purpose: every template status write would otherwise bump
+  // the binding generation and trigger a reschedule.
+  spec["resource"] = std::move(resource);
+
+  auto replicas = interpreter::interpretReplica(templ);
+  if (!replicas) return replicas.status();
+  spec.erase("replicas");
+  spec.erase("replicaRequirements");
+  if (replicas->has_hook) {
+    if (replicas->replicas > 0) spec["replicas"] = replicas->replicas;
+    if (replicas->requirements) spec["replicaRequirements"] = api::toJson(*replicas->requirements);
+  }
+  const auto& ps = policy.spec;
+  spec["placement"] = api::toJson(ps.placement);
+  auto set_or_erase = [&spec](const char* key, nlohmann::json value, bool present) {
+    if (present) {
+      spec[key] = std::move(value);
+    } else {
+      spec.erase(key);
+    }
+  };
+  set_or_erase("propagateDeps", ps.propagate_deps, ps.propagate_deps);
+  set_or_erase("schedulerName", ps.scheduler_name, !ps.scheduler_name.empty());
+  set_or_erase("conflictResolution", ps.conflict_resolution, !ps.conflict_resolution.empty());
+  set_or_erase("failover", ps.failover ? api::toJson(*ps.failover) : nlohmann::json(),
+               ps.failover.has_value());
+  set_or_erase("suspension", ps.suspension ? api::toJson(*ps.suspension) : nlohmann::json(),
+               ps.suspension.has_value());
+  set_or_erase("preserveResourcesOnDeletion", ps.preserve_resources_on_deletion.value_or(false),
+               ps.preserve_resources_on_deletion.has_value());
+  set_or_erase("schedulePriority",
+               ps.schedule_priority ? api::toJson(*ps.schedule_priority) : nlohmann::json(),
+               ps.schedule_priority.has_value());
+  return b;
+}
+
+Detector::Detector(client::ClientPtr host, TemplateKind kind, DetectorCaches caches,
+                   const TemplateStore* templates, policies::MatchOptions options)
+    : host_(std::move(host)),
+      kind_(std::move(kind)),
+      caches_(caches),
+      templates_(templates),
+      options_(std::move(options)) {}
+
+core::Status Detector::deleteBinding(const std::string& ns, const std::string& name) {
+  const client::Indexer* cache =
+      ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  if (cache != nullptr && !cache->get(ns, name)) return core::Status();
+  core::Status s = host_->remove(bindingGvr(ns.empty()), ns, name, {});
+  if (!s.isOk() && s.code() != core::Code::NotFound) return s;
+  core::logger("detector")->info("[{}] binding deleted", client::objectKey(ns, name));
+  return core::Status();
+}
+
+core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Request& request) {
+  const std::string ns = kind_.namespaced ? request.namespace_name : "";
+  const std::string binding_name = api::bindingName(kind_.gvk.kind, request.name);
+  client::ObjectPtr cached = kind_.informer->indexer().get(ns, request.name);
+  if (!cached) {
+    FLOTILLA_RETURN_IF_ERROR(deleteBinding(ns, binding_name));
+    return runtime::ReconcileResult{};
+  }
+  if (cached->deleting()) return runtime::ReconcileResult{};
+  const nlohmann::json& templ = cached->json();
+  if (policies::shouldSkipTemplate(templ, options_.skip)) return runtime::ReconcileResult{};
+
+  std::vector<api::PropagationPolicy> pps;
+  if (!ns.empty() && caches_.propagation_policies) {
+    pps = decodePolicies(caches_.propagation_policies->byNamespace(ns));
+  }
+  std::vector<api::PropagationPolicy> cpps;
+  if (caches_.cluster_propagation_policies) {
+    cpps = decodePolicies(caches_.cluster_propagation_policies->list());
+  }
+  const policies::MatchDecision decision = policies::matchTemplate(templ, pps, cpps, options_);
+
+  if (!decision.policy) {
+    if (policies::claimOf(templ).kind != policies::Claim::Kind::None) {
+      nlohmann::json next = templ;
+      policies::unclaimTemplate(next);
+      auto written = host_->update(kind_.gvr, ns, next, {kFieldManager});
+      if (!written && written.status().code() != core::Code::NotFound) return written.status();
+      core::logger("detector")->info("[{}] claim released", cached->key());
+    }
+    FLOTILLA_RETURN_IF_ERROR(deleteBinding(ns, binding_name));
+    return runtime::ReconcileResult{};
+  }
+  const api::PropagationPolicy& policy =
+      decision.cluster_scoped ? cpps[*decision.policy] : pps[*decision.policy];
+
+  // Claim first: a binding without a claimed template would be an orphan after a crash.
+  nlohmann::json claimed = templ;
+  policies::claimTemplate(claimed, policy);
+  nlohmann::json current_template = templ;
+  if (!sameClaimMetadata(claimed, templ)) {
+    auto written = host_->update(kind_.gvr, ns, claimed, {kFieldManager});
+    if (!written) return written.status();
+    current_template = (*written)->json();
+    core::logger("detector")->info("[{}] claimed by {} {}", cached->key(), policy.kind,
+                                   client::objectKey(policy.metadata.namespace_,
+                                                     policy.metadata.name));
+  }
+
+  const client::Indexer* cache =
+      ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  client::ObjectPtr existing = cache ? cache->get(ns, binding_name) : nullptr;
+  const nlohmann::json existing_json = existing ? existing->json() : nlohmann::json();
+  auto desired = desiredBinding(current_template, policy, existing_json);
+  if (!desired) return runtime::terminalError(desired.status());
+  if (!existing) {
+    auto created = host_->create(bindingGvr(ns.empty()), ns, *desired, {kFieldManager});
+    if (!created && created.status().code() != core::Code::AlreadyExists) {
+      return created.status();
+    }
+    if (!created) return core::Status(core::Code::Conflict, "binding appeared meanwhile");
+    core::logger("detector")->info("[{}] binding {} created", cached->key(), binding_name);
+  } else if (*desired != existing_json) {
+    auto updated = host_->update(bindingGvr(ns.empty()), ns, *desired, {kFieldManager});
+    if (!updated) return updated.status();
+  }
+  if (policy.spec.propagate_deps) {
+    FLOTILLA_RETURN_IF_ERROR(syncDependencies(current_template, *desired));
+  }
+  return runtime::ReconcileResult{};
+}
+
+// Dependencies get a binding with `requiredBy` and no placement of their own; the scheduler
+// controller places them wherever the bindings that require them are.
+core::Status Detector::syncDependencies(const nlohmann::json& templ,
+                                        const nlohmann::json& binding) {
+  auto deps = interpreter::interpretDependency(templ);
+  if (!deps) return core::Status();  // nothing to interpret
+  const std::string ns = templ["metadata"].value("namespace", "");
+  const std::string parent = binding["metadata"].value("name", "");
+  for (const auto& dep : *deps) {
+    if (templates_ == nullptr) break;
+    client::ObjectPtr dep_obj = templates_->get(dep.api_version, dep.kind, dep.namespace_,
+                                                dep.name);
+    if (!dep_obj || dep_obj->deleting()) continue;
+    // A dependency claimed by a policy of its own is propagated by that policy.
+    if (policies::claimOf(dep_obj->json()).kind != policies::Claim::Kind::None) continue;
+    const std::string name = api::bindingName(dep.kind, dep.name);
+    client::ObjectPtr existing =
+        caches_.resource_bindings ? caches_.resource_bindings->get(dep.namespace_, name) : nullptr;
+    nlohmann::json b = existing ? existing->json() : nlohmann::json::object();
+    const nlohmann::json before = b;
+    b["apiVersion"] = api::kWorkGroupVersion;
+    b["kind"] = "ResourceBinding";
+    b["metadata"]["name"] = name;
+    b["metadata"]["namespace"] = dep.namespace_;
+    if (!b["metadata"]["labels"].is_object()) b["metadata"]["labels"] = nlohmann::json::object();
+    if (!b["metadata"]["labels"].contains(kRBPermanentIdLabel)) {
+      b["metadata"]["labels"][kRBPermanentIdLabel] = newPermanentId();
+    }
+    const auto& dm = dep_obj->json()["metadata"];
+    b["metadata"]["ownerReferences"] =
+        nlohmann::json::array({{{"apiVersion", dep.api_version},
+                                {"kind", dep.kind},
+                                {"name", dep.name},
+                                {"uid", dm.value("uid", "")},
+                                {"controller", true},
+                                {"blockOwnerDeletion", true}}});
+    b["spec"]["resource"] = {{"apiVersion", dep.api_version},
+                             {"kind", dep.kind},
+                             {"namespace", dep.namespace_},
+                             {"name", dep.name},
+                             {"uid", dm.value("uid", "")}};
+    nlohmann::json required = b["spec"].value("requiredBy", nlohmann::json::array());
+    bool found = false;
+    for (auto& r : required) {
+      if (r.value("namespace", "") == ns && r.value("name", "") == parent) found = true;
+    }
+    if (!found) {
+      required.push_back({{"namespace", ns}, {"name", parent}});
+      b["spec"]["requiredBy"] = std::move(required);
+    }
+    if (b == before) continue;
+    auto written = existing ? host_->update(kResourceBindingsGvr, dep.namespace_, b, {kFieldManager})
+                            : host_->create(kResourceBindingsGvr, dep.namespace_, b, {kFieldManager});
+    if (!written) return written.status();
+  }
+  (void)ns;
+  return core::Status();
+}
+
+}  // namespace flotilla::controllers

@@ -1,0 +1,120 @@
+#include "controllers/detector/detector.h"
+
+#include <gtest/gtest.h>
+
+#include "controllers/testing/served_fake_client.h"
+#include "controllers/wire/karmada_names.h"
+
+namespace flotilla::controllers {
+namespace {
+
+const client::GroupVersionResource kDeployments{"apps", "v1", "deployments"};
+
+nlohmann::json policy(const std::string& name, const std::string& selected) {
+  return {{"apiVersion", "policy.karmada.io/v1alpha1"},
+          {"kind", "PropagationPolicy"},
+          {"metadata", {{"name", name}, {"namespace", "default"}}},
+          {"spec",
+           {{"resourceSelectors",
+             {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", selected}}}},
+            {"placement", {{"clusterAffinity", {{"clusterNames", {"m1", "m2"}}}}}}}}};
+}
+
+struct Fixture {
+  std::shared_ptr<client::FakeClient> host = std::make_shared<client::FakeClient>();
+  client::Indexer pps, cpps, rbs, crbs;
+  client::InformerPtr informer;
+  std::unique_ptr<Detector> detector;
+
+  Fixture() {
+    EXPECT_TRUE(host->create(kDeployments, "default", testing::deployment("default", "web", 3), {}));
+    informer = std::make_shared<client::Informer>(host, client::InformerOptions{kDeployments});
+    informer->start();
+    EXPECT_TRUE(informer->waitForSync(std::chrono::seconds(10)));
+    TemplateKind kind{kDeployments, {"apps", "v1", "Deployment"}, true, informer};
+    detector = std::make_unique<Detector>(host, kind, DetectorCaches{&pps, &cpps, &rbs, &crbs},
+                                          nullptr);
+  }
+  ~Fixture() { informer->stop(); }
+  void reconcile() {
+    testing::loadCache(*host, kPropagationPoliciesGvr, pps);
+    testing::loadCache(*host, kResourceBindingsGvr, rbs);
+    auto r = detector->reconcile({"default", "web"});
+    EXPECT_TRUE(r.isOk()) << r.status().toString();
+  }
+  // The cached template must catch up with our own writes before the next reconcile.
+  void waitForTemplateRv() {
+    const std::string rv = (*host->get(kDeployments, "default", "web", ""))->resourceVersion();
+    for (int i = 0; i < 500; ++i) {
+      auto o = informer->indexer().get("default", "web");
+      if (o && o->resourceVersion() == rv) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "informer did not catch up";
+  }
+};
+
+TEST(DetectorTest, MatchingPolicyClaimsTemplateAndCreatesBinding) {
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "web"), {}));
+  f.reconcile();
+  auto templ = (*f.host->get(kDeployments, "default", "web", ""))->json();
+  EXPECT_EQ(templ["metadata"]["annotations"][policies::kPPNameAnnotation], "pp");
+  EXPECT_TRUE(templ["metadata"]["labels"].contains(policies::kPPPermanentIdLabel));
+
+  auto rb = f.host->get(kResourceBindingsGvr, "default", "web-deployment", "");
+  ASSERT_TRUE(rb) << rb.status().toString();
+  const auto& b = (*rb)->json();
+  EXPECT_EQ(b["kind"], "ResourceBinding");
+  EXPECT_EQ(b["spec"]["resource"]["kind"], "Deployment");
+  EXPECT_EQ(b["spec"]["resource"]["name"], "web");
+  EXPECT_EQ(b["spec"]["replicas"], 3);
+  EXPECT_EQ(b["spec"]["replicaRequirements"]["resourceRequest"]["cpu"], "100m");
+  EXPECT_EQ(b["spec"]["placement"]["clusterAffinity"]["clusterNames"][1], "m2");
+  EXPECT_TRUE(b["metadata"]["labels"].contains(kRBPermanentIdLabel));
+  EXPECT_EQ(b["metadata"]["annotations"][policies::kPPNameAnnotation], "pp");
+  EXPECT_EQ(b["metadata"]["ownerReferences"][0]["kind"], "Deployment");
+}
+
+TEST(DetectorTest, ReplicaChangeUpdatesBindingAndKeepsSchedule) {
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "web"), {}));
+  f.reconcile();
+  // The scheduler's result must survive detector updates.
+  auto rb = (*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+  rb["spec"]["clusters"] = {{{"name", "m1"}, {"replicas", 3}}};
+  ASSERT_TRUE(f.host->update(kResourceBindingsGvr, "default", rb, {}, ""));
+  auto templ = (*f.host->get(kDeployments, "default", "web", ""))->json();
+  templ["spec"]["replicas"] = 5;
+  ASSERT_TRUE(f.host->update(kDeployments, "default", templ, {}, ""));
+  f.waitForTemplateRv();
+  f.reconcile();
+  rb = (*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+  EXPECT_EQ(rb["spec"]["replicas"], 5);
+  EXPECT_EQ(rb["spec"]["clusters"][0]["name"], "m1");
+}
+
+TEST(DetectorTest, PolicyDeletionReleasesClaimAndDeletesBinding) {
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "web"), {}));
+  f.reconcile();
+  f.waitForTemplateRv();
+  ASSERT_TRUE(f.host->remove(kPropagationPoliciesGvr, "default", "pp", {}).isOk());
+  f.reconcile();
+  auto templ = (*f.host->get(kDeployments, "default", "web", ""))->json();
+  EXPECT_FALSE(templ["metadata"].contains("annotations") &&
+               templ["metadata"]["annotations"].contains(policies::kPPNameAnnotation));
+  EXPECT_EQ(f.host->get(kResourceBindingsGvr, "default", "web-deployment", "").status().code(),
+            core::Code::NotFound);
+}
+
+TEST(DetectorTest, NonMatchingPolicyMakesNoBinding) {
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "other"), {}));
+  f.reconcile();
+  EXPECT_EQ(f.host->get(kResourceBindingsGvr, "default", "web-deployment", "").status().code(),
+            core::Code::NotFound);
+}
+
+}  // namespace
+}  // namespace flotilla::controllers

@@ -1,0 +1,76 @@
+#include "controllers/membership/member_clients.h"
+
+#include "client/kubeconfig.h"
+
+namespace flotilla::controllers {
+
+namespace {
+
+std::string secretValue(const nlohmann::json& secret, const std::string& key) {
+  auto data = secret.find("data");
+  if (data != secret.end() && data->is_object() && data->contains(key) &&
+      (*data)[key].is_string()) {
+    auto decoded = client::base64Decode((*data)[key].get<std::string>());
+    if (decoded) return *decoded;
+  }
+  auto string_data = secret.find("stringData");
+  if (string_data != secret.end() && string_data->is_object() && string_data->contains(key) &&
+      (*string_data)[key].is_string()) {
+    return (*string_data)[key].get<std::string>();
+  }
+  return "";
+}
+
+}  // namespace
+
+core::Result<client::RestConfig> memberRestConfig(const nlohmann::json& cluster,
+                                                  const nlohmann::json* secret) {
+  const std::string name = cluster["metadata"].value("name", "");
+  const nlohmann::json spec = cluster.value("spec", nlohmann::json::object());
+  client::RestConfig config;
+  config.server = spec.value("apiEndpoint", "");
+  if (config.server.empty()) {
+    return core::Status(core::Code::FailedPrecondition,
+                        "cluster " + name + " has no spec.apiEndpoint");
+  }
+  config.insecure_skip_tls_verify = spec.value("insecureSkipTLSVerification", false);
+  if (secret != nullptr) {
+    config.bearer_token = secretValue(*secret, "token");
+    config.ca_pem = secretValue(*secret, "caBundle");
+  }
+  // Members are probed often; fail fast instead of retrying a dead endpoint for seconds.
+  config.max_retries = 1;
+  config.timeout = std::chrono::seconds(10);
+  return config;
+}
+
+SecretMemberClients::SecretMemberClients(const client::Indexer& clusters,
+                                         const client::Indexer& secrets, ClientFactory factory)
+    : clusters_(clusters), secrets_(secrets), factory_(std::move(factory)) {}
+
+core::Result<client::ClientPtr> SecretMemberClients::clientFor(const std::string& name) {
+  client::ObjectPtr cluster = clusters_.get(name);
+  if (!cluster) return core::notFound("cluster " + name + " not found");
+  const nlohmann::json& cj = cluster->json();
+  client::ObjectPtr secret;
+  if (cj.contains("spec") && cj["spec"].contains("secretRef")) {
+    const auto& ref = cj["spec"]["secretRef"];
+    secret = secrets_.get(ref.value("namespace", ""), ref.value("name", ""));
+  }
+  const std::string version =
+      cluster->resourceVersion() + "/" + (secret ? secret->resourceVersion() : "");
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(name);
+    if (it != cache_.end() && it->second.version == version) return it->second.client;
+  }
+  auto config = memberRestConfig(cj, secret ? &secret->json() : nullptr);
+  if (!config) return config.status();
+  auto built = factory_(*config);
+  if (!built) return built.status();
+  std::lock_guard lock(mu_);
+  cache_[name] = Entry{version, *built};
+  return *built;
+}
+
+}  // namespace flotilla::controllers

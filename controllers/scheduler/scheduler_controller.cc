@@ -1,0 +1,266 @@
+#include "controllers/scheduler/scheduler_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "api/cluster_types.h"
+#include "api/pricebook_types.h"
+#include "api/work_types.h"
+#include "controllers/wire/conditions.h"
+#include "controllers/wire/karmada_names.h"
+#include "core/logging.h"
+#include "estimator/general_estimator.h"
+#include "planner/convert.h"
+
+namespace flotilla::controllers {
+
+namespace {
+
+const client::GroupVersionResource& gvrOf(const std::string& ns) {
+  return ns.empty() ? kClusterResourceBindingsGvr : kResourceBindingsGvr;
+}
+
+std::string annotation(const nlohmann::json& obj, const char* key) {
+  const auto meta = obj.value("metadata", nlohmann::json::object());
+  const auto ann = meta.value("annotations", nlohmann::json::object());
+  auto it = ann.find(key);
+  return it != ann.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::vector<std::string> requiredByIndex(const client::Object& binding) {
+  std::vector<std::string> out;
+  const auto spec = binding.json().value("spec", nlohmann::json::object());
+  for (const auto& r : spec.value("requiredBy", nlohmann::json::array())) {
+    out.push_back(client::objectKey(r.value("namespace", ""), r.value("name", "")));
+  }
+  return out;
+}
+
+bool needsScheduling(const nlohmann::json& b) {
+  const auto spec = b.value("spec", nlohmann::json::object());
+  const auto status = b.value("status", nlohmann::json::object());
+  if (!spec.contains("placement")) return false;
+  if (conditionStatus(status.value("conditions", nlohmann::json::array()),
+                      api::kConditionScheduled) != "True") {
+    return true;
+  }
+  if (annotation(b, kAppliedPlacementAnnotation) != spec["placement"].dump()) return true;
+  const int64_t generation =
+      b.value("metadata", nlohmann::json::object()).value("generation", int64_t{0});
+  if (status.value("schedulerObservedGeneration", int64_t{0}) != generation) return true;
+  const std::string triggered = spec.value("rescheduleTriggeredAt", "");
+  return !triggered.empty() && triggered > status.value("lastScheduledTime", "");
+}
+
+SchedulerController::SchedulerController(client::ClientPtr host, SchedulerCaches caches,
+                                         std::shared_ptr<runtime::EventRecorder> events,
+                                         core::ClockPtr clock, SchedulerControllerOptions options)
+    : host_(std::move(host)),
+      caches_(caches),
+      events_(std::move(events)),
+      clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
+      options_(std::move(options)) {}
+
+core::Result<runtime::ReconcileResult> SchedulerController::scheduleDependency(
+    const client::ObjectPtr& cached) {
+  const nlohmann::json& b = cached->json();
+  std::set<std::string> names;
+  nlohmann::json required = b["spec"]["requiredBy"];
+  for (auto& r : required) {
+    const std::string ns = r.value("namespace", "");
+    client::ObjectPtr parent = (ns.empty() ? caches_.cluster_resource_bindings
+                                           : caches_.resource_bindings)
+                                   ->get(ns, r.value("name", ""));
+    nlohmann::json clusters = nlohmann::json::array();
+    if (parent) {
+      for (const auto& c : parent->json()["spec"].value("clusters", nlohmann::json::array())) {
+        names.insert(c.value("name", ""));
+        clusters.push_back({{"name", c.value("name", "")}});
+      }
+    }
+    if (clusters.empty()) {
+      r.erase("clusters");
+    } else {
+      r["clusters"] = std::move(clusters);
+    }
+  }
+  nlohmann::json targets = nlohmann::json::array();
+  for (const auto& n : names) targets.push_back({{"name", n}});
+  nlohmann::json next = b;
+  next["spec"]["requiredBy"] = required;
+  if (targets.empty()) {
+    next["spec"].erase("clusters");
+  } else {
+    next["spec"]["clusters"] = targets;
+  }
+  client::ObjectPtr current = cached;
+  if (next != b) {
+    auto written = host_->update(gvrOf(cached->namespaceName()), cached->namespaceName(), next,
+                                 {kFieldManager});
+    if (!written) return written.status();
+    current = *written;
+  }
+  nlohmann::json with_status = current->json();
+  nlohmann::json conditions =
+      with_status.value("status", nlohmann::json::object())
+          .value("conditions", nlohmann::json::array());
+  if (setCondition(conditions,
+                   {api::kConditionScheduled, "True", "Success",
+                    "Binding has been scheduled successfully."},
+                   nowText(*clock_))) {
+    with_status["status"]["conditions"] = conditions;
+    auto written = host_->update(gvrOf(cached->namespaceName()), cached->namespaceName(),
+                                 with_status, {kFieldManager}, "status");
+    if (!written) return written.status();
+  }
+  return runtime::ReconcileResult{};
+}
+
+core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
+    const runtime::Request& request) {
+  const std::string& ns = request.namespace_name;
+  const client::Indexer* cache =
+      ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  client::ObjectPtr cached = cache ? cache->get(ns, request.name) : nullptr;
+  if (!cached || cached->deleting()) return runtime::ReconcileResult{};
+  const nlohmann::json& b = cached->json();
+  const auto spec = b.value("spec", nlohmann::json::object());
+  std::string scheduler_name = spec.value("schedulerName", "");
+  if (scheduler_name.empty()) scheduler_name = kDefaultSchedulerName;
+  if (scheduler_name != options_.scheduler_name) return runtime::ReconcileResult{};
+  if (!spec.contains("placement")) {
+    if (spec.contains("requiredBy")) return scheduleDependency(cached);
+    return runtime::ReconcileResult{};
+  }
+  if (!needsScheduling(b)) return runtime::ReconcileResult{};
+
+  auto rb = api::fromJson<api::ResourceBinding>(b);
+  if (!rb) return runtime::terminalError(rb.status());
+  planner::Problems problems;
+  scheduler::Binding input;
+  input.api_version = rb->spec.resource.api_version;
+  input.kind = rb->spec.resource.kind;
+  input.namespace_ = rb->spec.resource.namespace_;
+  input.name = rb->spec.resource.name;
+  input.uid = rb->spec.resource.uid;
+  input.replicas = rb->spec.replicas;
+  input.placement = planner::toPlacement(*rb->spec.placement, "spec.placement", problems);
+  if (rb->spec.replica_requirements) {
+    input.requirements = estimator::ReplicaRequirements{planner::toResourceList(
+        rb->spec.replica_requirements->resource_request,
+        "spec.replicaRequirements.resourceRequest", problems)};
+  }
+  for (const auto& c : rb->spec.clusters) input.previous.push_back({c.name, c.replicas});
+  for (const auto& t : rb->spec.graceful_eviction_tasks) input.evicting_from.push_back(t.from_cluster);
+  input.observed_affinity_name = rb->status.scheduler_observing_affinity_name;
+  input.fresh = !rb->spec.reschedule_triggered_at.empty() &&
+                rb->spec.reschedule_triggered_at > rb->status.last_scheduled_time;
+
+  std::vector<scheduler::Cluster> clusters;
+  for (const auto& obj : caches_.clusters->list()) {
+    auto cluster = api::fromJson<api::Cluster>(obj->json());
+    if (!cluster) continue;
+    api::setDefaults(*cluster, "");
+    planner::Problems cluster_problems;
+    scheduler::Cluster converted = planner::toCluster(*cluster, cluster_problems);
+    if (cluster_problems.ok()) clusters.push_back(std::move(converted));
+  }
+  std::sort(clusters.begin(), clusters.end(),
+            [](const auto& a, const auto& c) { return a.name < c.name; });
+  std::vector<scheduler::PriceBook> books;
+  if (caches_.price_books) {
+    for (const auto& obj : caches_.price_books->list()) {
+      auto book = api::fromJson<api::PriceBook>(obj->json());
+      if (!book) continue;
+      planner::Problems book_problems;
+      auto converted = planner::toPriceBook(*book, book_problems);
+      if (book_problems.ok() && (books.empty() || books.front().currency == converted.currency)) {
+        books.push_back(std::move(converted));
+      }
+    }
+  }
+  const scheduler::CostModel cost_model(std::move(books));
+  estimator::GeneralEstimator general;
+  const scheduler::Scheduler sched(options_.scheduler, {&general}, &cost_model);
+
+  const std::string now = nowText(*clock_);
+  scheduler::ScheduleResult result;
+  if (!problems.ok()) {
+    result.reason = "SchedulerError";
+    result.message = problems.causes().front().field + ": " + problems.causes().front().message;
+  } else {
+    result = sched.schedule(input, clusters);
+  }
+
+  client::ObjectPtr current = cached;
+  if (result.scheduled) {
+    nlohmann::json next = b;
+    nlohmann::json targets = nlohmann::json::array();
+    for (const auto& t : result.clusters) {
+      nlohmann::json entry = {{"name", t.name}};
+      if (input.isWorkload() && t.replicas > 0) entry["replicas"] = t.replicas;
+      targets.push_back(std::move(entry));
+    }
+    next["spec"]["clusters"] = std::move(targets);
+    auto& annotations = next["metadata"]["annotations"];
+    if (!annotations.is_object()) annotations = nlohmann::json::object();
+    annotations[kAppliedPlacementAnnotation] = spec["placement"].dump();
+    if (result.cost && !result.cost->currency.empty()) {
+      annotations[kHourlyCostAnnotation] =
+          scheduler::formatMicros(result.cost->hourly_micros) + " " + result.cost->currency;
+    } else {
+      annotations.erase(kHourlyCostAnnotation);
+    }
+    if (next != b) {
+      auto written = host_->update(gvrOf(ns), ns, next, {kFieldManager});
+      if (!written) return written.status();
+      current = *written;
+    }
+    core::logger("scheduler")->info("[{}] scheduled: {}", cached->key(),
+                                    current->json()["spec"]["clusters"].dump());
+  } else {
+    core::logger("scheduler")->warn("[{}] not scheduled ({}): {}", cached->key(), result.reason,
+                                    result.message);
+    if (events_) {
+      (void)events_->record(*cached, runtime::EventType::Warning, "ScheduleBindingFailed",
+                            result.message);
+    }
+  }
+
+  nlohmann::json with_status = current->json();
+  nlohmann::json status = with_status.value("status", nlohmann::json::object());
+  nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
+  if (result.scheduled) {
+    setCondition(conditions,
+                 {api::kConditionScheduled, "True", "Success",
+                  "Binding has been scheduled successfully."},
+                 now);
+    status["schedulerObservedGeneration"] =
+        with_status["metadata"].value("generation", int64_t{0});
+    if (result.affinity_name.empty()) {
+      status.erase("schedulerObservingAffinityName");
+    } else {
+      status["schedulerObservingAffinityName"] = result.affinity_name;
+    }
+    status["lastScheduledTime"] = now;
+  } else {
+    setCondition(conditions, {api::kConditionScheduled, "False", result.reason, result.message},
+                 now);
+  }
+  status["conditions"] = std::move(conditions);
+  if (status != with_status.value("status", nlohmann::json::object())) {
+    with_status["status"] = std::move(status);
+    auto written = host_->update(gvrOf(ns), ns, with_status, {kFieldManager}, "status");
+    if (!written) return written.status();
+  }
+  if (!result.scheduled && result.reason != scheduler::kReasonNoClusterFit) {
+    return runtime::ReconcileResult{options_.unschedulable_retry};
+  }
+  return runtime::ReconcileResult{};
+}
+
+}  // namespace flotilla::controllers
