@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -306,6 +307,73 @@ TEST_F(MemberTest, NodesDeploymentServiceJobAndRestart) {
   ASSERT_EQ(kubectl("wait --for=condition=Available deployment/web --timeout=90s").rc, 0);
   EXPECT_EQ(getJson("pods -l app=web")["items"].size(), 2u);
   EXPECT_EQ(getJson("replicasets -l app=web")["items"].size(), 1u);
+}
+
+const char* kSets = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  replicas: 3
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - name: db
+        image: postgres:16
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: fluent-bit:3
+)";
+
+TEST_F(MemberTest, StatefulSetDaemonSetAndLostNode) {
+  ASSERT_EQ(kubectl("apply", kSets).rc, 0);
+  auto sts = kubectl("rollout status statefulset/db --timeout=90s");
+  ASSERT_EQ(sts.rc, 0) << sts.out;
+  for (const char* name : {"db-0", "db-1", "db-2"}) {
+    Json pod = getJson(std::string("pod ") + name);
+    EXPECT_EQ(pod["status"].value("phase", ""), "Running") << name;
+  }
+  auto ds = kubectl("rollout status daemonset/agent --timeout=90s");
+  ASSERT_EQ(ds.rc, 0) << ds.out;
+  Json agents = getJson("pods -l app=agent");
+  std::set<std::string> nodes;
+  for (const auto& p : agents.value("items", Json::array())) nodes.insert(p["spec"].value("nodeName", ""));
+  EXPECT_EQ(nodes, (std::set<std::string>{"node-0", "node-1", "node-2"}));
+
+  // A node disappears: its DaemonSet pod goes, StatefulSet pods come back on other nodes.
+  ASSERT_EQ(kubectl("delete node node-1").rc, 0);
+  EXPECT_TRUE(eventually([&] {
+    Json a = getJson("pods -l app=agent");
+    Json d = getJson("daemonset agent");
+    return a.value("items", Json::array()).size() == 2 &&
+           d["status"].value("desiredNumberScheduled", 0) == 2;
+  }));
+  EXPECT_TRUE(eventually([&] {
+    Json pods = getJson("pods -l app=db");
+    int running = 0;
+    for (const auto& p : pods.value("items", Json::array())) {
+      if (p["spec"].value("nodeName", "") == "node-1") return false;
+      if (p["status"].value("phase", "") == "Running") ++running;
+    }
+    return running == 3;
+  })) << getJson("pods -l app=db").dump();
 }
 
 }  // namespace

@@ -258,8 +258,17 @@ ScheduleDecision schedulePod(const Json& pod, const std::vector<Json>& nodes,
     ResourceAmounts after = node_usage.requested;
     addAmounts(after, request);
     const ResourceAmounts allocatable = nodeAllocatable(node);
+    // Like the scheduler's non-zero request defaults (100m cpu, 200Mi memory), every pod
+    // weighs something, so pods without requests spread too.
+    double per_pod = 0;
+    auto cpu = allocatable.find("cpu");
+    if (cpu != allocatable.end() && cpu->second > 0) per_pod += 100.0 / static_cast<double>(cpu->second);
+    auto mem = allocatable.find("memory");
+    if (mem != allocatable.end() && mem->second > 0) {
+      per_pod += 200.0 * 1024 * 1024 * 1000 / static_cast<double>(mem->second);
+    }
     const double score = share(after, allocatable, "cpu") + share(after, allocatable, "memory") +
-                         1e-6 * static_cast<double>(node_usage.pods);
+                         per_pod * static_cast<double>(node_usage.pods + 1);
     if (score < best || (score == best && name < decision.node)) {
       best = score;
       decision.node = name;

@@ -161,7 +161,11 @@ core::Status MemberSimulator::loadCache(int64_t* revision) {
     e.key = kv.key;
     e.value = std::make_shared<const std::string>(kv.value);
     e.revision = kv.mod_revision;
-    observe(e);
+    try {
+      observe(e);
+    } catch (const std::exception& ex) {
+      core::logger("member")->warn("[{}] ignoring malformed object: {}", e.key, ex.what());
+    }
   }
   *revision = list->revision;
   return core::Status::ok();
@@ -184,7 +188,11 @@ void MemberSimulator::run(int64_t revision) {
       continue;
     }
     for (const auto& e : *events) {
-      observe(e);
+      try {
+        observe(e);
+      } catch (const std::exception& ex) {
+        log->warn("[{}] ignoring malformed object: {}", e.key, ex.what());
+      }
       revision = std::max(revision, e.revision);
     }
     const auto t = clock_->now();
@@ -356,7 +364,13 @@ void MemberSimulator::processQueue() {
     const WorkKey key = *dirty_.begin();
     dirty_.erase(dirty_.begin());
     ++done;
-    auto st = reconcile(key);
+    core::Status st;
+    try {
+      st = reconcile(key);
+    } catch (const std::exception& e) {
+      // Objects are user input: a shape the reconcilers did not expect must not end the member.
+      st = core::internalError(std::string("unexpected object shape: ") + e.what());
+    }
     if (st.isOk()) {
       failures_.erase(key);
       continue;

@@ -182,7 +182,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
     if (ip.empty()) ip = allocateIp(config_.pod_range, pod_ips_, &pod_ip_cursor_);
     if (ip.empty()) return core::Status(core::Code::Unavailable, "pod CIDR exhausted");
     std::string host_ip;
-    for (const auto& a : (*node)["status"].value("addresses", Json::array())) {
+    for (const auto& a : node->value("status", Json::object()).value("addresses", Json::array())) {
       if (a.value("type", "") == "InternalIP") host_ip = a.value("address", "");
     }
     status["phase"] = "Pending";

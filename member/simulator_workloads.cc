@@ -1,5 +1,6 @@
 // Deployment, ReplicaSet, StatefulSet and DaemonSet controllers of the simulator.
 #include <algorithm>
+#include <optional>
 
 #include "apiserver/object_strategy.h"
 #include "member/simulator.h"
@@ -59,6 +60,28 @@ Json withLabel(Json pod_template, const std::string& key, const std::string& val
   }
   pod_template["metadata"]["labels"][key] = value;
   return pod_template;
+}
+
+// The API server's SetDefaults for the update strategy, which ours does not apply to built-in
+// types; `kubectl rollout status` refuses StatefulSets and DaemonSets without it.
+std::optional<Json> strategyDefaults(const Json& obj, bool stateful_set) {
+  const Json spec = obj.value("spec", Json::object());
+  if (spec.contains("updateStrategy") && spec["updateStrategy"].is_object() &&
+      spec["updateStrategy"].contains("type")) {
+    return std::nullopt;
+  }
+  Json out = obj;
+  Json& strategy = out["spec"]["updateStrategy"];
+  if (!strategy.is_object()) strategy = Json::object();
+  strategy["type"] = "RollingUpdate";
+  if (stateful_set) {
+    if (!strategy.contains("rollingUpdate")) strategy["rollingUpdate"] = {{"partition", 0}};
+    if (!spec.contains("podManagementPolicy")) out["spec"]["podManagementPolicy"] = "OrderedReady";
+  } else if (!strategy.contains("rollingUpdate")) {
+    strategy["rollingUpdate"] = {{"maxUnavailable", 1}, {"maxSurge", 0}};
+  }
+  if (!spec.contains("revisionHistoryLimit")) out["spec"]["revisionHistoryLimit"] = 10;
+  return out;
 }
 
 }  // namespace
@@ -211,6 +234,14 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
 core::Status MemberSimulator::reconcileStatefulSet(const std::string& key) {
   const Json* found = cached(kStatefulSet, key);
   if (found == nullptr || deleting(*found)) return core::Status::ok();
+  if (strategyDefaults(*found, true)) {
+    FLOTILLA_RETURN_IF_ERROR(updateObject(kStatefulSet, *found, [](const Json& cur) -> core::Result<Json> {
+      auto defaulted = strategyDefaults(cur, true);
+      return defaulted ? *defaulted : cur;
+    }));
+    found = cached(kStatefulSet, key);
+    if (found == nullptr) return core::Status::ok();
+  }
   const Json sts = *found;
   const std::string ns = apiserver::objectNamespace(sts);
   const std::string name = apiserver::objectName(sts);
@@ -288,6 +319,14 @@ core::Status MemberSimulator::reconcileStatefulSet(const std::string& key) {
 core::Status MemberSimulator::reconcileDaemonSet(const std::string& key) {
   const Json* found = cached(kDaemonSet, key);
   if (found == nullptr || deleting(*found)) return core::Status::ok();
+  if (strategyDefaults(*found, false)) {
+    FLOTILLA_RETURN_IF_ERROR(updateObject(kDaemonSet, *found, [](const Json& cur) -> core::Result<Json> {
+      auto defaulted = strategyDefaults(cur, false);
+      return defaulted ? *defaulted : cur;
+    }));
+    found = cached(kDaemonSet, key);
+    if (found == nullptr) return core::Status::ok();
+  }
   const Json ds = *found;
   const std::string ns = apiserver::objectNamespace(ds);
   const Json spec = ds.value("spec", Json::object());
@@ -314,7 +353,7 @@ core::Status MemberSimulator::reconcileDaemonSet(const std::string& key) {
     seen.insert(node_name);
     const bool should_run =
         matchesNodeSelection(pod_template.value("spec", Json::object()), node) &&
-        toleratesTaints(tolerations, node["spec"].value("taints", Json::array()), nullptr);
+        toleratesTaints(tolerations, node.value("spec", Json::object()).value("taints", Json::array()), nullptr);
     auto& pods = by_node[node_name];
     if (!should_run) {
       if (!pods.empty()) counts.misscheduled++;
