@@ -190,18 +190,41 @@ int runPlan(const std::vector<std::string>& args) {
 
   planner::Repository repo;
   for (const auto& p : paths) readPath(p, repo);
+
+  if (output == "json") {
+    // Streamed: one placement (with its manifests) in memory at a time.
+    std::printf("{\n  \"kind\": \"Plan\",\n  \"placements\": [");
+    bool first = true;
+    options.on_placement = [&](planner::Placement&& p) {
+      std::string text = planner::placementToJson(p, explain).dump(2);
+      // Indent the element by four spaces to sit inside the array.
+      std::string indented = "    ";
+      for (char c : text) {
+        indented += c;
+        if (c == '\n') indented += "    ";
+      }
+      std::printf("%s\n%s", first ? "" : ",", indented.c_str());
+      first = false;
+    };
+    planner::Plan plan = planner::plan(repo.inputs(), options);
+    plan.errors.insert(plan.errors.begin(), repo.errors().begin(), repo.errors().end());
+    std::printf("%s],\n  \"errors\": [", first ? "" : "\n  ");
+    for (size_t i = 0; i < plan.errors.size(); ++i) {
+      std::printf("%s\n    %s", i ? "," : "", planner::errorToJson(plan.errors[i]).dump().c_str());
+    }
+    std::printf("%s]\n}\n", plan.errors.empty() ? "" : "\n  ");
+    return plan.errors.empty() ? 0 : 2;
+  }
+
+  // The table shows placements, not manifests.
+  options.render_manifests = output != "table";
   planner::Plan plan = planner::plan(repo.inputs(), options);
   plan.errors.insert(plan.errors.begin(), repo.errors().begin(), repo.errors().end());
 
   if (output == "table") {
     printTable(plan, explain);
   } else {
-    const api::Json j = planner::planToJson(plan, explain);
-    if (output == "json") {
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::cout << api::jsonToYaml(j);
-    }
+    std::cout << api::jsonToYaml(planner::planToJson(plan, explain));
   }
   return plan.errors.empty() ? 0 : 2;
 }

@@ -2,8 +2,6 @@
 
 namespace flotilla::planner {
 
-namespace {
-
 api::Json placementToJson(const Placement& p, bool explain) {
   api::Json j = api::Json::object();
   j["resource"] = {{"apiVersion", p.resource.api_version},
@@ -67,7 +65,11 @@ api::Json placementToJson(const Placement& p, bool explain) {
   return j;
 }
 
-}  // namespace
+api::Json errorToJson(const PlanError& e) {
+  api::Json entry = {{"file", e.source}, {"object", e.object}, {"message", e.message}};
+  if (!e.field.empty()) entry["field"] = e.field;
+  return entry;
+}
 
 api::Json planToJson(const Plan& plan, bool explain) {
   api::Json j = api::Json::object();
@@ -76,11 +78,7 @@ api::Json planToJson(const Plan& plan, bool explain) {
   for (const auto& p : plan.placements) placements.push_back(placementToJson(p, explain));
   j["placements"] = std::move(placements);
   api::Json errors = api::Json::array();
-  for (const auto& e : plan.errors) {
-    api::Json entry = {{"file", e.source}, {"object", e.object}, {"message", e.message}};
-    if (!e.field.empty()) entry["field"] = e.field;
-    errors.push_back(std::move(entry));
-  }
+  for (const auto& e : plan.errors) errors.push_back(errorToJson(e));
   j["errors"] = std::move(errors);
   return j;
 }

@@ -9,5 +9,8 @@
 namespace flotilla::planner {
 
 api::Json planToJson(const Plan& plan, bool explain);
+// One element of "placements" / "errors", for callers that stream.
+api::Json placementToJson(const Placement& placement, bool explain);
+api::Json errorToJson(const PlanError& error);
 
 }  // namespace flotilla::planner

@@ -191,6 +191,13 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
            std::tie(rb.api_version, rb.kind, rb.namespace_, rb.name);
   });
 
+  auto emit = [&](Placement&& p) {
+    if (options.on_placement) {
+      options.on_placement(std::move(p));
+    } else {
+      out.placements.push_back(std::move(p));
+    }
+  };
   for (const auto* t : templates) {
     const api::Json& object = t->object;
     Placement placement;
@@ -201,7 +208,7 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
       placement.reason = kReasonNotPropagated;
       placement.message = "templates in this namespace (or claimed by another controller) are "
                           "never propagated";
-      out.placements.push_back(std::move(placement));
+      emit(std::move(placement));
       continue;
     }
     auto pps_it = pps_by_ns.find(ref.namespace_);
@@ -215,7 +222,7 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
     if (!decision.policy) {
       placement.reason = kReasonNoPolicy;
       placement.message = "no PropagationPolicy or ClusterPropagationPolicy selects this object";
-      out.placements.push_back(std::move(placement));
+      emit(std::move(placement));
       continue;
     }
     const PolicyEntry& policy =
@@ -228,7 +235,7 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
       out.errors.push_back(PlanError{t->source, ref.display(), "", interpreted.status().message()});
       placement.reason = kReasonInvalid;
       placement.message = interpreted.status().message();
-      out.placements.push_back(std::move(placement));
+      emit(std::move(placement));
       continue;
     }
     scheduler::Binding binding;
@@ -288,7 +295,7 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
         placement.manifests.emplace(target.name, std::move(manifest).value());
       }
     }
-    out.placements.push_back(std::move(placement));
+    emit(std::move(placement));
   }
   return out;
 }

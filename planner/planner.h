@@ -10,6 +10,7 @@
 // would have rejected it).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,10 +40,15 @@ struct Inputs {
   std::vector<Sourced<api::PriceBook>> price_books;
 };
 
+struct Placement;
+
 struct PlanOptions {
   scheduler::SchedulerOptions scheduler;
   bool preemption_gate = false;      // PropagationPolicyPreemption
   bool render_manifests = true;      // skip member manifests when only placement matters
+  // When set, each placement is handed over as soon as it is decided instead of being kept in
+  // Plan::placements, so a caller that streams output holds one placement in memory at a time.
+  std::function<void(Placement&&)> on_placement;
 };
 
 struct ObjectRef {
