@@ -125,6 +125,25 @@ ResourceAmounts podRequests(const Json& pod) {
   return sum;
 }
 
+std::string podQosClass(const Json& pod_spec) {
+  bool any = false, guaranteed = true;
+  for (const char* list : {"initContainers", "containers"}) {
+    for (const auto& c : field(pod_spec, list)) {
+      const Json& resources = field(c, "resources");
+      const ResourceAmounts limits = parseResourceList(field(resources, "limits"));
+      const ResourceAmounts requests = parseResourceList(field(resources, "requests"));
+      any = any || !limits.empty() || !requests.empty();
+      for (const char* r : {"cpu", "memory"}) {
+        auto l = limits.find(r);
+        auto q = requests.find(r);
+        if (l == limits.end() || (q != requests.end() && q->second != l->second)) guaranteed = false;
+      }
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
 ResourceAmounts nodeAllocatable(const Json& node) {
   const Json& status = field(node, "status");
   const Json& allocatable = field(status, "allocatable");
@@ -203,6 +222,18 @@ std::vector<std::string> fitFailures(const Json& pod, const Json& node, const No
     }
   }
   std::string taint;
+  // The node lifecycle controller taints nodes whose Ready condition is not True (absent
+  // conditions count as ready: a bare Node object is schedulable here).
+  for (const auto& c : field(field(node, "status"), "conditions")) {
+    if (field(c, "type") != "Ready" || field(c, "status") == "True") continue;
+    const Json not_ready = Json::array(
+        {{{"key", c["status"] == "Unknown" ? "node.kubernetes.io/unreachable"
+                                           : "node.kubernetes.io/not-ready"},
+          {"effect", "NoSchedule"}}});
+    if (!toleratesTaints(field(spec, "tolerations"), not_ready, &taint)) {
+      return {"node(s) had untolerated taint " + taint};
+    }
+  }
   if (!toleratesTaints(field(spec, "tolerations"), field(node_spec, "taints"), &taint)) {
     return {"node(s) had untolerated taint " + taint};
   }

@@ -24,6 +24,9 @@ using ResourceAmounts = std::map<std::string, int64_t>;
 ResourceAmounts parseResourceList(const Json& list);
 // The effective request of a pod (does not include the "pods" slot itself).
 ResourceAmounts podRequests(const Json& pod);
+// status.qosClass: BestEffort (no requests or limits anywhere), Guaranteed (every container
+// limits cpu and memory and requests equal limits), Burstable otherwise.
+std::string podQosClass(const Json& pod_spec);
 // node.status.allocatable (capacity when allocatable is absent).
 ResourceAmounts nodeAllocatable(const Json& node);
 void addAmounts(ResourceAmounts& into, const ResourceAmounts& more);

@@ -19,6 +19,11 @@ Json node(const std::string& name, const std::string& cpu, const std::string& me
           {"status", {{"allocatable", {{"cpu", cpu}, {"memory", memory}, {"pods", "3"}}}}}};
 }
 
+Json notReady(Json n) {
+  n["status"]["conditions"] = {{{"type", "Ready"}, {"status", "False"}}};
+  return n;
+}
+
 TEST(PodRequests, SumsContainersTakesLargestInitAndOverhead) {
   Json p = {{"spec",
              {{"containers",
@@ -29,6 +34,16 @@ TEST(PodRequests, SumsContainersTakesLargestInitAndOverhead) {
   ResourceAmounts r = podRequests(p);
   EXPECT_EQ(r["cpu"], 2100);                              // max(750m, 2) + 100m
   EXPECT_EQ(r["memory"], (1024LL + 512) * 1024 * 1024 * 1000);  // the limit stands in
+}
+
+TEST(PodQosClass, Table) {
+  auto spec = [](Json resources) { return Json{{"containers", {{{"resources", resources}}}}}; };
+  EXPECT_EQ(podQosClass(spec(Json::object())), "BestEffort");
+  EXPECT_EQ(podQosClass(spec({{"requests", {{"cpu", "1"}}}})), "Burstable");
+  EXPECT_EQ(podQosClass(spec({{"limits", {{"cpu", "1"}, {"memory", "1Gi"}}}})), "Guaranteed");
+  EXPECT_EQ(podQosClass(spec({{"limits", {{"cpu", "1"}, {"memory", "1Gi"}}},
+                              {"requests", {{"cpu", "500m"}}}})),
+            "Burstable");
 }
 
 TEST(FitFailures, Table) {
@@ -74,6 +89,8 @@ TEST(FitFailures, Table) {
       {"untolerated taint", pod("1", "1Gi"), node("n", "4", "8Gi", {}, taints), none,
        {"node(s) had untolerated taint {gpu: yes}"}},
       {"tolerated taint", pod("1", "1Gi", toleration), node("n", "4", "8Gi", {}, taints), none, {}},
+      {"not ready", pod("1", "1Gi"), notReady(node("n", "4", "8Gi")), none,
+       {"node(s) had untolerated taint {node.kubernetes.io/not-ready: }"}},
       {"cordoned", pod("1", "1Gi"), node("n", "4", "8Gi", {}, {{"unschedulable", true}}), none,
        {"node(s) were unschedulable"}},
   };

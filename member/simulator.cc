@@ -516,7 +516,8 @@ Json MemberSimulator::podFromTemplate(const Json& pod_template, const std::strin
   if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
   if (!spec.contains("serviceAccountName")) spec["serviceAccountName"] = "default";
   if (!spec.contains("securityContext")) spec["securityContext"] = Json::object();
-  return {{"metadata", meta}, {"spec", spec}, {"status", {{"phase", "Pending"}, {"qosClass", "BestEffort"}}}};
+  const std::string qos = podQosClass(spec);
+  return {{"metadata", meta}, {"spec", spec}, {"status", {{"phase", "Pending"}, {"qosClass", qos}}}};
 }
 
 }  // namespace flotilla::member

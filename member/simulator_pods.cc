@@ -125,6 +125,7 @@ core::Status MemberSimulator::schedule(const Json& pod) {
   if (decision.node.empty()) {
     Json status = pod.value("status", Json::object());
     status["phase"] = "Pending";
+    if (!status.contains("qosClass")) status["qosClass"] = podQosClass(pod.value("spec", Json::object()));
     setCondition(status, "PodScheduled", "False", "Unschedulable", decision.message, ts);
     dropEmpty(status, false);
     return updateStatus(kPod, pod, status);
@@ -186,6 +187,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
       if (a.value("type", "") == "InternalIP") host_ip = a.value("address", "");
     }
     status["phase"] = "Pending";
+    if (!status.contains("qosClass")) status["qosClass"] = podQosClass(pod["spec"]);
     status["hostIP"] = host_ip;
     status["hostIPs"] = Json::array({{{"ip", host_ip}}});
     status["podIP"] = ip;
