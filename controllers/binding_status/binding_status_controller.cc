@@ -13,6 +13,28 @@
 
 namespace flotilla::controllers {
 
+void addAvailableCondition(const nlohmann::json& templ, nlohmann::json& status,
+                           const std::string& now) {
+  if (templ.value("kind", "") != "Deployment" || !status.is_object()) return;
+  const int64_t want =
+      templ.value("spec", nlohmann::json::object()).value("replicas", int64_t{1});
+  const int64_t available = status.value("availableReplicas", int64_t{0});
+  nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
+  if (available >= want) {
+    setCondition(conditions,
+                 {"Available", "True", "MinimumReplicasAvailable",
+                  "Deployment has minimum availability."},
+                 now);
+  } else {
+    setCondition(conditions,
+                 {"Available", "False", "MinimumReplicasUnavailable",
+                  "Deployment does not have minimum availability."},
+                 now);
+  }
+  // Condition lastUpdateTime is not part of metav1.Condition; keep the Deployment shape simple.
+  status["conditions"] = std::move(conditions);
+}
+
 BindingStatusController::BindingStatusController(client::ClientPtr host,
                                                  BindingStatusCaches caches,
                                                  const TemplateStore* templates,
@@ -110,7 +132,8 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   auto aggregated = interpreter::aggregateStatus(templ->json(), typed, {now});
   if (!aggregated) return runtime::terminalError(aggregated.status());
   const nlohmann::json old_templ_status = templ->json().value("status", nlohmann::json());
-  const nlohmann::json new_templ_status = aggregated->value("status", nlohmann::json());
+  nlohmann::json new_templ_status = aggregated->value("status", nlohmann::json());
+  addAvailableCondition(templ->json(), new_templ_status, now);
   if (new_templ_status != old_templ_status && !new_templ_status.is_null()) {
     nlohmann::json next = templ->json();
     next["status"] = new_templ_status;

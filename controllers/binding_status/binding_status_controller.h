@@ -34,4 +34,10 @@ class BindingStatusController final : public runtime::Reconciler {
   core::ClockPtr clock_;
 };
 
+// The interpreter's Deployment aggregation sums replica counts but reports no conditions; the
+// host template gets `Available` (True once every desired replica is available across members)
+// so `kubectl wait --for=condition=Available` works on the host.
+void addAvailableCondition(const nlohmann::json& templ, nlohmann::json& status,
+                           const std::string& now);
+
 }  // namespace flotilla::controllers

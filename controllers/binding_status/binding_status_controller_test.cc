@@ -72,6 +72,7 @@ TEST(BindingStatusControllerTest, AggregatesWorksIntoBindingAndTemplate) {
   auto t = (*host->get(kDeployments, "default", "web", ""))->json();
   EXPECT_EQ(t["status"]["readyReplicas"], 3);
   EXPECT_EQ(t["status"]["availableReplicas"], 3);
+  EXPECT_EQ(conditionStatus(t["status"]["conditions"], "Available"), "True");
 }
 
 }  // namespace

@@ -186,6 +186,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       if (!unchanged) {
         auto retained = interpreter::retain(desired, live->json());
         if (!retained) return runtime::terminalError(retained.status());
+        retained->erase("status");  // member-owned; never part of our write
         auto updated = member->client->update(mapping->gvr, ns, *retained, {kFieldManager});
         if (!updated) {
           if (updated.status().code() == core::Code::Conflict) return updated.status();

@@ -16,6 +16,7 @@ nlohmann::json workFor(const nlohmann::json& manifest, const std::string& confli
   m["metadata"]["labels"][kManagedLabel] = "true";
   m["metadata"]["annotations"][kWorkNameAnnotation] = "web-abc";
   m["metadata"]["annotations"][kWorkNamespaceAnnotation] = "karmada-es-m1";
+  m["metadata"]["annotations"][kTemplateGenerationAnnotation] = "1";
   return {{"apiVersion", "work.karmada.io/v1alpha1"},
           {"kind", "Work"},
           {"metadata",
@@ -62,7 +63,9 @@ TEST(ExecutionControllerTest, CreatesMemberObjectAndCollectsStatus) {
                     {"updatedReplicas", 2}, {"observedGeneration", 1}};
   ASSERT_TRUE(f.member->update(kDeployments, "default", live, {}, "status"));
   w = f.reconcile();
-  ASSERT_EQ(w["status"]["manifestStatuses"].size(), 1u);
+  ASSERT_EQ(w["status"]["manifestStatuses"].size(), 1u) << w.dump();
+  ASSERT_TRUE(w["status"]["manifestStatuses"][0].contains("status"))
+      << (*f.member->get(kDeployments, "default", "web"))->json().dump();
   const auto& ms = w["status"]["manifestStatuses"][0];
   EXPECT_EQ(ms["identifier"]["kind"], "Deployment");
   EXPECT_EQ(ms["identifier"]["resource"], "deployments");

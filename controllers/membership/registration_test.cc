@@ -91,7 +91,9 @@ TEST(RegistrationTest, TaintSpecsTable) {
     }
     auto out = applyTaintSpecs(row.before, specs, row.overwrite, "now");
     EXPECT_EQ(out.status().code(), row.code) << row.name;
-    if (out) EXPECT_EQ(*out, row.after) << row.name;
+    if (out) {
+      EXPECT_EQ(*out, row.after) << row.name;
+    }
   }
   EXPECT_FALSE(parseTaintSpec("a=1:Sometimes"));
   EXPECT_FALSE(parseTaintSpec("novalue"));

@@ -52,19 +52,17 @@ TEST(SchedulerControllerTest, PlacementsTable) {
   };
   const std::vector<Row> rows = {
       {"duplicated to named clusters",
-       {{"clusterAffinity", {{"clusterNames", {"m1", "m2"}}}},
-        {"replicaScheduling", {{"replicaSchedulingType", "Duplicated"}}}},
+       nlohmann::json::parse(R"({"clusterAffinity": {"clusterNames": ["m1", "m2"]},
+           "replicaScheduling": {"replicaSchedulingType": "Duplicated"}})"),
        2,
        {{"m1", 2}, {"m2", 2}}},
       {"divided by static weight",
-       {{"clusterAffinity", {{"clusterNames", {"m1", "m2"}}}},
-        {"replicaScheduling",
-         {{"replicaSchedulingType", "Divided"},
-          {"replicaDivisionPreference", "Weighted"},
-          {"weightPreference",
-           {{"staticWeightList",
-             {{{"targetCluster", {{"clusterNames", {"m1"}}}}, {"weight", 1}},
-              {{"targetCluster", {{"clusterNames", {"m2"}}}}, {"weight", 2}}}}}}}}}},
+       nlohmann::json::parse(R"({"clusterAffinity": {"clusterNames": ["m1", "m2"]},
+           "replicaScheduling": {"replicaSchedulingType": "Divided",
+             "replicaDivisionPreference": "Weighted",
+             "weightPreference": {"staticWeightList": [
+               {"targetCluster": {"clusterNames": ["m1"]}, "weight": 1},
+               {"targetCluster": {"clusterNames": ["m2"]}, "weight": 2}]}}})"),
        3,
        {{"m1", 1}, {"m2", 2}}},
   };
