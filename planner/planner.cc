@@ -279,7 +279,9 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
     placement.affinity_name = result.affinity_name;
     placement.clusters = std::move(result.clusters);
     placement.explain = std::move(result.explain);
-    if (result.cost && !result.cost->currency.empty()) placement.cost = std::move(result.cost);
+    if (placement.workload && result.cost && !result.cost->currency.empty()) {
+      placement.cost = std::move(result.cost);
+    }
 
     if (placement.scheduled && options.render_manifests) {
       for (const auto& target : placement.clusters) {
