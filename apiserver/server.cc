@@ -10,6 +10,7 @@
 #include "apiserver/api_status.h"
 #include "apiserver/auth.h"
 #include "apiserver/http_server.h"
+#include "apiserver/karmada_admission.h"
 #include "apiserver/object_store.h"
 #include "apiserver/pki.h"
 #include "apiserver/resource_registry.h"
@@ -171,6 +172,7 @@ class ServerImpl final : public ApiServer {
     ApiHandlerOptions hopts;
     hopts.server_address = address;
     handler_ = std::make_unique<ApiHandler>(hopts, *registry_, *store_, clock_);
+    registerKarmadaValidators(handler_->admission());
     handler_ptr_ = handler_.get();
 
     FLOTILLA_RETURN_IF_ERROR(bootstrap(opts));
