@@ -227,6 +227,10 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
   Json status = deploymentStatus(*latest, owned, new_name, now());
   if (paused) {
     setCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now(), true);
+  } else if (conditionStatus(status["conditions"], "Progressing") == "True") {
+    // Look again when the progress deadline would pass.
+    const int64_t deadline = spec.value("progressDeadlineSeconds", 600);
+    enqueueAfter(kDeployment, key, std::chrono::seconds(deadline) + std::chrono::seconds(1));
   }
   return updateStatus(kDeployment, *latest, status);
 }

@@ -1,7 +1,10 @@
 #include "member/workload_status.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+
+#include "core/clock.h"
 
 namespace flotilla::member {
 namespace {
@@ -155,15 +158,42 @@ Json deploymentStatus(const Json& deployment, const std::vector<OwnedReplicaSet>
   }
   const bool complete =
       updated == desired && replicas == desired && available == desired && !new_rs.empty();
+  const Json& before = field(deployment, "status");
+  const bool progressed = intField(before, "updatedReplicas", 0) != updated ||
+                          intField(before, "availableReplicas", 0) != available ||
+                          intField(before, "readyReplicas", 0) != ready;
+  const Json* progressing = nullptr;
+  for (const auto& c : status["conditions"]) {
+    if (field(c, "type") == "Progressing") progressing = &c;
+  }
+  const std::string last_progress =
+      progressing != nullptr && field(*progressing, "lastUpdateTime").is_string()
+          ? (*progressing)["lastUpdateTime"].get<std::string>()
+          : "";
+  const int64_t deadline_s = intField(field(deployment, "spec"), "progressDeadlineSeconds", 600);
+  std::chrono::system_clock::time_point last_t, now_t;
+  const bool timed_out = !progressed && !last_progress.empty() &&
+                         core::parseRfc3339(last_progress, &last_t) &&
+                         core::parseRfc3339(now, &now_t) &&
+                         now_t - last_t >= std::chrono::seconds(deadline_s);
   if (complete) {
     setCondition(status, "Progressing", "True", "NewReplicaSetAvailable",
                  "ReplicaSet \"" + new_rs + "\" has successfully progressed.", now, true);
-  } else if (conditionStatus(field(status, "conditions"), "Progressing").empty()) {
+  } else if (progressing == nullptr) {
     setCondition(status, "Progressing", "True", "NewReplicaSetCreated",
                  "Created new replica set \"" + new_rs + "\"", now, true);
+  } else if (timed_out || field(*progressing, "reason") == "ProgressDeadlineExceeded") {
+    setCondition(status, "Progressing", "False", "ProgressDeadlineExceeded",
+                 "ReplicaSet \"" + new_rs + "\" has timed out progressing.", now, true);
   } else {
     setCondition(status, "Progressing", "True", "ReplicaSetUpdated",
                  "ReplicaSet \"" + new_rs + "\" is progressing.", now, true);
+    // Only progress (more pods updated, ready or available) restarts the deadline; a change of
+    // wording alone does not.
+    const std::string stamp = progressed || last_progress.empty() ? now : last_progress;
+    for (auto& c : status["conditions"]) {
+      if (field(c, "type") == "Progressing") c["lastUpdateTime"] = stamp;
+    }
   }
   return status;
 }

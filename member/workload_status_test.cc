@@ -90,6 +90,28 @@ TEST(DeploymentStatus, ConditionTimestampsMoveOnlyOnChange) {
   }
 }
 
+TEST(DeploymentStatus, ProgressDeadline) {
+  Json d = deployment(2);
+  d["spec"]["progressDeadlineSeconds"] = 60;
+  const std::vector<OwnedReplicaSet> stuck = {{"web-new", 2, {{"replicas", 2}, {"availableReplicas", 1}}}};
+  d["status"] = deploymentStatus(d, stuck, "web-new", "2026-01-01T00:00:00Z");
+  d["status"] = deploymentStatus(d, stuck, "web-new", "2026-01-01T00:00:30Z");
+  auto reason = [](const Json& status) {
+    for (const auto& c : status["conditions"]) {
+      if (c["type"] == "Progressing") return c["reason"].get<std::string>();
+    }
+    return std::string();
+  };
+  EXPECT_EQ(reason(d["status"]), "ReplicaSetUpdated");
+  EXPECT_EQ(reason(deploymentStatus(d, stuck, "web-new", "2026-01-01T00:01:00Z")),
+            "ProgressDeadlineExceeded");
+  // Progress before the deadline keeps it going.
+  const std::vector<OwnedReplicaSet> better = {
+      {"web-new", 2, {{"replicas", 2}, {"availableReplicas", 2}, {"readyReplicas", 2}}}};
+  EXPECT_EQ(reason(deploymentStatus(d, better, "web-new", "2026-01-01T00:00:50Z")),
+            "NewReplicaSetAvailable");
+}
+
 TEST(ReplicaSetStatus, CountsReadyPods) {
   Json rs = {{"metadata", {{"generation", 2}}}, {"spec", {{"replicas", 3}}}};
   Json s = replicaSetStatus(rs, {readyPod(true), readyPod(false), readyPod(true)});
