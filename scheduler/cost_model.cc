@@ -113,11 +113,15 @@ ReplicaPrice CostModel::priceReplica(const Cluster& cluster,
   const PriceRule& rule = book.rules[best.rule];
   // Limits billing falls back to requests for resources without a limit (a container without a
   // limit may use up to its request's worth of guaranteed capacity at least).
-  estimator::ResourceList billed;
-  if (requests) billed = *requests;
+  static const estimator::ResourceList kNothing;
+  estimator::ResourceList merged;
+  const estimator::ResourceList* billed_ptr = requests ? requests : &kNothing;
   if (book.billing == Billing::Limits && limits) {
-    for (const auto& [name, amount] : *limits) billed[name] = amount;
+    merged = *billed_ptr;
+    for (const auto& [name, amount] : *limits) merged[name] = amount;
+    billed_ptr = &merged;
   }
+  const estimator::ResourceList& billed = *billed_ptr;
   // Σ amount_milli × price_micros / (1000 × unit), one rounding at the end.
   Int128 numerator = 0;
   for (const auto& [name, amount] : billed) {

@@ -40,6 +40,7 @@ struct SchedulingContext {
   const AffinityTerm* term = nullptr;
   // Clusters in binding.previous, sorted, for O(log n) "already scheduled here" checks.
   std::vector<std::string> previous_names;
+  std::string api_key;  // binding->apiKey(), computed once per decision
   bool wasScheduledOn(const std::string& cluster) const;
 };
 

@@ -69,7 +69,8 @@ FilterResult TaintTolerationFilter::filter(const SchedulingContext& ctx,
 FilterResult ApiEnablementFilter::filter(const SchedulingContext& ctx,
                                          const Cluster& cluster) const {
   if (ctx.wasScheduledOn(cluster.name)) return FilterResult::success();
-  const std::string key = ctx.binding->apiKey();
+  std::string computed;
+  const std::string& key = ctx.api_key.empty() ? (computed = ctx.binding->apiKey()) : ctx.api_key;
   if (std::binary_search(cluster.api_enablements.begin(), cluster.api_enablements.end(), key)) {
     return FilterResult::success();
   }

@@ -73,6 +73,7 @@ Scheduler::Attempt Scheduler::scheduleGroup(const Binding& binding,
   SchedulingContext ctx;
   ctx.binding = &binding;
   ctx.term = term;
+  ctx.api_key = binding.apiKey();
   std::map<std::string, int32_t> previous;
   for (const TargetCluster& t : binding.previous) {
     ctx.previous_names.push_back(t.name);
