@@ -195,16 +195,32 @@ HttpResponse ApiHandler::handleList(const HttpRequest& req, const ServedResource
     }
     params.exact_revision = req.queryValue("resourceVersionMatch") == "Exact";
   }
+  const bool table = wantsTable(req);
+  params.raw = !table;
   auto out = store_.list(r, ns, params);
   if (!out.isOk()) return statusResponse(out.status());
   const std::string list_rv = std::to_string(out->revision);
-  if (wantsTable(req)) {
+  if (table) {
     return jsonResponse(200, buildTable(r, out->items, out->continue_token, clock_->wallNow(),
                                         tableIncludeObject(req), list_rv));
   }
   Json meta = {{"resourceVersion", list_rv}};
   if (!out->continue_token.empty()) meta["continue"] = out->continue_token;
   if (out->remaining && *out->remaining > 0) meta["remainingItemCount"] = *out->remaining;
+  if (params.raw && !params.filter) {
+    // Assemble the list from the stored texts without parsing them.
+    HttpResponse resp;
+    std::size_t total = 256;
+    for (const auto& item : out->raw_items) total += item.size() + 1;
+    resp.body.reserve(total);
+    resp.body += "{\"apiVersion\":\"" + r.apiVersion() + "\",\"items\":[";
+    for (std::size_t i = 0; i < out->raw_items.size(); ++i) {
+      if (i) resp.body.push_back(',');
+      resp.body += out->raw_items[i];
+    }
+    resp.body += "],\"kind\":\"" + r.list_kind + "\",\"metadata\":" + meta.dump() + "}";
+    return resp;
+  }
   Json items = Json::array();
   for (auto& item : out->items) items.push_back(std::move(item));
   return jsonResponse(200, {{"kind", r.list_kind},

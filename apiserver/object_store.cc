@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
 #include "core/logging.h"
 
@@ -166,14 +167,26 @@ core::Result<ListOutput> ObjectStore::list(const ServedResource& r, const std::s
     }
     std::size_t consumed = 0;
     bool filled = false;
+    const bool raw = params.raw && !params.filter;
     for (auto& kv : page->items) {
       ++consumed;
-      auto obj = decode(kv.value, kv.mod_revision);
-      if (!obj.isOk()) continue;
       last_key = kv.key;
-      if (params.filter && !params.filter(*obj)) continue;
-      out.items.push_back(std::move(*obj));
-      if (want > 0 && static_cast<int64_t>(out.items.size()) >= want) {
+      if (raw) {
+        auto text = spliceResourceVersion(kv.value, kv.mod_revision);
+        if (!text) {
+          auto obj = decode(kv.value, kv.mod_revision);
+          if (!obj.isOk()) continue;
+          text = obj->dump();
+        }
+        out.raw_items.push_back(std::move(*text));
+      } else {
+        auto obj = decode(kv.value, kv.mod_revision);
+        if (!obj.isOk()) continue;
+        if (params.filter && !params.filter(*obj)) continue;
+        out.items.push_back(std::move(*obj));
+      }
+      const std::size_t count = raw ? out.raw_items.size() : out.items.size();
+      if (want > 0 && static_cast<int64_t>(count) >= want) {
         filled = true;
         break;
       }

@@ -29,10 +29,14 @@ struct ListParams {
   std::string continue_token;
   int64_t min_revision = 0;  // resourceVersion=N (not older than)
   bool exact_revision = false;  // resourceVersionMatch=Exact
+  // Without a filter, return items as JSON text (raw_items) instead of parsed objects: the
+  // unfiltered LIST path never parses what it serves.
+  bool raw = false;
 };
 
 struct ListOutput {
   std::vector<Json> items;
+  std::vector<std::string> raw_items;  // when ListParams::raw and no filter
   int64_t revision = 0;
   std::string continue_token;
   std::optional<int64_t> remaining;

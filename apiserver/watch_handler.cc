@@ -8,6 +8,7 @@
 
 #include "apiserver/api_handler.h"
 #include "apiserver/api_status.h"
+#include "apiserver/json_splice.h"
 #include "apiserver/list_filter.h"
 #include "apiserver/object_strategy.h"
 #include "apiserver/request_info.h"
@@ -84,10 +85,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
     initial = std::move(listed->items);
     start_rev = listed->revision;
   }
-  const std::string prefix = name.empty() || !field_selector.empty()
-                                 ? ObjectStore::collectionPrefix(r, ns)
-                                 : ObjectStore::collectionPrefix(r, ns);
-  auto watch = store_.storage().watch(prefix, start_rev);
+  auto watch = store_.storage().watch(ObjectStore::collectionPrefix(r, ns), start_rev);
 
   HandlerResult result;
   result.response.content_type = "application/json";
@@ -137,6 +135,24 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
       }
       for (const auto& ev : *events) {
         last_rev = ev.revision;
+        if (!filter && !table && ev.value) {
+          // Unfiltered JSON watch: splice the revision into the stored text, no parsing.
+          auto text = spliceResourceVersion(*ev.value, ev.revision);
+          if (text) {
+            const char* type = ev.type == storage::EventType::Delete ? "DELETED"
+                               : ev.prev_value                       ? "MODIFIED"
+                                                                     : "ADDED";
+            std::string line;
+            line.reserve(text->size() + 32);
+            line += "{\"type\":\"";
+            line += type;
+            line += "\",\"object\":";
+            line += *text;
+            line += "}\n";
+            if (!out.write(line)) return;
+            continue;
+          }
+        }
         if (ev.type == storage::EventType::Put) {
           auto obj = ObjectStore::decode(*ev.value, ev.revision);
           if (!obj.isOk()) continue;

@@ -1,0 +1,97 @@
+#include "apiserver/json_splice.h"
+
+#include <cstring>
+
+namespace flotilla::apiserver {
+
+namespace {
+
+void skipSpace(std::string_view s, std::size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+}
+
+// i at the opening quote; leaves i after the closing quote.
+bool skipString(std::string_view s, std::size_t& i) {
+  ++i;
+  while (i < s.size()) {
+    const void* hit = std::memchr(s.data() + i, '"', s.size() - i);
+    if (hit == nullptr) return false;
+    std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - s.data());
+    // Count the backslashes before the quote: an odd number escapes it.
+    std::size_t b = q;
+    while (b > i && s[b - 1] == '\\') --b;
+    i = q + 1;
+    if ((q - b) % 2 == 0) return true;
+  }
+  return false;
+}
+
+bool skipValue(std::string_view s, std::size_t& i) {
+  skipSpace(s, i);
+  if (i >= s.size()) return false;
+  const char c = s[i];
+  if (c == '"') return skipString(s, i);
+  if (c == '{' || c == '[') {
+    int depth = 0;
+    while (i < s.size()) {
+      const char d = s[i];
+      if (d == '"') {
+        if (!skipString(s, i)) return false;
+        continue;
+      }
+      if (d == '{' || d == '[') ++depth;
+      if (d == '}' || d == ']') {
+        --depth;
+        if (depth == 0) {
+          ++i;
+          return true;
+        }
+      }
+      ++i;
+    }
+    return false;
+  }
+  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> spliceResourceVersion(std::string_view s, int64_t revision) {
+  std::size_t i = 0;
+  skipSpace(s, i);
+  if (i >= s.size() || s[i] != '{') return std::nullopt;
+  ++i;
+  while (true) {
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    const std::size_t key_start = i;
+    if (!skipString(s, i)) return std::nullopt;
+    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return std::nullopt;
+    ++i;
+    skipSpace(s, i);
+    if (key == "metadata") {
+      if (i >= s.size() || s[i] != '{') return std::nullopt;
+      std::size_t after = i + 1;
+      std::size_t peek = after;
+      skipSpace(s, peek);
+      const bool empty = peek < s.size() && s[peek] == '}';
+      const std::string field = "\"resourceVersion\":\"" + std::to_string(revision) + "\"";
+      std::string out;
+      out.reserve(s.size() + field.size() + 1);
+      out.append(s.substr(0, after));
+      out.append(field);
+      if (!empty) out.push_back(',');
+      out.append(s.substr(after));
+      return out;
+    }
+    if (!skipValue(s, i)) return std::nullopt;
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ',') return std::nullopt;
+    ++i;
+  }
+}
+
+}  // namespace flotilla::apiserver

@@ -1,0 +1,18 @@
+// Serving stored objects without re-encoding them: objects are stored as JSON without
+// metadata.resourceVersion (the storage revision is the resourceVersion), and the hot paths — an
+// unfiltered LIST and an unfiltered WATCH — splice `"resourceVersion":"N"` into the stored text
+// instead of parsing and re-serialising every object.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flotilla::apiserver {
+
+// The stored object with metadata.resourceVersion set to `revision`, or nullopt when the text is
+// not an object with a top-level "metadata" object (the caller then falls back to parsing).
+std::optional<std::string> spliceResourceVersion(std::string_view stored, int64_t revision);
+
+}  // namespace flotilla::apiserver
