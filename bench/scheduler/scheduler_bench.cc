@@ -103,6 +103,7 @@ double decisionsPerSecond(int clusters_n, bool duplicated, long* checksum) {
 int runPlan(const std::string& dir) {
   const std::string binary = std::string(FLOTILLA_BINARY_DIR) + "/bin/flotilla";
   const auto start = Clock::now();
+  std::fflush(stdout);  // or the child would print our buffered lines again
   pid_t pid = fork();
   if (pid == 0) {
     FILE* devnull = std::freopen("/dev/null", "w", stdout);
