@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "cli/command.h"
 #include "cli/flags.h"
 #include "client/kubeconfig.h"
@@ -178,6 +180,16 @@ int runControllerManager(const std::vector<std::string>& args) {
       le.identity = std::string(name) + "_" + std::to_string(getpid());
     }
     mo.leader_election = le;
+    // The Lease lives in karmada-system; a fresh host may not have it yet.
+    auto created = (*host)->create(controllers::kNamespacesGvr, "",
+                                   {{"apiVersion", "v1"},
+                                    {"kind", "Namespace"},
+                                    {"metadata", {{"name", le.lease_namespace}}}},
+                                   {controllers::kFieldManager});
+    if (!created && created.status().code() != core::Code::AlreadyExists) {
+      log->warn("cannot create namespace {}: {}", le.lease_namespace,
+                created.status().toString());
+    }
   }
   runtime::Manager manager(*host, mo, metrics);
   auto& inf = manager.informers();
