@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "client/kubeconfig.h"
 #include "client/rest_client.h"
 #include "client/testing/apiserver_process.h"
 #include "client/testing/child_process.h"
@@ -161,6 +162,96 @@ spec:
            core::Code::NotFound;
   }));
   (*cm)->stop();
+}
+
+// The same flow against engineer m's simulated member (`flotilla member`): its own deployment
+// and pod controllers report status, so nothing is faked; also cordon/uncordon and unjoin.
+TEST(PushModeIntegrationTest, SimulatedMemberRunsTheWorkload) {
+  const std::string bin = client::testing::flotillaBinary();
+  if (std::system((bin + " member --help >/dev/null 2>&1").c_str()) != 0) {
+    GTEST_SKIP() << "flotilla has no member command";
+  }
+  if (access(kKubectl, X_OK) != 0) GTEST_SKIP() << "kubectl not installed";
+  auto host = ApiServerProcess::start();
+  ASSERT_TRUE(host) << host.status().toString();
+  std::string dir = (*host)->dataDir() + "-member";
+  ASSERT_EQ(run("mkdir -p " + dir), 0);
+  auto member = ChildProcess::start({bin, "member", "--name", "m1", "--data-dir", dir,
+                                     "--nodes", "2", "--pod-ready-delay", "100ms"});
+  ASSERT_TRUE(member) << member.status().toString();
+  ASSERT_GE((*member)->waitForLine("ready", std::chrono::seconds(60)), 0);
+  const std::string hk = (*host)->kubeconfigPath();
+  const std::string mk = dir + "/admin.kubeconfig";
+  const std::string kubectl = std::string(kKubectl) + " --kubeconfig " + hk;
+  ASSERT_EQ(run(bin + " join m1 --kubeconfig " + hk + " --cluster-kubeconfig " + mk), 0);
+  auto cm = ChildProcess::start({bin, "controller-manager", "--kubeconfig", hk,
+                                 "--cluster-probe-period", "1s", "--work-status-period", "1s"});
+  ASSERT_TRUE(cm) << cm.status().toString();
+
+  const std::string manifest = (*host)->dataDir() + "/api.yaml";
+  {
+    std::ofstream out(manifest);
+    out << R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: default
+spec:
+  replicas: 4
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - name: api
+        image: nginx
+        resources:
+          requests: {cpu: 100m, memory: 64Mi}
+---
+apiVersion: policy.karmada.io/v1alpha1
+kind: ClusterPropagationPolicy
+metadata:
+  name: api
+spec:
+  resourceSelectors:
+  - apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  placement:
+    clusterAffinity:
+      clusterNames: [m1]
+)";
+  }
+  ASSERT_EQ(run(kubectl + " apply -f " + manifest), 0);
+  EXPECT_EQ(run(kubectl + " wait --for=condition=Available deployment/api --timeout=90s"), 0);
+  auto host_client = client::RestClient::create((*host)->config());
+  ASSERT_TRUE(host_client);
+  auto templ = (*host_client)->get(kDeployments, "default", "api", "");
+  ASSERT_TRUE(templ);
+  EXPECT_EQ(templ.value()->json()["status"].value("readyReplicas", 0), 4);
+
+  const client::GroupVersionResource clusters{"cluster.karmada.io", "v1alpha1", "clusters"};
+  auto taints = [&] {
+    auto c = (*host_client)->get(clusters, "", "m1", "");
+    return c ? c.value()->json()["spec"].value("taints", nlohmann::json::array()).dump() : "";
+  };
+  ASSERT_EQ(run(bin + " cordon m1 --kubeconfig " + hk), 0);
+  EXPECT_NE(taints().find("cluster.karmada.io/unschedulable"), std::string::npos);
+  ASSERT_EQ(run(bin + " uncordon m1 --kubeconfig " + hk), 0);
+  EXPECT_EQ(taints().find("cluster.karmada.io/unschedulable"), std::string::npos);
+
+  (*cm)->stop();
+  ASSERT_EQ(run(bin + " unjoin m1 --kubeconfig " + hk), 0);
+  auto kc = client::loadKubeconfigFile(mk);
+  ASSERT_TRUE(kc);
+  auto member_client = client::RestClient::create(*kc->restConfig());
+  ASSERT_TRUE(member_client);
+  EXPECT_EQ((*member_client)->get(kDeployments, "default", "api", "").status().code(),
+            core::Code::NotFound);
+  EXPECT_EQ((*host_client)->get(clusters, "", "m1", "").status().code(), core::Code::NotFound);
+  (*member)->stop();
 }
 
 }  // namespace
