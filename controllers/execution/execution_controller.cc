@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/work_types.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
@@ -125,7 +127,11 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       next["status"] = status;
       (void)host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
     }
-    return member.status();
+    // A member that is down comes back on its own; retry at a steady pace rather than letting
+    // per-key backoff grow towards its 1000 s cap.
+    core::logger("execution")->warn("[{}] {}", work->key(), member.status().message());
+    return runtime::ReconcileResult{std::max<std::chrono::milliseconds>(
+        options_.status_period, std::chrono::seconds(5))};
   }
   const bool overwrite = metaString(w, "annotations", kConflictResolutionAnnotation) == "overwrite";
 
@@ -235,6 +241,14 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     auto written =
         host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
     if (!written) return written.status();
+    // Our own status write moved the Work's resourceVersion; that alone is no reason to
+    // re-apply the manifests.
+    std::lock_guard lock(mu_);
+    for (auto& [key, versions] : applied_) {
+      if (key.rfind(work->key() + "#", 0) == 0 && versions.first == work->resourceVersion()) {
+        versions.first = (*written)->resourceVersion();
+      }
+    }
   }
   if (!failure.empty()) {
     core::logger("execution")->warn("[{}] {}", work->key(), failure);
