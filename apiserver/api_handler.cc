@@ -35,6 +35,38 @@ HttpResponse notFoundPath() {
       core::Status(core::Code::NotFound, "the server could not find the requested resource"));
 }
 
+// Appends a protobuf field: tag, then a varint or a length-delimited payload.
+void protoVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+void protoBytes(std::string& out, int field, const std::string& payload) {
+  protoVarint(out, static_cast<uint64_t>(field) << 3 | 2);
+  protoVarint(out, payload.size());
+  out += payload;
+}
+
+// /openapi/v2 in the gnostic protobuf form client-go expects (openapi.v2.Document: swagger=1,
+// info=2 {title=1, version=2}, paths=8). It carries no definitions: clients that validate
+// against it (helm 3 by default) skip kinds they find no schema for, and the server itself
+// validates every write (strict field validation, CRD schemas). kubectl prefers /openapi/v3.
+HttpResponse openApiV2Document(const std::string& version) {
+  std::string info;
+  protoBytes(info, 1, "Flotilla");
+  protoBytes(info, 2, version);
+  std::string doc;
+  protoBytes(doc, 1, "2.0");
+  protoBytes(doc, 2, info);
+  protoBytes(doc, 8, "");
+  HttpResponse r;
+  r.content_type = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+  r.body = std::move(doc);
+  return r;
+}
+
 std::string trimTrailingSlash(std::string p) {
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   return p;
@@ -82,7 +114,7 @@ HttpResponse ApiHandler::handleNonResource(const HttpRequest& req, bool* handled
     }
     return textResponse(200, "ok");
   }
-  if (p == "/openapi/v2") return notFoundPath();
+  if (p == "/openapi/v2") return openApiV2Document(options_.git_version);
   if (p == "/openapi/v3" || p.rfind("/openapi/v3/", 0) == 0) {
     return openapi_->serve(req);
   }
