@@ -17,7 +17,7 @@ std::tm toUtc(std::time_t secs) {
 std::string formatRfc3339(std::chrono::system_clock::time_point t) {
   const auto secs = std::chrono::system_clock::to_time_t(t);
   const std::tm tm = toUtc(secs);
-  char buf[32];
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
@@ -28,7 +28,7 @@ std::string formatRfc3339Micro(std::chrono::system_clock::time_point t) {
   const auto secs = static_cast<std::time_t>(us.count() / 1'000'000);
   const auto frac = static_cast<long>(us.count() % 1'000'000);
   const std::tm tm = toUtc(secs);
-  char buf[40];
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
   return buf;
