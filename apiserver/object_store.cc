@@ -5,6 +5,7 @@
 #include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
 #include "core/logging.h"
+#include "storage/base64.h"
 
 namespace flotilla::apiserver {
 
@@ -12,54 +13,19 @@ namespace {
 
 constexpr int kMaxUpdateAttempts = 16;
 
-std::string base64Encode(const std::string& in) {
-  static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, valb = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    valb += 8;
-    while (valb >= 0) {
-      out.push_back(kTable[(val >> valb) & 0x3F]);
-      valb -= 6;
-    }
-  }
-  if (valb > -6) out.push_back(kTable[((val << 8) >> (valb + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
-
-bool base64Decode(const std::string& in, std::string* out) {
-  std::vector<int> t(256, -1);
-  const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 64; i++) t[static_cast<unsigned char>(kTable[i])] = i;
-  int val = 0, valb = -8;
-  for (unsigned char c : in) {
-    if (c == '=') break;
-    if (t[c] == -1) return false;
-    val = (val << 6) + t[c];
-    valb += 6;
-    if (valb >= 0) {
-      out->push_back(static_cast<char>((val >> valb) & 0xFF));
-      valb -= 8;
-    }
-  }
-  return true;
-}
-
 struct ContinueToken {
   int64_t revision = 0;
   std::string start_after;
 };
 
 std::string encodeContinue(const ContinueToken& t) {
-  return base64Encode(Json{{"v", "flotilla.v1"}, {"rv", t.revision}, {"start", t.start_after}}.dump());
+  return storage::base64Encode(Json{{"v", "flotilla.v1"}, {"rv", t.revision}, {"start", t.start_after}}.dump());
 }
 
 core::Result<ContinueToken> decodeContinue(const std::string& token) {
-  std::string raw;
-  if (!base64Decode(token, &raw)) return core::invalidArgument("invalid continue token");
-  Json j = Json::parse(raw, nullptr, false);
+  auto raw = storage::base64Decode(token);
+  if (!raw) return core::invalidArgument("invalid continue token");
+  Json j = Json::parse(*raw, nullptr, false);
   if (!j.is_object() || !j.contains("rv") || !j["rv"].is_number_integer() ||
       !j.contains("start") || !j["start"].is_string()) {
     return core::invalidArgument("invalid continue token");

@@ -17,6 +17,7 @@
 #include "apiserver/system_controllers.h"
 #include "core/logging.h"
 #include "spdlog/spdlog.h"
+#include "storage/base64.h"
 #include "storage/storage_factory.h"
 
 namespace flotilla::apiserver {
@@ -27,30 +28,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string base64(const std::string& in) {
-  static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, valb = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    valb += 8;
-    while (valb >= 0) {
-      out.push_back(kTable[(val >> valb) & 0x3F]);
-      valb -= 6;
-    }
-  }
-  if (valb > -6) out.push_back(kTable[((val << 8) >> (valb + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
-
 core::Status writeKubeconfig(const std::string& path, const std::string& url,
                              const std::string& ca_pem, const std::string& token) {
   std::ofstream out(path + ".tmp", std::ios::trunc);
   if (!out) return core::Status(core::Code::Unavailable, "cannot write " + path);
   out << "apiVersion: v1\nkind: Config\nclusters:\n- name: flotilla\n  cluster:\n    server: "
       << url << "\n";
-  if (!ca_pem.empty()) out << "    certificate-authority-data: " << base64(ca_pem) << "\n";
+  if (!ca_pem.empty()) out << "    certificate-authority-data: " << storage::base64Encode(ca_pem) << "\n";
   out << "contexts:\n- name: flotilla\n  context:\n    cluster: flotilla\n    user: admin\n"
       << "current-context: flotilla\nusers:\n- name: admin\n  user:\n";
   if (!token.empty()) {
