@@ -71,6 +71,18 @@ core::Status checkDuplicates(const HttpRequest& req, const ServedResource& r,
   return core::invalidArgument(msg);
 }
 
+// The body of a create or update: decoded by Content-Type, duplicate fields checked per
+// fieldValidation, apiVersion/kind defaulted and the namespace matched against the URL.
+core::Result<Json> decodeWriteBody(const HttpRequest& req, const ServedResource& r,
+                                   const std::string& ns, FieldValidation validation) {
+  auto body = decodeBody(req, r);
+  if (!body.isOk()) return body.status();
+  FLOTILLA_RETURN_IF_ERROR(checkDuplicates(req, r, validation));
+  Json obj = std::move(*body);
+  FLOTILLA_RETURN_IF_ERROR(checkTypeAndNamespace(r, ns, obj));
+  return obj;
+}
+
 StatusDetails detailsFor(const ServedResource& r, const std::string& name) {
   return StatusDetails{name, r.group, r.plural, ""};
 }
@@ -110,11 +122,9 @@ HttpResponse ApiHandler::handleCreate(const HttpRequest& req, const ServedResour
                                       const std::string& ns) {
   auto params = writeParams(req);
   if (!params.isOk()) return statusResponse(params.status());
-  auto body = decodeBody(req, r);
+  auto body = decodeWriteBody(req, r, ns, params->validation);
   if (!body.isOk()) return statusResponse(body.status());
-  FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkDuplicates(req, r, params->validation));
   Json obj = std::move(*body);
-  FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkTypeAndNamespace(r, ns, obj));
   Json& meta = obj["metadata"];
   std::string name = meta.value("name", "");
   if (name.empty()) {
@@ -146,11 +156,9 @@ HttpResponse ApiHandler::handleUpdate(const HttpRequest& req, const ServedResour
                                       const std::string& subresource) {
   auto params = writeParams(req);
   if (!params.isOk()) return statusResponse(params.status());
-  auto body = decodeBody(req, r);
+  auto body = decodeWriteBody(req, r, ns, params->validation);
   if (!body.isOk()) return statusResponse(body.status());
-  FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkDuplicates(req, r, params->validation));
   Json obj = std::move(*body);
-  FLOTILLA_RETURN_IF_ERROR_RESPONSE(checkTypeAndNamespace(r, ns, obj));
   const std::string body_name = obj["metadata"].value("name", "");
   if (!body_name.empty() && body_name != name) {
     return statusResponse(core::invalidArgument(
