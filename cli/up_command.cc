@@ -3,6 +3,13 @@
 // (so a member can be killed to try failover). Writes DIR/host.kubeconfig and
 // DIR/<member>.kubeconfig, applies the config's bootstrap files and any --apply paths, prints what
 // to try and a line containing "ready", and stops everything on Ctrl-C/SIGTERM.
+//
+// For tests and failover experiments every child also gets DIR/pids/<name>.pid and
+// DIR/pids/<name>.cmdline (its argv, one argument per line). Once an API server is ready its
+// cmdline is rewritten with the port it actually bound (`--listen 127.0.0.1:PORT`), so running
+// that command line again on the same data dir brings the same endpoint, certificates and token
+// back. A child that dies is reported and the rest keep running; a child restarted by someone
+// else from its cmdline (with its pid file updated) is stopped together with the rest.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,7 +55,44 @@ struct Child {
   std::string name;
   pid_t pid = -1;
   std::string log;
+  std::vector<std::string> argv;
 };
+
+// DIR/pids/<name>.pid and DIR/pids/<name>.cmdline; see the file comment.
+void writeChildFiles(const fs::path& dir, const Child& c) {
+  std::error_code ec;
+  fs::create_directories(dir / "pids", ec);
+  std::ofstream(dir / "pids" / (c.name + ".pid")) << c.pid << "\n";
+  std::ofstream cmd(dir / "pids" / (c.name + ".cmdline"));
+  for (const auto& a : c.argv) cmd << a << "\n";
+}
+
+// The port of the `server:` URL in a kubeconfig this process wrote, or 0.
+int kubeconfigPort(const fs::path& kubeconfig) {
+  std::ifstream in(kubeconfig);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto at = line.find("server:");
+    if (at == std::string::npos) continue;
+    std::string url = line.substr(at + 7);
+    while (!url.empty() && (url.back() == ' ' || url.back() == '"' || url.back() == '\r')) {
+      url.pop_back();
+    }
+    const auto colon = url.rfind(':');
+    if (colon == std::string::npos) return 0;
+    return std::atoi(url.c_str() + colon + 1);
+  }
+  return 0;
+}
+
+// Pins `--listen HOST:0` in c.argv to the port the server bound, for restarts.
+void pinListenPort(Child& c, const fs::path& kubeconfig) {
+  const int port = kubeconfigPort(kubeconfig);
+  if (port <= 0) return;
+  for (std::size_t i = 0; i + 1 < c.argv.size(); ++i) {
+    if (c.argv[i] == "--listen") c.argv[i + 1] = "127.0.0.1:" + std::to_string(port);
+  }
+}
 
 std::string selfPath() {
   std::error_code ec;
@@ -111,7 +155,7 @@ core::Result<FederationSpec> loadConfig(const std::string& path) {
 
 core::Result<Child> spawn(const std::string& name, const std::vector<std::string>& args,
                           const std::string& log) {
-  Child c{name, -1, log};
+  Child c{name, -1, log, args};
   c.pid = fork();
   if (c.pid < 0) return core::internalError("fork failed for " + name);
   if (c.pid == 0) {
@@ -157,6 +201,35 @@ int runToCompletion(const std::vector<std::string>& args, const std::string& log
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+// A process someone restarted from DIR/pids/<name>.cmdline after our child died: the pid in the
+// pid file, if that process is still running the same command line.
+pid_t restartedPid(const fs::path& dir, const Child& c) {
+  pid_t pid = -1;
+  std::ifstream(dir / "pids" / (c.name + ".pid")) >> pid;
+  if (pid <= 0) return -1;
+  std::ifstream proc("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::stringstream actual;
+  actual << proc.rdbuf();
+  std::ifstream cmd(dir / "pids" / (c.name + ".cmdline"));
+  std::string arg, expected;
+  while (std::getline(cmd, arg)) expected += arg + '\0';
+  return !expected.empty() && actual.str() == expected ? pid : -1;
+}
+
+void stopRestarted(const fs::path& dir, const std::vector<Child>& children) {
+  std::vector<pid_t> pids;
+  for (auto it = children.rbegin(); it != children.rend(); ++it) {
+    if (it->pid > 0) continue;
+    if (pid_t p = restartedPid(dir, *it); p > 0 && kill(p, SIGTERM) == 0) pids.push_back(p);
+  }
+  for (pid_t p : pids) {
+    for (int i = 0; i < 100 && kill(p, 0) == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (kill(p, 0) == 0) kill(p, SIGKILL);
+  }
+}
+
 void stopAll(std::vector<Child>& children) {
   for (auto it = children.rbegin(); it != children.rend(); ++it) {
     if (it->pid > 0) kill(it->pid, SIGTERM);
@@ -192,7 +265,10 @@ int runUp(const std::vector<std::string>& args) {
                {"dir", "working directory for data, logs and kubeconfigs", ".flotilla"},
                {"apply", "file or directory applied to the host once ready", "", false, true},
                {"cluster-probe-period", "member probe period of the controller manager", "2s"},
-               {"cluster-failure-threshold", "how long probes fail before NotReady", "10s"}});
+               {"cluster-failure-threshold", "how long probes fail before NotReady", "10s"},
+               {"controller-manager-arg", "extra argument for the controller manager", "", false,
+                true},
+               {"member-arg", "extra argument for every member", "", false, true}});
   auto st = flags.parse(args);
   if (!st.isOk()) {
     std::fprintf(stderr, "%s\n", st.message().c_str());
@@ -223,6 +299,7 @@ int runUp(const std::vector<std::string>& args) {
     stopAll(children);
     return 1;
   };
+  fs::remove_all(dir / "pids", ec);
 
   // Host API server.
   const std::string host_dir = (dir / "host").string();
@@ -231,10 +308,13 @@ int runUp(const std::vector<std::string>& args) {
                     (dir / "logs" / "host.log").string());
   if (!host.isOk()) return fail(host.status());
   children.push_back(*host);
+  writeChildFiles(dir, children.back());
   if (auto s = waitForLog(*host, "ready", std::chrono::seconds(120)); !s.isOk()) return fail(s);
   const std::string host_kubeconfig = (dir / "host.kubeconfig").string();
   fs::copy_file(fs::path(host_dir) / "admin.kubeconfig", host_kubeconfig,
                 fs::copy_options::overwrite_existing, ec);
+  pinListenPort(children.back(), host_kubeconfig);
+  writeChildFiles(dir, children.back());
   std::printf("host API server ready (kubeconfig %s)\n", host_kubeconfig.c_str());
 
   // Members.
@@ -246,12 +326,16 @@ int runUp(const std::vector<std::string>& args) {
                                       "--node-memory", m.node_memory, "--node-gpus", m.node_gpus};
     if (!m.region.empty()) margs.insert(margs.end(), {"--region", m.region});
     if (!m.zones.empty()) margs.insert(margs.end(), {"--zones", join(m.zones)});
+    for (const auto& a : flags.getAll("member-arg")) margs.push_back(a);
     auto child = spawn(m.name, margs, (dir / "logs" / (m.name + ".log")).string());
     if (!child.isOk()) return fail(child.status());
     children.push_back(*child);
+    writeChildFiles(dir, children.back());
     if (auto s = waitForLog(*child, "ready", std::chrono::seconds(120)); !s.isOk()) return fail(s);
     fs::copy_file(fs::path(mdir) / "admin.kubeconfig", dir / (m.name + ".kubeconfig"),
                   fs::copy_options::overwrite_existing, ec);
+    pinListenPort(children.back(), dir / (m.name + ".kubeconfig"));
+    writeChildFiles(dir, children.back());
     std::vector<std::string> jargs = {self, "join", m.name, "--kubeconfig", host_kubeconfig,
                                       "--cluster-kubeconfig",
                                       (dir / (m.name + ".kubeconfig")).string()};
@@ -269,13 +353,15 @@ int runUp(const std::vector<std::string>& args) {
   }
 
   // Controller manager.
-  auto cm = spawn("controller-manager",
-                  {self, "controller-manager", "--kubeconfig", host_kubeconfig,
-                   "--cluster-probe-period", flags.get("cluster-probe-period"),
-                   "--cluster-failure-threshold", flags.get("cluster-failure-threshold")},
-                  (dir / "logs" / "controller-manager.log").string());
+  std::vector<std::string> cmargs = {self, "controller-manager", "--kubeconfig", host_kubeconfig,
+                                     "--cluster-probe-period", flags.get("cluster-probe-period"),
+                                     "--cluster-failure-threshold",
+                                     flags.get("cluster-failure-threshold")};
+  for (const auto& a : flags.getAll("controller-manager-arg")) cmargs.push_back(a);
+  auto cm = spawn("controller-manager", cmargs, (dir / "logs" / "controller-manager.log").string());
   if (!cm.isOk()) return fail(cm.status());
   children.push_back(*cm);
+  writeChildFiles(dir, children.back());
   std::this_thread::sleep_for(std::chrono::seconds(1));
   {
     int stc;
@@ -328,6 +414,7 @@ int runUp(const std::vector<std::string>& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   std::printf("stopping the federation\n");
+  stopRestarted(dir, children);
   stopAll(children);
   return 0;
 }

@@ -1,0 +1,54 @@
+// Namespace sync (Karmada's namespace controller, karmada.md §2i). Watches Namespaces and
+// Clusters on the host and writes one Work per (namespace, member cluster) in
+// `karmada-es-<cluster>` whose manifest is the Namespace, so a namespace created on the host exists
+// in every member before any workload arrives. Skipped: reserved namespaces (`karmada-system`,
+// `karmada-cluster`, `karmada-es-*`), `kube-*`, and namespaces labelled
+// `namespace.karmada.io/skip-auto-propagation: "true"` — adding that label later leaves the
+// members that already have the namespace alone. Invariant: while a propagated namespace exists
+// on the host every live Cluster has its Work; once it is gone (or terminating) its Works are
+// deleted and the execution controller removes the member namespaces.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "client/client.h"
+#include "client/indexer.h"
+#include "runtime/reconciler.h"
+
+namespace flotilla::controllers {
+
+inline constexpr const char* kSkipAutoPropagationLabel =
+    "namespace.karmada.io/skip-auto-propagation";
+
+enum class NamespacePropagation { Propagate, Skip, Reserved };
+
+// Pure: what the namespace controller does with this host Namespace.
+NamespacePropagation namespacePropagation(const nlohmann::json& ns);
+
+// Pure: the Work carrying `ns` to `cluster`, merged onto `existing` (null when none).
+nlohmann::json namespaceWork(const nlohmann::json& ns, const std::string& cluster,
+                             const nlohmann::json& existing);
+
+// The namespace a Work written by namespaceWork() carries, or "" for any other Work.
+std::string namespaceOfWork(const nlohmann::json& work);
+
+struct NamespaceSyncCaches {
+  const client::Indexer* namespaces = nullptr;
+  const client::Indexer* clusters = nullptr;
+  const client::Indexer* works = nullptr;
+};
+
+// Requests are namespace names (Request.name).
+class NamespaceSync final : public runtime::Reconciler {
+ public:
+  NamespaceSync(client::ClientPtr host, NamespaceSyncCaches caches);
+  core::Result<runtime::ReconcileResult> reconcile(const runtime::Request& request) override;
+
+ private:
+  client::ClientPtr host_;
+  NamespaceSyncCaches caches_;
+};
+
+}  // namespace flotilla::controllers
