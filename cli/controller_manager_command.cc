@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -23,9 +25,11 @@
 #include "controllers/binding_status/binding_status_controller.h"
 #include "controllers/cluster_status/cluster_status_controller.h"
 #include "controllers/detector/detector.h"
+#include "controllers/detector/namespace_sync.h"
 #include "controllers/execution/execution_controller.h"
 #include "controllers/membership/member_clients.h"
 #include "controllers/scheduler/scheduler_controller.h"
+#include "controllers/templates/kind_discovery.h"
 #include "controllers/templates/template_store.h"
 #include "controllers/wire/karmada_names.h"
 #include "api/work_types.h"
@@ -59,28 +63,6 @@ bool parseDuration(const std::string& text, std::chrono::milliseconds* out) {
   } catch (...) {
     return false;
   }
-}
-
-// Groups whose objects are control-plane machinery, never resource templates.
-bool propagatable(const client::ApiResource& r) {
-  static const std::set<std::string> kSkipGroups = {
-      "cluster.karmada.io", "work.karmada.io", "policy.karmada.io", "config.karmada.io",
-      "estimator.flotilla.io", "coordination.k8s.io", "events.k8s.io",
-      "authentication.k8s.io", "authorization.k8s.io", "apiregistration.k8s.io",
-      "flowcontrol.apiserver.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io",
-      "discovery.k8s.io", "metrics.k8s.io", "search.karmada.io", "apiextensions.k8s.io"};
-  static const std::set<std::string> kSkipCore = {
-      "events", "nodes", "pods", "bindings", "componentstatuses", "endpoints", "namespaces",
-      "replicationcontrollers", "podtemplates"};
-  if (r.gvr.resource.find('/') != std::string::npos) return false;
-  if (kSkipGroups.count(r.gvr.group)) return false;
-  if (r.gvr.group.empty() && kSkipCore.count(r.gvr.resource)) return false;
-  if (r.gvr.group == "apps" && (r.gvr.resource == "replicasets" ||
-                                r.gvr.resource == "controllerrevisions")) {
-    return false;
-  }
-  std::set<std::string> verbs(r.verbs.begin(), r.verbs.end());
-  return verbs.count("list") && verbs.count("watch") && verbs.count("update");
 }
 
 core::Result<client::ClientPtr> hostClient(const std::string& kubeconfig,
@@ -121,6 +103,8 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"scheduler-name", "bindings with this spec.schedulerName are scheduled",
                 "default-scheduler"},
                {"workers", "workers per controller", "2"},
+               {"kind-discovery-period",
+                "how often the host is asked for resource kinds served since start", "10s"},
                {"log-level", "trace, debug, info, warn, error", "info"}});
   auto st = flags.parse(args);
   if (!st.isOk()) {
@@ -137,10 +121,12 @@ int runControllerManager(const std::vector<std::string>& args) {
 
   controllers::ClusterStatusOptions cs_options;
   controllers::ExecutionOptions ex_options;
+  std::chrono::milliseconds kind_discovery_period{10000};
   if (!parseDuration(flags.get("cluster-probe-period"), &cs_options.probe_period) ||
       !parseDuration(flags.get("cluster-failure-threshold"), &cs_options.failure_threshold) ||
       !parseDuration(flags.get("cluster-success-threshold"), &cs_options.success_threshold) ||
-      !parseDuration(flags.get("work-status-period"), &ex_options.status_period)) {
+      !parseDuration(flags.get("work-status-period"), &ex_options.status_period) ||
+      !parseDuration(flags.get("kind-discovery-period"), &kind_discovery_period)) {
     std::fprintf(stderr, "controller-manager: bad duration flag\n");
     return 2;
   }
@@ -222,16 +208,11 @@ int runControllerManager(const std::vector<std::string>& args) {
 
   // Template kinds: the preferred version of every propagatable resource.
   auto templates = std::make_shared<TemplateStore>();
-  std::set<std::pair<std::string, std::string>> seen;  // (group, resource)
-  for (const auto& r : *resources) {
-    if (!propagatable(r) || !seen.insert({r.gvr.group, r.gvr.resource}).second) continue;
-    TemplateKind kind;
-    kind.gvr = r.gvr;
-    kind.gvk = {r.gvr.group, r.gvr.version, r.kind};
-    kind.namespaced = r.namespaced;
-    kind.informer = inf.informerFor(r.gvr);
+  for (auto& kind : newTemplateKinds(*resources, *templates)) {
+    kind.informer = inf.informerFor(kind.gvr);
     templates->add(kind);
   }
+  auto namespaces = inf.informerFor(kNamespacesGvr);
   const auto kinds = templates->kinds();
   log->info("watching {} template kinds", kinds.size());
 
@@ -263,9 +244,7 @@ int runControllerManager(const std::vector<std::string>& args) {
   // Detector: one controller per template kind; policy events revisit the templates they may
   // select, binding events revisit the template a binding belongs to.
   DetectorCaches dcaches{&pps->indexer(), &cpps->indexer(), &rb_cache, &crb_cache};
-  for (const auto& kind : kinds) {
-    auto& c = add("detector-" + kind.gvr.toString(),
-                  std::make_shared<Detector>(*host, kind, dcaches, templates.get()));
+  auto wire_detector = [&](const TemplateKind& kind, runtime::Controller& c) {
     c.watch(*kind.informer);
     const client::Indexer& tcache = kind.informer->indexer();
     if (kind.namespaced) {
@@ -288,7 +267,24 @@ int runControllerManager(const std::vector<std::string>& args) {
       return {Request{res.value("namespace", ""), res.value("name", "")}};
     };
     c.watch(kind.namespaced ? *rbs : *crbs, binding_to_template);
+  };
+  for (const auto& kind : kinds) {
+    wire_detector(kind, add("detector-" + kind.gvr.toString(),
+                            std::make_shared<Detector>(*host, kind, dcaches, templates.get())));
   }
+
+  // Namespaces: every host namespace (bar reserved and skip-labelled ones) in every member.
+  const client::Indexer& ns_cache = namespaces->indexer();
+  auto& ns_sync = add("namespace-sync",
+                      std::make_shared<NamespaceSync>(
+                          *host, NamespaceSyncCaches{&ns_cache, &clusters->indexer(),
+                                                     &works->indexer()}));
+  ns_sync.watch(*namespaces);
+  ns_sync.watch(*clusters, [&ns_cache](const client::ObjectPtr&) { return allKeys(ns_cache); });
+  ns_sync.watch(*works, [](const client::ObjectPtr& w) {
+    const std::string ns = namespaceOfWork(w->json());
+    return ns.empty() ? std::vector<Request>{} : std::vector<Request>{Request{"", ns}};
+  });
 
   // Scheduler.
   SchedulerControllerOptions so;
@@ -337,13 +333,14 @@ int runControllerManager(const std::vector<std::string>& args) {
   });
   binding.watch(*cops, all_bindings);
   binding.watch(*clusters, all_bindings);
-  for (const auto& kind : kinds) {
+  auto template_to_binding = [&](const TemplateKind& kind) {
     binding.watch(*kind.informer, [kind](const client::ObjectPtr& t) {
       return std::vector<Request>{
           Request{kind.namespaced ? t->namespaceName() : "",
                   api::bindingName(kind.gvk.kind, t->name())}};
     });
-  }
+  };
+  for (const auto& kind : kinds) template_to_binding(kind);
 
   // Execution.
   auto& execution = add("execution", std::make_shared<ExecutionController>(
@@ -359,6 +356,35 @@ int runControllerManager(const std::vector<std::string>& args) {
   binding_status.watch(*crbs);
   binding_status.watch(*works, binding_of_work);
 
+  // Kinds served after start (a CRD established later) are wired by the discovery loop once
+  // their informer has synced; their detectors run beside the manager's controllers, behind the
+  // same leadership gate.
+  std::mutex late_mu;
+  std::vector<std::unique_ptr<runtime::Controller>> late_detectors;
+  KindDiscovery discovery(*host, templates.get(), kind_discovery_period, [&](TemplateKind kind) {
+    if (!manager.ready()) return;  // the next pass picks it up
+    kind.informer = inf.informerFor(kind.gvr);
+    inf.start();
+    if (!kind.informer->waitForSync(std::chrono::seconds(60))) {
+      log->warn("[{}] informer did not sync; retrying on the next pass", kind.gvr.toString());
+      return;
+    }
+    templates->add(kind);
+    runtime::ControllerOptions co;
+    co.name = "detector-" + kind.gvr.toString();
+    co.workers = workers;
+    co.metrics = metrics.get();
+    co.gate = [&manager] { return manager.leading(); };
+    auto c = std::make_unique<runtime::Controller>(
+        co, std::make_shared<Detector>(*host, kind, dcaches, templates.get()));
+    wire_detector(kind, *c);
+    template_to_binding(kind);
+    c->start();
+    std::lock_guard lock(late_mu);
+    late_detectors.push_back(std::move(c));
+  });
+  discovery.start();
+
   manager.installSignalHandlers();
   std::thread announce([&] {
     for (int i = 0; i < 500 && manager.metricsPort() == 0; ++i) {
@@ -368,6 +394,8 @@ int runControllerManager(const std::vector<std::string>& args) {
   });
   auto result = manager.run();
   announce.join();
+  discovery.stop();
+  for (auto& c : late_detectors) c->stop();
   if (!result.isOk()) {
     std::fprintf(stderr, "controller-manager: %s\n", result.toString().c_str());
     return 1;
