@@ -45,11 +45,13 @@ Json serviceImportStatus(const std::vector<std::string>& clusters) {
 
 Json managedServiceImport(const std::string& ns, const std::string& name, const Json& spec,
                           const Json& status) {
-  return {{"apiVersion", "multicluster.x-k8s.io/v1alpha1"},
-          {"kind", "ServiceImport"},
-          {"metadata", {{"name", name}, {"namespace", ns}, {"labels", managedObjectLabels(name)}}},
-          {"spec", spec},
-          {"status", status}};
+  Json out = {{"apiVersion", "multicluster.x-k8s.io/v1alpha1"},
+              {"kind", "ServiceImport"},
+              {"metadata",
+               {{"name", name}, {"namespace", ns}, {"labels", managedObjectLabels(name)}}},
+              {"spec", spec}};
+  if (!status.is_null()) out["status"] = status;
+  return out;
 }
 
 Json derivedService(const std::string& ns, const std::string& name, const Json& import_spec) {

@@ -24,7 +24,7 @@ Json serviceImportSpec(const ExportResolution& resolution);
 // {clusters: [{cluster}...]} sorted by cluster name.
 Json serviceImportStatus(const std::vector<std::string>& clusters);
 
-// A complete ServiceImport that Flotilla owns (host or consumer copy).
+// A complete ServiceImport that Flotilla owns (host or consumer copy); a null status is left out.
 Json managedServiceImport(const std::string& ns, const std::string& name, const Json& spec,
                           const Json& status);
 

@@ -1,0 +1,337 @@
+#include "mcs/controllers/mcs_sync_controller.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "controllers/wire/conditions.h"
+#include <spdlog/spdlog.h>
+
+#include "core/logging.h"
+#include "mcs/conflicts/export_conflicts.h"
+#include "mcs/controllers/member_apply.h"
+#include "mcs/endpoints/consumer_slices.h"
+#include "mcs/endpoints/mcs_labels.h"
+#include "mcs/imports/cluster_sets.h"
+#include "mcs/imports/object_diff.h"
+#include "mcs/imports/service_import.h"
+
+namespace flotilla::mcs {
+
+using Json = nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+constexpr const char* kFieldManager = "flotilla-mcs";
+}  // namespace
+
+struct McsSyncController::Plan {
+  std::vector<std::string> clusters;            // joined clusters, sorted
+  std::map<std::string, Json> cluster_objects;  // name -> Cluster
+  std::map<std::string, MemberCachePtr> caches; // synced member caches
+  std::set<std::string> writable;               // Ready (or not yet probed) with synced caches
+  std::map<std::string, std::vector<ManagedObject>> desired;
+  // MCS API.
+  std::map<std::string, ExportCondition> validity;  // every cluster with a ServiceExport
+  ExportResolution resolution;
+  std::vector<std::string> exporting;  // valid exports' clusters
+  bool lagging = false;
+  std::optional<milliseconds> recheck;
+
+  void recheckIn(milliseconds d) {
+    if (!recheck || d < *recheck) recheck = d;
+  }
+  std::vector<Json> sourceSlices(const std::string& cluster, const std::string& key) const {
+    std::vector<Json> out;
+    auto it = caches.find(cluster);
+    if (it == caches.end()) return out;
+    for (const auto& s : it->second->slices->indexer().byIndex(kSliceServiceIndex, key)) {
+      out.push_back(s->json());
+    }
+    return out;
+  }
+};
+
+McsSyncController::McsSyncController(client::ClientPtr host, McsHostCaches caches,
+                                     std::shared_ptr<MemberCaches> members,
+                                     controllers::MemberClientsPtr member_clients,
+                                     McsSyncOptions options)
+    : host_(std::move(host)),
+      caches_(caches),
+      members_(std::move(members)),
+      member_clients_(std::move(member_clients)),
+      options_(std::move(options)) {
+  if (!options_.clock) options_.clock = std::make_shared<core::RealClock>();
+}
+
+std::vector<std::string> McsSyncController::knownServiceKeys() const {
+  std::set<std::string> keys;
+  {
+    std::lock_guard lock(active_mu_);
+    keys = active_;
+  }
+  for (const auto& c : members_->clusters()) {
+    auto cache = members_->get(c);
+    if (!cache) continue;
+    for (const auto& k : cache->exports->indexer().keys()) keys.insert(k);
+    for (const auto& k : cache->imports->indexer().keys()) keys.insert(k);
+  }
+  for (const client::Indexer* idx : {caches_.service_imports, caches_.multi_cluster_services}) {
+    if (!idx) continue;
+    for (const auto& k : idx->keys()) keys.insert(k);
+  }
+  return {keys.begin(), keys.end()};
+}
+
+void McsSyncController::planServiceImport(const std::string& ns, const std::string& name,
+                                          Plan& plan) {
+  const std::string key = client::objectKey(ns, name);
+  std::vector<ClusterExport> exports;
+  for (const auto& [cluster, cache] : plan.caches) {
+    auto e = cache->exports->indexer().get(ns, name);
+    if (!e || e->deleting()) continue;
+    auto svc = cache->services->indexer().get(ns, name);
+    Json svc_json = svc ? svc->json() : Json();
+    plan.validity[cluster] = validCondition(svc_json);
+    if (exportable(svc_json)) exports.push_back({cluster, e->json(), svc_json});
+  }
+  plan.resolution = resolveExports(std::move(exports));
+  for (const auto& e : plan.resolution.exports) plan.exporting.push_back(e.cluster);
+
+  auto host_import = caches_.service_imports ? caches_.service_imports->get(ns, name) : nullptr;
+  const bool user_import = host_import && !isManagedObject(host_import->json());
+  Json import_spec;
+  if (user_import) {
+    import_spec = host_import->json().value("spec", Json::object());
+  } else if (!plan.exporting.empty()) {
+    import_spec = serviceImportSpec(plan.resolution);
+  } else {
+    return;  // nothing exported, no import: nothing desired
+  }
+
+  // Sources: exporting clusters whose endpoints still count.
+  const auto now = options_.clock->wallNow();
+  std::vector<std::string> sources;
+  for (const auto& cluster : plan.exporting) {
+    auto it = plan.cluster_objects.find(cluster);
+    SourceAvailability a = sourceAvailability(
+        it == plan.cluster_objects.end() ? Json() : it->second, now, options_.endpoint_grace);
+    if (a.recheck_after) plan.recheckIn(*a.recheck_after + milliseconds(50));
+    if (a.available) sources.push_back(cluster);
+  }
+
+  const ImportTarget target{ns, name, ImportMode::ServiceImport};
+  const Json status = serviceImportStatus(plan.exporting);
+  for (const auto& [cluster, cache] : plan.caches) {
+    auto member_import = cache->imports->indexer().get(ns, name);
+    const bool member_has_user_import =
+        member_import && !isManagedObject(member_import->json());
+    if (user_import ? !member_has_user_import : false) continue;  // not a consumer
+    auto& desired = plan.desired[cluster];
+    if (!user_import && !member_has_user_import) {
+      desired.push_back({kServiceImportsGvr, managedServiceImport(ns, name, import_spec, Json()),
+                         status});
+    }
+    desired.push_back({kServicesGvr, derivedService(ns, name, import_spec), Json()});
+    for (const auto& source : sources) {
+      for (auto& s : desiredConsumerSlices(target, source, plan.sourceSlices(source, key))) {
+        desired.push_back({kEndpointSlicesGvr, std::move(s), Json()});
+      }
+    }
+  }
+}
+
+void McsSyncController::planMultiClusterService(const std::string& ns, const std::string& name,
+                                                Plan& plan) {
+  if (!caches_.multi_cluster_services) return;
+  auto mcs = caches_.multi_cluster_services->get(ns, name);
+  if (!mcs || mcs->deleting() || !crossCluster(mcs->json())) return;
+  const std::string key = client::objectKey(ns, name);
+  auto host_service = caches_.services ? caches_.services->get(ns, name) : nullptr;
+  const auto providers = mcsProviders(mcs->json(), plan.clusters);
+  const auto consumers = mcsConsumers(mcs->json(), plan.clusters);
+  std::set<std::string> involved(providers.begin(), providers.end());
+  involved.insert(consumers.begin(), consumers.end());
+  if (host_service) {
+    const Json copy = consumerServiceCopy(host_service->json());
+    for (const auto& c : involved) {
+      auto it = plan.caches.find(c);
+      if (it == plan.caches.end()) continue;
+      auto existing = it->second->services->indexer().get(ns, name);
+      if (existing && !isManagedObject(existing->json())) continue;  // propagated by a policy
+      plan.desired[c].push_back({kServicesGvr, copy, Json()});
+    }
+  }
+  const auto now = options_.clock->wallNow();
+  std::vector<std::string> sources;
+  for (const auto& p : providers) {
+    auto it = plan.cluster_objects.find(p);
+    SourceAvailability a = sourceAvailability(
+        it == plan.cluster_objects.end() ? Json() : it->second, now, options_.endpoint_grace);
+    if (a.recheck_after) plan.recheckIn(*a.recheck_after + milliseconds(50));
+    if (a.available) sources.push_back(p);
+  }
+  const ImportTarget target{ns, name, ImportMode::MultiClusterService};
+  for (const auto& c : consumers) {
+    if (!plan.caches.count(c)) continue;
+    for (const auto& p : sources) {
+      if (p == c) continue;
+      for (auto& s : desiredConsumerSlices(target, p, plan.sourceSlices(p, key))) {
+        plan.desired[c].push_back({kEndpointSlicesGvr, std::move(s), Json()});
+      }
+    }
+  }
+}
+
+core::Status McsSyncController::writeExportConditions(const std::string& ns,
+                                                      const std::string& name, Plan& plan) {
+  core::Status first;
+  const std::string now = controllers::nowText(*options_.clock);
+  const ExportCondition conflict = conflictCondition(plan.resolution);
+  for (const auto& [cluster, valid] : plan.validity) {
+    if (!plan.writable.count(cluster)) continue;
+    auto e = plan.caches[cluster]->exports->indexer().get(ns, name);
+    if (!e) continue;
+    Json obj = e->json();
+    Json& conditions = obj["status"]["conditions"];
+    bool changed = controllers::setCondition(
+        conditions, {valid.type, valid.status, valid.reason, valid.message}, now);
+    if (valid.status == "True") {
+      changed = controllers::setCondition(conditions, {conflict.type, conflict.status,
+                                                       conflict.reason, conflict.message},
+                                          now) ||
+                changed;
+    }
+    if (!changed) continue;
+    auto c = member_clients_->clientFor(cluster);
+    if (!c) {
+      if (first.isOk()) first = c.status();
+      continue;
+    }
+    auto r = (*c)->update(kServiceExportsGvr, ns, obj, {kFieldManager}, "status");
+    if (!r && first.isOk() && r.status().code() != core::Code::NotFound) first = r.status();
+  }
+  return first;
+}
+
+core::Status McsSyncController::writeHostImport(const std::string& ns, const std::string& name,
+                                                Plan& plan) {
+  auto current = caches_.service_imports ? caches_.service_imports->get(ns, name) : nullptr;
+  const Json status = serviceImportStatus(plan.exporting);
+  if (current && !isManagedObject(current->json())) {
+    // The user's ServiceImport (Karmada's flow): only status.clusters is ours.
+    Json obj = current->json();
+    if (obj.contains("status") && obj["status"].value("clusters", Json()) == status["clusters"]) {
+      return core::Status();
+    }
+    obj["status"]["clusters"] = status["clusters"];
+    auto r = host_->update(kServiceImportsGvr, ns, obj, {kFieldManager}, "status");
+    return r || r.status().code() == core::Code::NotFound ? core::Status() : r.status();
+  }
+  std::vector<ManagedObject> desired, actual;
+  if (!plan.exporting.empty()) {
+    desired.push_back({kServiceImportsGvr,
+                       managedServiceImport(ns, name, serviceImportSpec(plan.resolution), Json()),
+                       status});
+  }
+  if (current) actual.push_back({kServiceImportsGvr, current->json(), Json()});
+  return applyManaged(*host_, desired, actual, nullptr);
+}
+
+core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
+    const runtime::Request& request) {
+  const std::string& ns = request.namespace_name;
+  const std::string& name = request.name;
+  if (ns.empty() || name.empty()) return runtime::ReconcileResult{};
+  const std::string key = client::objectKey(ns, name);
+  Plan plan;
+  for (const auto& c : caches_.clusters->list()) {
+    plan.clusters.push_back(c->name());
+    plan.cluster_objects[c->name()] = c->json();
+    if (!members_->ensure(c->name()).isOk()) {
+      plan.lagging = true;
+      continue;
+    }
+    auto cache = members_->get(c->name());
+    if (!cache || !cache->synced()) {
+      plan.lagging = true;
+      continue;
+    }
+    plan.caches[c->name()] = cache;
+    const Json& cj = plan.cluster_objects[c->name()];
+    bool probed_not_ready = false;
+    for (const auto& cond : cj.value("status", Json::object()).value("conditions", Json::array())) {
+      if (cond.value("type", "") == "Ready" && cond.value("status", "") != "True") {
+        probed_not_ready = true;
+      }
+    }
+    if (!probed_not_ready) plan.writable.insert(c->name());
+  }
+  std::sort(plan.clusters.begin(), plan.clusters.end());
+
+  planServiceImport(ns, name, plan);
+  planMultiClusterService(ns, name, plan);
+
+  core::Status first;
+  auto note = [&first](core::Status st) {
+    if (!st.isOk() && first.isOk()) first = std::move(st);
+  };
+  note(writeExportConditions(ns, name, plan));
+  note(writeHostImport(ns, name, plan));
+
+  bool anything = !plan.validity.empty();
+  for (const auto& [cluster, cache] : plan.caches) {
+    std::vector<ManagedObject> actual;
+    for (const auto& s : cache->slices->indexer().byIndex(kSliceMcsServiceIndex, key)) {
+      if (isManagedSlice(s->json())) actual.push_back({kEndpointSlicesGvr, s->json(), Json()});
+    }
+    for (const std::string& svc : {kDerivedServicePrefix + name, name}) {
+      auto s = cache->services->indexer().get(ns, svc);
+      if (s && isManagedObject(s->json())) actual.push_back({kServicesGvr, s->json(), Json()});
+    }
+    if (auto i = cache->imports->indexer().get(ns, name); i && isManagedObject(i->json())) {
+      actual.push_back({kServiceImportsGvr, i->json(), Json()});
+    }
+    const auto& desired = plan.desired[cluster];
+    anything = anything || !desired.empty() || !actual.empty();
+    if (desired.empty() && actual.empty()) continue;
+    if (!plan.writable.count(cluster)) continue;
+    auto c = member_clients_->clientFor(cluster);
+    if (!c) {
+      note(c.status());
+      continue;
+    }
+    ApplyCounts counts;
+    core::Status st = applyManaged(**c, desired, actual, &counts);
+    if (counts.created + counts.updated + counts.deleted > 0) {
+      core::logger("mcs")->debug("[{}] {}: {} created, {} updated, {} deleted", key, cluster,
+                                 counts.created, counts.updated, counts.deleted);
+    }
+    if (!st.isOk()) {
+      core::logger("mcs")->warn("[{}] {}: {}", key, cluster, st.toString());
+    }
+    note(std::move(st));
+  }
+  {
+    std::lock_guard lock(active_mu_);
+    if (anything) {
+      active_.insert(key);
+    } else {
+      active_.erase(key);
+    }
+  }
+  runtime::ReconcileResult result;
+  if (plan.recheck) result.requeue_after = *plan.recheck;
+  if (!first.isOk() || plan.lagging) {
+    if (!first.isOk() && !core::isRetryable(first.code()) &&
+        first.code() != core::Code::Conflict && first.code() != core::Code::AlreadyExists) {
+      core::logger("mcs")->warn("[{}] {}", key, first.toString());
+    }
+    if (!result.requeue_after || *result.requeue_after > options_.retry_period) {
+      result.requeue_after = options_.retry_period;
+    }
+  }
+  return result;
+}
+
+}  // namespace flotilla::mcs

@@ -1,0 +1,105 @@
+#include "mcs/controllers/member_apply.h"
+
+#include <map>
+
+#include "mcs/imports/object_diff.h"
+
+namespace flotilla::mcs {
+namespace {
+
+using Json = nlohmann::json;
+constexpr const char* kFieldManager = "flotilla-mcs";
+
+std::string identity(const ManagedObject& m) {
+  return m.gvr.toString() + "/" + m.object["metadata"].value("name", "");
+}
+
+core::Status ensureNamespace(client::Client& member, const std::string& ns) {
+  auto r = member.create({"", "v1", "namespaces"}, "",
+                         {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}},
+                         {kFieldManager});
+  if (!r && r.status().code() != core::Code::AlreadyExists) return r.status();
+  return core::Status();
+}
+
+core::Status writeStatus(client::Client& member, const ManagedObject& d, const Json& written) {
+  if (d.status.is_null()) return core::Status();
+  if (written.contains("status") && jsonContains(written["status"], d.status) &&
+      jsonContains(d.status, written["status"])) {
+    return core::Status();
+  }
+  Json body = written;
+  body["status"] = d.status;
+  const std::string ns = written["metadata"].value("namespace", "");
+  auto r = member.update(d.gvr, ns, body, {kFieldManager}, "status");
+  return r ? core::Status() : r.status();
+}
+
+core::Status createOne(client::Client& member, const ManagedObject& d) {
+  const std::string ns = d.object["metadata"].value("namespace", "");
+  auto r = member.create(d.gvr, ns, d.object, {kFieldManager});
+  if (!r && r.status().code() == core::Code::NotFound && !ns.empty()) {
+    FLOTILLA_RETURN_IF_ERROR(ensureNamespace(member, ns));
+    r = member.create(d.gvr, ns, d.object, {kFieldManager});
+  }
+  if (!r && r.status().code() == core::Code::AlreadyExists) {
+    // Our cache is behind: read it and fall through to an update.
+    auto cur = member.get(d.gvr, ns, d.object["metadata"].value("name", ""));
+    if (!cur) return cur.status();
+    Json merged = mergeForUpdate(d.object, (*cur)->json());
+    auto u = member.update(d.gvr, ns, merged, {kFieldManager});
+    if (!u) return u.status();
+    return writeStatus(member, d, (*u)->json());
+  }
+  if (!r) return r.status();
+  return writeStatus(member, d, (*r)->json());
+}
+
+}  // namespace
+
+core::Status applyManaged(client::Client& member, const std::vector<ManagedObject>& desired,
+                          const std::vector<ManagedObject>& actual, ApplyCounts* counts) {
+  core::Status first;
+  auto note = [&first](core::Status st) {
+    if (!st.isOk() && first.isOk()) first = std::move(st);
+  };
+  std::map<std::string, const ManagedObject*> have;
+  for (const auto& a : actual) have[identity(a)] = &a;
+  for (const auto& d : desired) {
+    auto it = have.find(identity(d));
+    if (it == have.end()) {
+      core::Status st = createOne(member, d);
+      if (st.isOk() && counts) ++counts->created;
+      note(std::move(st));
+      continue;
+    }
+    const Json& cur = it->second->object;
+    have.erase(it);
+    if (needsWrite(d.object, cur)) {
+      const std::string ns = cur["metadata"].value("namespace", "");
+      auto u = member.update(d.gvr, ns, mergeForUpdate(d.object, cur), {kFieldManager});
+      if (!u) {
+        note(u.status());
+        continue;
+      }
+      if (counts) ++counts->updated;
+      note(writeStatus(member, d, (*u)->json()));
+    } else {
+      note(writeStatus(member, d, cur));
+    }
+  }
+  for (const auto& [id, a] : have) {
+    const Json& meta = a->object["metadata"];
+    client::DeleteOptions opts;
+    opts.precondition_uid = meta.value("uid", "");
+    if (opts.precondition_uid->empty()) opts.precondition_uid.reset();
+    core::Status st = member.remove(a->gvr, meta.value("namespace", ""), meta.value("name", ""),
+                                    opts);
+    if (st.code() == core::Code::NotFound) st = core::Status();
+    if (st.isOk() && counts) ++counts->deleted;
+    note(std::move(st));
+  }
+  return first;
+}
+
+}  // namespace flotilla::mcs

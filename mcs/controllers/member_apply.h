@@ -1,0 +1,34 @@
+// MemberApply: makes the objects Flotilla manages for one multi-cluster service in one member
+// cluster equal to a desired set — creates what is missing (creating the namespace first when
+// the member lacks it), updates what differs (mcs/imports/object_diff), deletes managed objects
+// that are no longer desired. `actual` must contain only objects Flotilla manages (the caller
+// selects them by label from the member's caches), so nothing of anyone else is ever deleted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/client.h"
+#include "core/status.h"
+
+namespace flotilla::mcs {
+
+struct ManagedObject {
+  client::GroupVersionResource gvr;
+  nlohmann::json object;  // complete object (apiVersion, kind, metadata.name/namespace)
+  // For kinds with a status subresource: the status to write after create/update (null = none).
+  nlohmann::json status;
+};
+
+struct ApplyCounts {
+  int created = 0, updated = 0, deleted = 0;
+};
+
+// Applies `desired` over `actual` (same objects, as found in the member's cache). Continues past
+// failures and returns the first error.
+core::Status applyManaged(client::Client& member, const std::vector<ManagedObject>& desired,
+                          const std::vector<ManagedObject>& actual, ApplyCounts* counts);
+
+}  // namespace flotilla::mcs
