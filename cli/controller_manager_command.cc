@@ -34,6 +34,7 @@
 #include "controllers/wire/karmada_names.h"
 #include "api/work_types.h"
 #include "core/logging.h"
+#include "mcs/controllers/mcs_wiring.h"
 #include "runtime/event_recorder.h"
 #include "runtime/manager.h"
 
@@ -103,6 +104,9 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"scheduler-name", "bindings with this spec.schedulerName are scheduled",
                 "default-scheduler"},
                {"workers", "workers per controller", "2"},
+               {"mcs-endpoint-grace",
+                "how long a NotReady cluster's exported endpoints stay in consumers", "10s"},
+               {"mcs-workers", "workers of the multi-cluster service sync", "4"},
                {"kind-discovery-period",
                 "how often the host is asked for resource kinds served since start", "10s"},
                {"log-level", "trace, debug, info, warn, error", "info"}});
@@ -121,6 +125,7 @@ int runControllerManager(const std::vector<std::string>& args) {
 
   controllers::ClusterStatusOptions cs_options;
   controllers::ExecutionOptions ex_options;
+  mcs::McsWiringOptions mcs_options;
   std::chrono::milliseconds kind_discovery_period{10000};
   if (!parseDuration(flags.get("cluster-probe-period"), &cs_options.probe_period) ||
       !parseDuration(flags.get("cluster-failure-threshold"), &cs_options.failure_threshold) ||
@@ -384,6 +389,28 @@ int runControllerManager(const std::vector<std::string>& args) {
     late_detectors.push_back(std::move(c));
   });
   discovery.start();
+
+  // Multi-cluster services: own member clients, so endpoint fan-out does not queue behind
+  // execution's writes in the same token bucket.
+  mcs_options.workers = std::max(1, std::atoi(flags.get("mcs-workers").c_str()));
+  if (!parseDuration(flags.get("mcs-endpoint-grace"), &mcs_options.endpoint_grace)) {
+    std::fprintf(stderr, "controller-manager: bad --mcs-endpoint-grace\n");
+    return 2;
+  }
+  bool have_mcs = false;
+  for (const auto& r : *resources) have_mcs = have_mcs || r.gvr.resource == "multiclusterservices";
+  mcs_options.serve_multi_cluster_services = have_mcs;
+  auto mcs_member_clients = std::make_shared<SecretMemberClients>(
+      clusters->indexer(), secrets->indexer(),
+      [](const client::RestConfig& c) -> core::Result<client::ClientPtr> {
+        client::RestConfig fast = c;
+        fast.qps = 500;
+        fast.burst = 1000;
+        auto rest = client::RestClient::create(fast);
+        if (!rest) return rest.status();
+        return client::ClientPtr(*rest);
+      });
+  auto mcs_handle = mcs::addMcsControllers(manager, *host, mcs_member_clients, mcs_options);
 
   manager.installSignalHandlers();
   std::thread announce([&] {
