@@ -102,9 +102,10 @@ int32_t GeneralEstimator::maxAvailableReplicas(std::string_view, const ClusterRe
                                                const ReplicaRequirements* requirements) const {
   if (!cluster.summary) return 0;
   const ResourceSummary& summary = *cluster.summary;
-  const int64_t allowed_pods = amountOf(summary.allocatable, kPods) / 1000 -
-                               amountOf(summary.allocated, kPods) / 1000 -
-                               amountOf(summary.allocating, kPods) / 1000;
+  static const std::string kPodsName(kPods);  // one string, not three temporaries per cluster
+  const int64_t allowed_pods = amountOf(summary.allocatable, kPodsName) / 1000 -
+                               amountOf(summary.allocated, kPodsName) / 1000 -
+                               amountOf(summary.allocating, kPodsName) / 1000;
   if (allowed_pods <= 0) return 0;
   if (requirements == nullptr) return static_cast<int32_t>(clampToInt32(allowed_pods));
   if (resource_modeling_ && !summary.allocatable_modelings.empty()) {

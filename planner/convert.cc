@@ -5,6 +5,7 @@
 
 #include "api/resource_quantity.h"
 #include "apimachinery/label_selector.h"
+#include "policies/cluster_affinity.h"
 
 namespace flotilla::planner {
 
@@ -14,30 +15,18 @@ void Problems::add(std::string field, std::string message, std::string type) {
 
 namespace {
 
-using scheduler::Requirement;
-using scheduler::SelectorOp;
 
 std::string idx(const std::string& path, size_t i) {
   return path + "[" + std::to_string(i) + "]";
-}
-
-std::vector<Requirement> labelRequirements(const std::optional<api::Json>& selector,
-                                           const std::string& path, Problems& problems) {
-  if (!selector || selector->is_null()) return {};
-  auto parsed = apimachinery::LabelSelector::fromJson(*selector);
-  if (!parsed.isOk()) {
-    problems.add(path, parsed.status().message());
-    return {};
-  }
-  return parsed->requirements();
 }
 
 }  // namespace
 
 scheduler::ClusterAffinity toAffinity(const api::ClusterAffinity& affinity,
                                       const std::string& path, Problems& problems) {
-  scheduler::ClusterAffinity out;
-  out.label_selector = labelRequirements(affinity.label_selector, path + ".labelSelector", problems);
+  // The webhook's restrictions first (keys provider/region/zone, operators In/NotIn); the
+  // conversion itself is policies' compileClusterAffinity, shared with override targets.
+  bool valid = true;
   if (affinity.field_selector) {
     const auto& exprs = affinity.field_selector->match_expressions;
     for (size_t i = 0; i < exprs.size(); ++i) {
@@ -47,27 +36,26 @@ scheduler::ClusterAffinity toAffinity(const api::ClusterAffinity& affinity,
           e.key != api::kZoneField) {
         problems.add(p + ".key", "unsupported key \"" + e.key + "\": want provider, region or zone",
                      "FieldValueNotSupported");
-        continue;
+        valid = false;
       }
-      Requirement r;
-      r.key = e.key;
-      r.values = e.values;
-      std::sort(r.values.begin(), r.values.end());
-      if (e.operator_ == "In") {
-        r.op = SelectorOp::In;
-      } else if (e.operator_ == "NotIn") {
-        r.op = SelectorOp::NotIn;
-      } else {
-        problems.add(p + ".operator", "unsupported operator \"" + e.operator_ + "\": want In or NotIn",
+      if (e.operator_ != "In" && e.operator_ != "NotIn") {
+        problems.add(p + ".operator",
+                     "unsupported operator \"" + e.operator_ + "\": want In or NotIn",
                      "FieldValueNotSupported");
-        continue;
+        valid = false;
       }
-      out.field_selector.push_back(std::move(r));
     }
   }
-  out.cluster_names = affinity.cluster_names;
-  out.exclude = affinity.exclude;
-  return out;
+  auto compiled = policies::compileClusterAffinity(affinity);
+  if (!compiled.isOk()) {
+    const core::Status status = compiled.status();
+    for (const auto& c : status.causes()) {
+      if (c.field == "labelSelector") problems.add(path + ".labelSelector", c.message, c.type);
+    }
+    return {};
+  }
+  if (!valid) return {};
+  return std::move(compiled).value();
 }
 
 scheduler::Placement toPlacement(const api::Placement& placement, const std::string& path,

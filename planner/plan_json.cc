@@ -2,6 +2,31 @@
 
 namespace flotilla::planner {
 
+api::Json movesToJson(const Moves& m, bool workload) {
+  auto targets = [&](const std::vector<scheduler::TargetCluster>& list) {
+    api::Json out = api::Json::array();
+    for (const auto& t : list) {
+      api::Json entry = {{"name", t.name}};
+      if (workload) entry["replicas"] = t.replicas;
+      out.push_back(std::move(entry));
+    }
+    return out;
+  };
+  api::Json j = {{"bound", m.bound}, {"added", targets(m.added)}, {"removed", targets(m.removed)}};
+  api::Json changed = api::Json::array();
+  for (const auto& c : m.changed) {
+    changed.push_back({{"name", c.name}, {"replicasBefore", c.before}, {"replicasAfter", c.after}});
+  }
+  j["changed"] = std::move(changed);
+  if (m.cost) {
+    j["cost"] = {{"currency", m.cost->currency},
+                 {"hourlyBefore", scheduler::formatMicros(m.cost->hourly_before_micros)},
+                 {"hourlyAfter", scheduler::formatMicros(m.cost->hourly_after_micros)}};
+    if (!m.cost->unpriced.empty()) j["cost"]["unpriced"] = m.cost->unpriced;
+  }
+  return j;
+}
+
 api::Json placementToJson(const Placement& p, bool explain) {
   api::Json j = api::Json::object();
   j["resource"] = {{"apiVersion", p.resource.api_version},
@@ -43,6 +68,7 @@ api::Json placementToJson(const Placement& p, bool explain) {
                  {"clusters", std::move(per_cluster)}};
     if (!p.cost->unpriced.empty()) j["cost"]["unpriced"] = p.cost->unpriced;
   }
+  if (p.moves) j["moves"] = movesToJson(*p.moves, p.workload);
   if (explain) {
     api::Json list = api::Json::array();
     for (const auto& e : p.explain) {

@@ -12,5 +12,7 @@ api::Json planToJson(const Plan& plan, bool explain);
 // One element of "placements" / "errors", for callers that stream.
 api::Json placementToJson(const Placement& placement, bool explain);
 api::Json errorToJson(const PlanError& error);
+// Placement "moves" (plan --live-kubeconfig): {"bound", "added", "removed", "changed", "cost"}.
+api::Json movesToJson(const Moves& moves, bool workload);
 
 }  // namespace flotilla::planner

@@ -10,6 +10,7 @@
 #include "planner/manifest.h"
 #include "policies/override_manager.h"
 #include "policies/policy_matcher.h"
+#include "policies/selector_match.h"
 
 namespace flotilla::planner {
 
@@ -175,6 +176,38 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
                         b.object.metadata.name)] = &b.object;
   }
 
+  // Workload affinity: per "<namespace>/<group>", the clusters each member binding occupies, so a
+  // binding's peers can leave itself out.
+  using GroupMembers = std::map<std::string, std::vector<std::string>>;  // binding key -> clusters
+  std::map<std::string, GroupMembers> affinity_members, anti_members;
+  if (options.workload_affinity_gate) {
+    for (const auto& [key, rb] : bindings) {
+      if (!rb->spec.workload_affinity_groups) continue;
+      std::vector<std::string> names;
+      for (const auto& c : rb->spec.clusters) names.push_back(c.name);
+      const std::string ns = rb->isClusterScoped() ? "" : rb->metadata.namespace_;
+      const auto& groups = *rb->spec.workload_affinity_groups;
+      if (!groups.affinity_group.empty()) {
+        affinity_members[ns + "/" + groups.affinity_group][key] = names;
+      }
+      if (!groups.anti_affinity_group.empty()) {
+        anti_members[ns + "/" + groups.anti_affinity_group][key] = names;
+      }
+    }
+  }
+  auto peersOf = [](const std::map<std::string, GroupMembers>& members, const std::string& group,
+                    const std::string& self) {
+    std::vector<std::string> out;
+    auto it = members.find(group);
+    if (it == members.end()) return out;
+    for (const auto& [key, names] : it->second) {
+      if (key != self) out.insert(out.end(), names.begin(), names.end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+
   estimator::GeneralEstimator general;
   const scheduler::Scheduler scheduler(options.scheduler, {&general}, &cost_model);
   policies::MatchOptions match_options;
@@ -191,7 +224,22 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
            std::tie(rb.api_version, rb.kind, rb.namespace_, rb.name);
   });
 
+  // A previous result, for placements that never reach the scheduler (no policy, invalid): the
+  // plan gives them no clusters, so with report_moves everything they had is removed.
+  auto previousOf = [&](const ObjectRef& ref) -> const api::ResourceBinding* {
+    auto it = bindings.find(bindingKey(ref.namespace_, api::bindingName(ref.kind, ref.name)));
+    return it == bindings.end() ? nullptr : it->second;
+  };
+  const bool priced = !cost_model.empty();
   auto emit = [&](Placement&& p) {
+    if (options.report_moves && !p.moves) {
+      std::vector<scheduler::TargetCluster> before;
+      const api::ResourceBinding* rb = previousOf(p.resource);
+      if (rb != nullptr) {
+        for (const auto& c : rb->spec.clusters) before.push_back({c.name, c.replicas});
+      }
+      p.moves = computeMoves(rb != nullptr, before, {}, p.workload, false, {});
+    }
     if (options.on_placement) {
       options.on_placement(std::move(p));
     } else {
@@ -271,7 +319,42 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
       if (binding.uid.empty()) binding.uid = rb.spec.resource.uid;
     }
 
+    const std::string self_key = bindingKey(ref.namespace_, binding_name);
+    std::string affinity_key, anti_key;
+    const auto& workload_affinity = policy.defaulted.spec.placement.workload_affinity;
+    if (options.workload_affinity_gate && workload_affinity) {
+      const api::StringMap labels = policies::objectLabels(object);
+      auto groupOf = [&](const std::optional<api::AffinityGroupKey>& term) -> std::string {
+        if (!term) return "";
+        auto l = labels.find(term->group_by_label_key);
+        return l == labels.end() ? "" : l->first + "=" + l->second;
+      };
+      binding.affinity_group = groupOf(workload_affinity->affinity);
+      binding.anti_affinity_group = groupOf(workload_affinity->anti_affinity);
+      if (!binding.affinity_group.empty()) {
+        affinity_key = ref.namespace_ + "/" + binding.affinity_group;
+        binding.affinity_peers = peersOf(affinity_members, affinity_key, self_key);
+      }
+      if (!binding.anti_affinity_group.empty()) {
+        anti_key = ref.namespace_ + "/" + binding.anti_affinity_group;
+        binding.anti_affinity_peers = peersOf(anti_members, anti_key, self_key);
+      }
+    }
+
     scheduler::ScheduleResult result = scheduler.schedule(binding, clusters);
+    // What later members of the groups see: this binding's new clusters (a failed fit clears it,
+    // any other failure keeps the previous result).
+    for (auto [members, key] : {std::pair{&affinity_members, &affinity_key},
+                                std::pair{&anti_members, &anti_key}}) {
+      if (key->empty()) continue;
+      if (result.scheduled) {
+        std::vector<std::string> names;
+        for (const auto& c : result.clusters) names.push_back(c.name);
+        (*members)[*key][self_key] = std::move(names);
+      } else if (result.reason == scheduler::kReasonNoClusterFit) {
+        (*members)[*key].erase(self_key);
+      }
+    }
     placement.workload = binding.isWorkload();
     placement.scheduled = result.scheduled;
     placement.reason = result.reason;
@@ -281,6 +364,18 @@ Plan plan(const Inputs& inputs, const PlanOptions& options) {
     placement.explain = std::move(result.explain);
     if (placement.workload && result.cost && !result.cost->currency.empty()) {
       placement.cost = std::move(result.cost);
+    }
+    if (options.report_moves) {
+      // NoClusterFit clears the result; any other failure (Unschedulable) keeps the previous
+      // one (karmada.md §2d), so nothing moves.
+      const bool keeps_previous =
+          !placement.scheduled && placement.reason != scheduler::kReasonNoClusterFit;
+      placement.moves = computeMoves(prev != bindings.end(), binding.previous,
+                                     keeps_previous ? std::span<const scheduler::TargetCluster>(
+                                                          binding.previous)
+                                                    : std::span<const scheduler::TargetCluster>(
+                                                          placement.clusters),
+                                     placement.workload, priced, placement.explain);
     }
 
     if (placement.scheduled && options.render_manifests) {

@@ -20,6 +20,7 @@
 #include "api/policy_types.h"
 #include "api/pricebook_types.h"
 #include "api/work_types.h"
+#include "planner/moves.h"
 #include "scheduler/scheduler.h"
 
 namespace flotilla::planner {
@@ -45,7 +46,15 @@ struct Placement;
 struct PlanOptions {
   scheduler::SchedulerOptions scheduler;
   bool preemption_gate = false;      // PropagationPolicyPreemption
+  // WorkloadAffinity: placement.workloadAffinity groups bindings by a template label; a binding
+  // goes where its affinity group runs and avoids its anti-affinity group. Peers are the previous
+  // bindings' workloadAffinityGroups and the placements made earlier in this plan (in template
+  // order), so the first member of a group is placed freely.
+  bool workload_affinity_gate = false;
   bool render_manifests = true;      // skip member manifests when only placement matters
+  // Compare every placement with the previous result in Inputs::bindings (the live host's
+  // bindings for `plan --live-kubeconfig`) and fill Placement::moves.
+  bool report_moves = false;
   // When set, each placement is handed over as soon as it is decided instead of being kept in
   // Plan::placements, so a caller that streams output holds one placement in memory at a time.
   std::function<void(Placement&&)> on_placement;
@@ -75,6 +84,7 @@ struct Placement {
   std::map<std::string, api::Json> manifests;      // cluster -> member manifest
   std::optional<scheduler::PlacementCost> cost;
   std::vector<scheduler::ClusterExplanation> explain;
+  std::optional<Moves> moves;  // with PlanOptions::report_moves
 };
 
 struct PlanError {

@@ -289,5 +289,100 @@ TEST(Repository, FlattensLists) {
   EXPECT_EQ(repo.errors()[0].field, "metadata.name");
 }
 
+// Workload affinity (gate WorkloadAffinity): groups come from the template label named by
+// placement.workloadAffinity; peers are earlier placements of this plan and previous bindings.
+std::string grouped(const std::string& name, const std::string& group) {
+  std::string d = deployment(name, 1);
+  const std::string meta = "metadata: {name: " + name + ",";
+  return d.replace(d.find(meta), meta.size(), meta + " labels: {group: " + group + "},");
+}
+
+std::vector<std::string> namesOf(const Placement& p) {
+  std::vector<std::string> out;
+  for (const auto& c : p.clusters) out.push_back(c.name);
+  return out;
+}
+
+TEST(Planner, WorkloadAntiAffinitySeparatesAGroup) {
+  const std::string placement =
+      "{clusterAffinity: {clusterNames: [big, small]}, replicaScheduling: "
+      "{replicaSchedulingType: Divided, replicaDivisionPreference: Aggregated}, "
+      "workloadAffinity: {antiAffinity: {groupByLabelKey: group}}}";
+  Repository repo = repoOf({kClusters, grouped("a1", "g"), grouped("a2", "g"),
+                            policy("p1", "a1", placement), policy("p2", "a2", placement)});
+  PlanOptions off;
+  Plan without = plan(repo.inputs(), off);
+  EXPECT_EQ(namesOf(placementOf(without, "a1")), std::vector<std::string>{"big"});
+  EXPECT_EQ(namesOf(placementOf(without, "a2")), std::vector<std::string>{"big"});
+
+  PlanOptions on;
+  on.workload_affinity_gate = true;
+  Plan with = plan(repo.inputs(), on);
+  EXPECT_EQ(namesOf(placementOf(with, "a1")), std::vector<std::string>{"big"});
+  EXPECT_EQ(namesOf(placementOf(with, "a2")), std::vector<std::string>{"small"});
+}
+
+TEST(Planner, WorkloadAffinityFollowsTheGroup) {
+  const std::string placement =
+      "{clusterAffinity: {clusterNames: [big, small]}, replicaScheduling: "
+      "{replicaSchedulingType: Divided, replicaDivisionPreference: Aggregated}, "
+      "workloadAffinity: {affinity: {groupByLabelKey: group}}}";
+  // a2 currently runs on small; its group's first member a1 lands on big.
+  const std::string previous = R"(apiVersion: work.karmada.io/v1alpha2
+kind: ResourceBinding
+metadata: {name: a2-deployment, namespace: default}
+spec:
+  resource: {apiVersion: apps/v1, kind: Deployment, namespace: default, name: a2}
+  replicas: 1
+  clusters: [{name: small, replicas: 1}]
+)";
+  Repository repo = repoOf({kClusters, grouped("a1", "g"), grouped("a2", "g"), previous,
+                            policy("p1", "a1", placement), policy("p2", "a2", placement)});
+  Plan without = plan(repo.inputs(), PlanOptions{});
+  EXPECT_EQ(namesOf(placementOf(without, "a2")), std::vector<std::string>{"small"});
+
+  PlanOptions on;
+  on.workload_affinity_gate = true;
+  Plan with = plan(repo.inputs(), on);
+  EXPECT_EQ(namesOf(placementOf(with, "a1")), std::vector<std::string>{"big"});
+  const Placement& a2 = placementOf(with, "a2");
+  EXPECT_EQ(namesOf(a2), std::vector<std::string>{"big"});
+  // small is explained as rejected by the affinity filter.
+  for (const auto& e : a2.explain) {
+    if (e.name == "small") {
+      EXPECT_EQ(e.plugin, "WorkloadAffinity") << e.reason;
+    }
+  }
+}
+
+// With report_moves, every placement compares with the previous binding.
+TEST(Planner, ReportMovesAgainstPreviousBindings) {
+  const std::string previous = R"(apiVersion: work.karmada.io/v1alpha2
+kind: ResourceBinding
+metadata: {name: web-deployment, namespace: default}
+spec:
+  resource: {apiVersion: apps/v1, kind: Deployment, namespace: default, name: web}
+  replicas: 4
+  clusters: [{name: small, replicas: 4}]
+)";
+  Repository repo = repoOf(
+      {kClusters, deployment("web", 4), previous, deployment("new", 1),
+       policy("pw", "web", "{clusterAffinity: {clusterNames: [big]}}"),
+       policy("pn", "new", "{clusterAffinity: {clusterNames: [big]}}")});
+  PlanOptions options;
+  options.report_moves = true;
+  Plan p = plan(repo.inputs(), options);
+  const Placement& web = placementOf(p, "web");
+  ASSERT_TRUE(web.moves.has_value());
+  EXPECT_TRUE(web.moves->bound);
+  EXPECT_EQ(web.moves->added, (std::vector<scheduler::TargetCluster>{{"big", 4}}));
+  EXPECT_EQ(web.moves->removed, (std::vector<scheduler::TargetCluster>{{"small", 4}}));
+  const Placement& fresh = placementOf(p, "new");
+  ASSERT_TRUE(fresh.moves.has_value());
+  EXPECT_FALSE(fresh.moves->bound);
+  EXPECT_EQ(movesSummary(*fresh.moves, true), "+big:1");
+  EXPECT_FALSE(plan(repo.inputs()).placements[0].moves.has_value());
+}
+
 }  // namespace
 }  // namespace flotilla::planner

@@ -79,6 +79,37 @@ TEST(ClusterMatches, Table) {
        {{"fieldSelector",
          {{"matchExpressions", {{{"key", "zone"}, {"operator", "DoesNotExist"}}}}}}},
        true},
+      {"deprecated_zone_counts",
+       [] {
+         auto c = cluster("m3", "gcp", "europe-west1", {});
+         c.spec.zone = "europe-west1-b";
+         return c;
+       }(),
+       {{"fieldSelector",
+         {{"matchExpressions",
+           {{{"key", "zone"}, {"operator", "In"}, {"values", {"europe-west1-b"}}}}}}}},
+       true},
+      {"provider_exists_unset",
+       m2,
+       {{"fieldSelector", {{"matchExpressions", {{{"key", "provider"}, {"operator", "Exists"}}}}}}},
+       false},
+      {"unknown_field_key_notin_matches",
+       m1,
+       {{"fieldSelector",
+         {{"matchExpressions", {{{"key", "team"}, {"operator", "NotIn"}, {"values", {"a"}}}}}}}},
+       true},
+      {"invalid_label_selector_matches_nothing",
+       m1,
+       {{"labelSelector",
+         {{"matchExpressions",
+           {{{"key", "env"}, {"operator", "In"}, {"values", Json::array()}}}}}}},
+       false},
+      {"unknown_field_operator_matches_nothing",
+       m1,
+       {{"fieldSelector",
+         {{"matchExpressions",
+           {{{"key", "provider"}, {"operator", "Near"}, {"values", {"aws"}}}}}}}},
+       false},
       {"all_criteria_anded",
        m1,
        {{"clusterNames", {"m1"}}, {"labelSelector", {{"matchLabels", {{"env", "dev"}}}}}},
@@ -87,6 +118,53 @@ TEST(ClusterMatches, Table) {
   for (const auto& r : rows) {
     EXPECT_EQ(clusterMatches(r.c, affinity(r.affinity)), r.want) << r.name;
   }
+}
+
+TEST(CompileClusterAffinity, ErrorsNameTheField) {
+  struct Row {
+    const char* name;
+    Json affinity;
+    std::string field;  // empty: compiles
+  };
+  const Row rows[] = {
+      {"empty", Json::object(), ""},
+      {"null_label_selector", {{"labelSelector", nullptr}}, ""},
+      {"bad_label_operator",
+       {{"labelSelector",
+         {{"matchExpressions", {{{"key", "a"}, {"operator", "Near"}, {"values", {"x"}}}}}}}},
+       "labelSelector"},
+      {"bad_field_operator",
+       {{"fieldSelector",
+         {{"matchExpressions",
+           {{{"key", "zone"}, {"operator", "In"}, {"values", {"a"}}},
+            {{"key", "region"}, {"operator", "Near"}, {"values", {"x"}}}}}}}},
+       "fieldSelector.matchExpressions[1].operator"},
+  };
+  for (const auto& r : rows) {
+    auto compiled = compileClusterAffinity(affinity(r.affinity));
+    if (r.field.empty()) {
+      EXPECT_TRUE(compiled.isOk()) << r.name << ": " << compiled.status().message();
+      continue;
+    }
+    ASSERT_FALSE(compiled.isOk()) << r.name;
+    ASSERT_FALSE(compiled.status().causes().empty()) << r.name;
+    EXPECT_EQ(compiled.status().causes().front().field, r.field) << r.name;
+  }
+}
+
+// The compiled form is what the scheduler matches with; values are sorted and deduplicated so
+// two spellings of one affinity compile to the same requirements.
+TEST(CompileClusterAffinity, NormalisesFieldValues) {
+  auto compiled = compileClusterAffinity(affinity(
+      {{"fieldSelector",
+        {{"matchExpressions",
+          {{{"key", "provider"}, {"operator", "In"}, {"values", {"gcp", "aws", "gcp"}}}}}}},
+       {"clusterNames", {"b", "a"}}}));
+  ASSERT_TRUE(compiled.isOk());
+  ASSERT_EQ(compiled->field_selector.size(), 1u);
+  EXPECT_EQ(compiled->field_selector[0].values, (std::vector<std::string>{"aws", "gcp"}));
+  EXPECT_EQ(compiled->field_selector[0].op, apimachinery::SelectorOp::In);
+  EXPECT_EQ(compiled->cluster_names, (std::vector<std::string>{"b", "a"}));
 }
 
 }  // namespace

@@ -1,20 +1,22 @@
-// ClusterMatches and toleration matching: the two predicates that decide whether a policy can
-// name a cluster at all. ClusterAffinity semantics are Karmada's (karmada.md §2c): exclude wins,
-// then label selector, field selector (zone against spec.zones, provider/region as labels) and
-// clusterNames, all ANDed. Also used by static weights, overflow tiers and PriceBook rules.
+// The two predicates that decide whether a placement can name a cluster at all, over the
+// scheduler's model: ClusterMatches (karmada.md §2c; the implementation is policies'
+// clusterMatches, shared with OverridePolicy targets, so there is exactly one) and toleration
+// matching. Used by the affinity filter, static weights, overflow tiers and PriceBook rules.
 #pragma once
 
 #include <vector>
 
+#include "policies/cluster_affinity.h"
 #include "scheduler/model.h"
 
 namespace flotilla::scheduler {
 
-bool clusterMatches(const Cluster& cluster, const ClusterAffinity& affinity);
-
-// One label requirement against a label map (Kubernetes labels.Requirement semantics; Gt/Lt
-// compare integers).
-bool requirementMatches(const Requirement& req, const std::map<std::string, std::string>& labels);
+inline bool clusterMatches(const Cluster& cluster, const ClusterAffinity& affinity) {
+  return policies::clusterMatches(
+      policies::ClusterFacts{cluster.name, cluster.labels, cluster.provider, cluster.region,
+                             cluster.zones},
+      affinity);
+}
 
 // Standard Kubernetes ToleratesTaint with Lt/Gt disabled (Karmada rejects them).
 bool tolerates(const Toleration& toleration, const Taint& taint);

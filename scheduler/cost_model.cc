@@ -74,6 +74,18 @@ std::string ReplicaPrice::source() const {
 CostModel::CostModel(std::vector<PriceBook> books) : books_(std::move(books)) {
   std::stable_sort(books_.begin(), books_.end(),
                    [](const PriceBook& a, const PriceBook& b) { return a.name < b.name; });
+  for (const PriceBook& book : books_) {
+    for (size_t i = 0; i < book.rules.size(); ++i) {
+      rules_.push_back({&book, static_cast<int32_t>(i), book.rules[i].specificity()});
+    }
+  }
+}
+
+CostModel::CostModel(const CostModel& other) : CostModel(other.books_) {}
+
+CostModel& CostModel::operator=(const CostModel& other) {
+  if (this != &other) *this = CostModel(other.books_);
+  return *this;
 }
 
 namespace {
@@ -88,29 +100,37 @@ constexpr Int128 kGiB = 1024LL * 1024 * 1024;
 
 }  // namespace
 
+int32_t CostModel::matchRule(const Cluster& cluster) const {
+  int32_t best = -1;
+  for (size_t slot = 0; slot < rules_.size(); ++slot) {
+    const RuleSlot& r = rules_[slot];
+    // Earlier book/rule wins ties.
+    if (best >= 0 && r.specificity <= rules_[best].specificity) continue;
+    const PriceRule& rule = r.book->rules[r.index];
+    if (rule.target && !clusterMatches(cluster, *rule.target)) continue;
+    best = static_cast<int32_t>(slot);
+  }
+  return best;
+}
+
 ReplicaPrice CostModel::priceReplica(const Cluster& cluster,
                                      const estimator::ResourceList* requests,
                                      const estimator::ResourceList* limits) const {
-  ReplicaPrice best;
-  for (const PriceBook& book : books_) {
-    for (size_t i = 0; i < book.rules.size(); ++i) {
-      const PriceRule& rule = book.rules[i];
-      const RuleSpecificity s = rule.specificity();
-      if (best.priced && s <= best.specificity) continue;  // earlier book/rule wins ties
-      if (rule.target && !clusterMatches(cluster, *rule.target)) continue;
-      best = ReplicaPrice{};
-      best.priced = true;
-      best.currency = book.currency;
-      best.book = book.name;
-      best.rule = static_cast<int32_t>(i);
-      best.specificity = s;
-    }
-  }
-  if (!best.priced) return best;
+  return priceRule(matchRule(cluster), requests, limits);
+}
 
-  const PriceBook& book = *std::find_if(books_.begin(), books_.end(),
-                                        [&](const PriceBook& b) { return b.name == best.book; });
-  const PriceRule& rule = book.rules[best.rule];
+ReplicaPrice CostModel::priceRule(int32_t slot, const estimator::ResourceList* requests,
+                                  const estimator::ResourceList* limits) const {
+  ReplicaPrice best;
+  if (slot < 0 || static_cast<size_t>(slot) >= rules_.size()) return best;
+  const RuleSlot& r = rules_[slot];
+  const PriceBook& book = *r.book;
+  const PriceRule& rule = book.rules[r.index];
+  best.priced = true;
+  best.currency = book.currency;
+  best.book = book.name;
+  best.rule = r.index;
+  best.specificity = r.specificity;
   // Limits billing falls back to requests for resources without a limit (a container without a
   // limit may use up to its request's worth of guaranteed capacity at least).
   static const estimator::ResourceList kNothing;

@@ -67,14 +67,33 @@ class CostModel {
  public:
   CostModel() = default;
   explicit CostModel(std::vector<PriceBook> books);
+  // rules_ points into books_: a copy re-derives it, a move keeps the heap buffer it points to.
+  CostModel(const CostModel& other);
+  CostModel& operator=(const CostModel& other);
+  CostModel(CostModel&&) noexcept = default;
+  CostModel& operator=(CostModel&&) noexcept = default;
   bool empty() const { return books_.empty(); }
   const std::vector<PriceBook>& books() const { return books_; }
   // `requests`/`limits` are one replica's resources (milli-units); nullptr means none.
   ReplicaPrice priceReplica(const Cluster& cluster, const estimator::ResourceList* requests,
                             const estimator::ResourceList* limits) const;
 
+  // priceReplica in two steps, so a caller pricing one workload on many clusters computes each
+  // rule's price once: which rule prices the cluster (a slot in [0, ruleCount()), or -1 when
+  // none does), and the price of one replica under a rule.
+  int32_t matchRule(const Cluster& cluster) const;
+  ReplicaPrice priceRule(int32_t slot, const estimator::ResourceList* requests,
+                         const estimator::ResourceList* limits) const;
+  size_t ruleCount() const { return rules_.size(); }
+
  private:
+  struct RuleSlot {
+    const PriceBook* book;
+    int32_t index;  // in book->rules
+    RuleSpecificity specificity;
+  };
   std::vector<PriceBook> books_;  // sorted by name
+  std::vector<RuleSlot> rules_;   // every rule, by book then rule order
 };
 
 }  // namespace flotilla::scheduler

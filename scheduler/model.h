@@ -12,6 +12,7 @@
 
 #include "apimachinery/label_selector.h"
 #include "estimator/resources.h"
+#include "policies/cluster_affinity.h"
 
 namespace flotilla::scheduler {
 
@@ -31,15 +32,9 @@ struct Toleration {
 using apimachinery::Requirement;
 using apimachinery::SelectorOp;
 
-// Karmada's ClusterAffinity with its selectors already parsed into requirements (ANDed; an empty
-// list selects every cluster, as both a nil and an empty labelSelector do). `field_selector` keys
-// are provider, region and zone (validation restricts them).
-struct ClusterAffinity {
-  std::vector<Requirement> label_selector;
-  std::vector<Requirement> field_selector;
-  std::vector<std::string> cluster_names;
-  std::vector<std::string> exclude;
-};
+// Karmada's ClusterAffinity with its selectors already parsed into requirements; the one
+// ClusterMatches implementation lives in policies/cluster_affinity.h.
+using ClusterAffinity = policies::CompiledClusterAffinity;
 
 struct OverflowAffinity {
   std::string name;
@@ -120,6 +115,11 @@ struct Binding {
   std::vector<std::string> evicting_from;  // spec.gracefulEvictionTasks[].fromCluster
   std::string observed_affinity_name;      // status.schedulerObservingAffinityName
   bool fresh = false;                      // rescheduleTriggeredAt > lastScheduledTime
+  // spec.workloadAffinityGroups (gate WorkloadAffinity): "<labelKey>=<labelValue>", empty when
+  // the placement has no such term, and the clusters already hosting other bindings of the same
+  // group in the namespace (sorted, unique), which the caller collects.
+  std::string affinity_group, anti_affinity_group;
+  std::vector<std::string> affinity_peers, anti_affinity_peers;
 
   // Workloads get replica assignment; everything else is placed by name only.
   bool isWorkload() const { return replicas > 0 || requirements.has_value(); }

@@ -78,6 +78,29 @@ FilterResult ApiEnablementFilter::filter(const SchedulingContext& ctx,
                                      ctx.binding->kind + " not enabled");
 }
 
+FilterResult WorkloadAffinityFilter::filter(const SchedulingContext& ctx,
+                                            const Cluster& cluster) const {
+  const Binding& b = *ctx.binding;
+  if (b.affinity_group.empty() || b.affinity_peers.empty() ||
+      std::binary_search(b.affinity_peers.begin(), b.affinity_peers.end(), cluster.name)) {
+    return FilterResult::success();
+  }
+  return FilterResult::unschedulable("workload affinity group " + b.affinity_group +
+                                     " runs on other clusters");
+}
+
+FilterResult WorkloadAntiAffinityFilter::filter(const SchedulingContext& ctx,
+                                                const Cluster& cluster) const {
+  const Binding& b = *ctx.binding;
+  if (b.anti_affinity_group.empty() ||
+      !std::binary_search(b.anti_affinity_peers.begin(), b.anti_affinity_peers.end(),
+                          cluster.name)) {
+    return FilterResult::success();
+  }
+  return FilterResult::unschedulable("workload anti-affinity group " + b.anti_affinity_group +
+                                     " already runs here");
+}
+
 void ClusterAffinityScore::score(const SchedulingContext&, std::span<const Candidate>,
                                  std::span<int64_t> out) const {
   std::fill(out.begin(), out.end(), 0);
@@ -136,6 +159,10 @@ const Registry& Registry::builtin() {
                 [] { return std::make_unique<TaintTolerationFilter>(); });
     r.addFilter(std::string(ApiEnablementFilter::kName),
                 [] { return std::make_unique<ApiEnablementFilter>(); });
+    r.addFilter(std::string(WorkloadAffinityFilter::kName),
+                [] { return std::make_unique<WorkloadAffinityFilter>(); });
+    r.addFilter(std::string(WorkloadAntiAffinityFilter::kName),
+                [] { return std::make_unique<WorkloadAntiAffinityFilter>(); });
     r.addScore(std::string(ClusterAffinityScore::kName),
                [] { return std::make_unique<ClusterAffinityScore>(); });
     r.addScore(std::string(ClusterLocalityScore::kName),

@@ -45,6 +45,25 @@ class ApiEnablementFilter final : public FilterPlugin {
   FilterResult filter(const SchedulingContext& ctx, const Cluster& cluster) const override;
 };
 
+// WorkloadAffinity (gate WorkloadAffinity, karmada.md §2c): a binding with an affinity group goes
+// only where other bindings of its group already run; the first member of a group (no peers
+// placed yet) is never blocked. Inert when the caller sets no group.
+class WorkloadAffinityFilter final : public FilterPlugin {
+ public:
+  static constexpr std::string_view kName = "WorkloadAffinity";
+  std::string_view name() const override { return kName; }
+  FilterResult filter(const SchedulingContext& ctx, const Cluster& cluster) const override;
+};
+
+// WorkloadAntiAffinity: a binding with an anti-affinity group avoids clusters where another
+// binding of its group runs.
+class WorkloadAntiAffinityFilter final : public FilterPlugin {
+ public:
+  static constexpr std::string_view kName = "WorkloadAntiAffinity";
+  std::string_view name() const override { return kName; }
+  FilterResult filter(const SchedulingContext& ctx, const Cluster& cluster) const override;
+};
+
 // Karmada's ClusterAffinity score is always 0; kept so plugin lists match Karmada's.
 class ClusterAffinityScore final : public ScorePlugin {
  public:

@@ -165,6 +165,34 @@ INSTANTIATE_TEST_SUITE_P(
                          {"primary", testing::names({"x"}), {{"burst", testing::names({"member1"})}}}};
                    },
                    "did not match affinity group primary"},
+        FilterCase{"WorkloadAffinityFirstMemberNeverBlocked",
+                   [](Binding& b, Cluster&) { b.affinity_group = "group=a"; }, ""},
+        FilterCase{"WorkloadAffinityPeersHere",
+                   [](Binding& b, Cluster&) {
+                     b.affinity_group = "group=a";
+                     b.affinity_peers = {"member0", "member1"};
+                   },
+                   ""},
+        FilterCase{"WorkloadAffinityPeersElsewhere",
+                   [](Binding& b, Cluster&) {
+                     b.affinity_group = "group=a";
+                     b.affinity_peers = {"member2"};
+                   },
+                   "workload affinity group group=a runs on other clusters"},
+        FilterCase{"WorkloadAffinityPeersWithoutGroupIgnored",
+                   [](Binding& b, Cluster&) { b.affinity_peers = {"member2"}; }, ""},
+        FilterCase{"WorkloadAntiAffinityPeerHere",
+                   [](Binding& b, Cluster&) {
+                     b.anti_affinity_group = "group=b";
+                     b.anti_affinity_peers = {"member1"};
+                   },
+                   "workload anti-affinity group group=b already runs here"},
+        FilterCase{"WorkloadAntiAffinityPeersElsewhere",
+                   [](Binding& b, Cluster&) {
+                     b.anti_affinity_group = "group=b";
+                     b.anti_affinity_peers = {"member2"};
+                   },
+                   ""},
         FilterCase{"Evicting", [](Binding& b, Cluster&) { b.evicting_from = {"member1"}; },
                    "being evicted (graceful eviction task)"},
         FilterCase{"SpreadByZoneNeedsZones",

@@ -1,7 +1,9 @@
 #include "scheduler/scheduler.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "scheduler/assign.h"
 #include "scheduler/cluster_affinity.h"
@@ -86,16 +88,29 @@ Scheduler::Attempt Scheduler::scheduleGroup(const Binding& binding,
       binding.requirements ? &binding.requirements->resource_request : nullptr;
   const estimator::ResourceList* limits = binding.limits ? &*binding.limits : nullptr;
 
+  // One replica's price under each PriceBook rule, computed the first time a cluster uses the
+  // rule: a workload costs the same on every cluster one rule prices.
+  std::vector<std::optional<ReplicaPrice>> rule_prices(pricing ? cost_->ruleCount() : 0);
+
   // Filter.
   attempt.explain.resize(clusters.size());
   std::vector<Candidate> feasible;
+  feasible.reserve(clusters.size());
   std::vector<size_t> feasible_index;  // candidate -> explain/cluster index
+  feasible_index.reserve(clusters.size());
   std::map<std::string, int64_t> reasons;
   for (size_t i = 0; i < clusters.size(); ++i) {
     const Cluster& cluster = clusters[i];
     ClusterExplanation& e = attempt.explain[i];
     e.name = cluster.name;
-    if (pricing) e.price = cost_->priceReplica(cluster, requests, limits);
+    if (pricing) {
+      const int32_t slot = cost_->matchRule(cluster);
+      if (slot >= 0) {
+        auto& cached = rule_prices[slot];
+        if (!cached) cached = cost_->priceRule(slot, requests, limits);
+        e.price = *cached;
+      }
+    }
     if (cluster.deleting) {
       e.reason = "being deleted";
       ++reasons[e.reason];
@@ -229,22 +244,36 @@ ScheduleResult Scheduler::schedule(const Binding& binding,
   }
   result.clusters = std::move(chosen.clusters);
   result.explain = std::move(chosen.explain);
-  std::sort(result.explain.begin(), result.explain.end(),
-            [](const ClusterExplanation& a, const ClusterExplanation& b) { return a.name < b.name; });
+  // Explanations are listed by cluster name. Both callers pass clusters sorted by name, so this
+  // is usually a check; otherwise a permutation is sorted and the (large) explanations moved once.
+  auto by_name = [](const ClusterExplanation& a, const ClusterExplanation& b) {
+    return a.name < b.name;
+  };
+  if (!std::is_sorted(result.explain.begin(), result.explain.end(), by_name)) {
+    std::vector<uint32_t> order(result.explain.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return by_name(result.explain[a], result.explain[b]);
+    });
+    std::vector<ClusterExplanation> sorted;
+    sorted.reserve(order.size());
+    for (uint32_t i : order) sorted.push_back(std::move(result.explain[i]));
+    result.explain = std::move(sorted);
+  }
 
   if (cost_ != nullptr && !cost_->empty()) {
     PlacementCost cost;
+    // Both lists are sorted by name: walk them together.
+    auto e = result.explain.begin();
     for (const TargetCluster& t : result.clusters) {
-      auto e = std::lower_bound(
-          result.explain.begin(), result.explain.end(), t.name,
-          [](const ClusterExplanation& x, const std::string& n) { return x.name < n; });
+      while (e != result.explain.end() && e->name < t.name) ++e;
       if (e == result.explain.end() || e->name != t.name || !e->price.priced) {
         cost.unpriced.push_back(t.name);
         continue;
       }
       if (cost.currency.empty()) cost.currency = e->price.currency;
       const int64_t hourly = e->price.hourly_micros * t.replicas;
-      cost.clusters[t.name] = hourly;
+      cost.clusters.emplace_hint(cost.clusters.end(), t.name, hourly);
       cost.hourly_micros += hourly;
     }
     result.cost = std::move(cost);

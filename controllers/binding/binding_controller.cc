@@ -7,6 +7,7 @@
 #include "api/work_types.h"
 #include "controllers/wire/karmada_names.h"
 #include "core/logging.h"
+#include "failover/eviction.h"
 #include "interpreter/replica.h"
 #include "interpreter/retain.h"
 #include "planner/manifest.h"
@@ -218,6 +219,15 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
     if (!written) return written.status();
     core::logger("binding")->info("[{}] work {}/{} {}", key, work_ns, work_name,
                                   existing ? "updated" : "created");
+  }
+  // A cluster being evicted Gracefully or Never keeps its Work (the old copy) until the
+  // graceful-eviction controller drops the task; Directly tasks lose it at once.
+  for (const auto& task : spec.value("gracefulEvictionTasks", nlohmann::json::array())) {
+    if (failover::normalizePurgeMode(task.value("purgeMode", "")) == failover::kPurgeDirectly) {
+      continue;
+    }
+    keep.insert(client::objectKey(api::executionNamespace(task.value("fromCluster", "")),
+                                  work_name));
   }
   FLOTILLA_RETURN_IF_ERROR(removeWorks(key, keep));
   return runtime::ReconcileResult{};

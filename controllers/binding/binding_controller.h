@@ -6,7 +6,9 @@
 // to the cluster's share, Cluster/OverridePolicies applied) plus Karmada's bookkeeping labels
 // and annotations (§1.5). Invariant: the set of Works labelled with a binding's id is exactly
 // one per scheduled cluster; Works for clusters the binding left, and all Works of a deleted
-// binding, are deleted (the execution controller's finalizer then removes member objects).
+// binding, are deleted (the execution controller's finalizer then removes member objects) —
+// except the Work of a cluster with a Gracefully/Never graceful-eviction task, which stays until
+// the task is removed.
 #pragma once
 
 #include <set>

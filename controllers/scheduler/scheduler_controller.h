@@ -10,6 +10,11 @@
 // and `lastScheduledTime`. A failed decision keeps the previous clusters, says why in the
 // condition and in a Warning Event. Dependency bindings (`requiredBy`, no placement) follow the
 // union of the clusters of the bindings that require them.
+// Failover (karmada.md §2d, §2e): clusters named by `spec.gracefulEvictionTasks` are left out
+// (ClusterEviction filter), a scheduling group that cannot fit falls through to the next
+// clusterAffinities term starting from `schedulerObservingAffinityName` (never back on its own),
+// and `spec.rescheduleTriggeredAt` later than `lastScheduledTime` (`flotilla failback`) starts a
+// Fresh decision from the first group.
 #pragma once
 
 #include <string>
