@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/flags.h"
 #include "client/kubeconfig.h"
+#include "client/object_compare.h"
 #include "client/rest_client.h"
 #include "client/rest_mapper.h"
 #include "controllers/binding/binding_controller.h"
@@ -27,6 +28,7 @@
 #include "controllers/detector/detector.h"
 #include "controllers/detector/namespace_sync.h"
 #include "controllers/execution/execution_controller.h"
+#include "controllers/execution/member_object_cache.h"
 #include "controllers/membership/member_clients.h"
 #include "controllers/scheduler/scheduler_controller.h"
 #include "controllers/templates/kind_discovery.h"
@@ -77,8 +79,10 @@ core::Result<client::ClientPtr> hostClient(const std::string& kubeconfig,
     rc = client::loadDefaultRestConfig();
   }
   if (!rc) return rc.status();
-  rc->qps = 200;
-  rc->burst = 400;
+  // Thousands of Works per second each need a write or two; the API server, not this client,
+  // is the limit worth having.
+  rc->qps = 5000;
+  rc->burst = 10000;
   auto rest = client::RestClient::create(*rc, {nullptr, nullptr, metrics});
   if (!rest) return rest.status();
   return client::ClientPtr(*rest);
@@ -104,6 +108,9 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"scheduler-name", "bindings with this spec.schedulerName are scheduled",
                 "default-scheduler"},
                {"workers", "workers per controller", "2"},
+               {"binding-workers", "workers of the binding controller", "8"},
+               {"execution-workers", "workers of the execution controller (member round trips)",
+                "16"},
                {"mcs-endpoint-grace",
                 "how long a NotReady cluster's exported endpoints stay in consumers", "10s"},
                {"mcs-workers", "workers of the multi-cluster service sync", "4"},
@@ -221,10 +228,11 @@ int runControllerManager(const std::vector<std::string>& args) {
   const auto kinds = templates->kinds();
   log->info("watching {} template kinds", kinds.size());
 
-  auto add = [&](const std::string& name, runtime::ReconcilerPtr r) -> runtime::Controller& {
+  auto add = [&](const std::string& name, runtime::ReconcilerPtr r,
+                 int n = 0) -> runtime::Controller& {
     runtime::ControllerOptions co;
     co.name = name;
-    co.workers = workers;
+    co.workers = n > 0 ? n : workers;
     return manager.addController(co, std::move(r));
   };
   const client::Indexer& rb_cache = rbs->indexer();
@@ -324,11 +332,17 @@ int runControllerManager(const std::vector<std::string>& args) {
   // Binding → Work.
   BindingCaches bcaches{&rb_cache, &crb_cache, &works->indexer(), &clusters->indexer(),
                         &ops->indexer(), &cops->indexer()};
-  auto& binding = add("binding", std::make_shared<BindingController>(*host, bcaches,
-                                                                     templates.get(), events));
-  binding.watch(*rbs);
-  binding.watch(*crbs);
-  binding.watch(*works, binding_of_work);
+  // Status-only updates (bindings' aggregated status, templates' status, Works' member status,
+  // Cluster probes) change no Work.
+  auto spec_changed = [](const client::ObjectPtr& o, const client::ObjectPtr& n) {
+    return !client::sameExceptStatus(*o, *n);
+  };
+  auto& binding = add("binding",
+                      std::make_shared<BindingController>(*host, bcaches, templates.get(), events),
+                      std::atoi(flags.get("binding-workers").c_str()));
+  binding.watch(*rbs, nullptr, spec_changed);
+  binding.watch(*crbs, nullptr, spec_changed);
+  binding.watch(*works, binding_of_work, spec_changed);
   binding.watch(*ops, [&rb_cache](const client::ObjectPtr& p) {
     std::vector<Request> out;
     for (const auto& b : rb_cache.byNamespace(p->namespaceName())) {
@@ -337,21 +351,32 @@ int runControllerManager(const std::vector<std::string>& args) {
     return out;
   });
   binding.watch(*cops, all_bindings);
-  binding.watch(*clusters, all_bindings);
+  binding.watch(*clusters, all_bindings, spec_changed);
   auto template_to_binding = [&](const TemplateKind& kind) {
-    binding.watch(*kind.informer, [kind](const client::ObjectPtr& t) {
-      return std::vector<Request>{
-          Request{kind.namespaced ? t->namespaceName() : "",
-                  api::bindingName(kind.gvk.kind, t->name())}};
-    });
+    binding.watch(
+        *kind.informer,
+        [kind](const client::ObjectPtr& t) {
+          return std::vector<Request>{
+              Request{kind.namespaced ? t->namespaceName() : "",
+                      api::bindingName(kind.gvk.kind, t->name())}};
+        },
+        spec_changed);
   };
   for (const auto& kind : kinds) template_to_binding(kind);
 
   // Execution.
-  auto& execution = add("execution", std::make_shared<ExecutionController>(
-                                         *host, works->indexer(), member_clients, nullptr,
-                                         ex_options));
-  execution.watch(*works);
+  // Member objects are watched (one informer per member and resource, started on first use), so
+  // member status reaches Works without polling.
+  auto member_objects = std::make_shared<MemberObjectCache>();
+  auto& execution = add("execution",
+                        std::make_shared<ExecutionController>(*host, works->indexer(),
+                                                              member_clients, nullptr, ex_options,
+                                                              member_objects),
+                        std::atoi(flags.get("execution-workers").c_str()));
+  member_objects->setNotify([&execution](const std::string& ns, const std::string& name) {
+    execution.queue().add(client::objectKey(ns, name));
+  });
+  execution.watch(*works, nullptr, spec_changed);  // its own status writes need no reconcile
 
   // Binding status → template status.
   BindingStatusCaches bscaches{&rb_cache, &crb_cache, &works->indexer()};
@@ -421,6 +446,7 @@ int runControllerManager(const std::vector<std::string>& args) {
   });
   auto result = manager.run();
   announce.join();
+  member_objects->stop();
   discovery.stop();
   for (auto& c : late_detectors) c->stop();
   if (!result.isOk()) {

@@ -34,7 +34,7 @@ Controller::Controller(ControllerOptions options, ReconcilerPtr reconciler)
 
 Controller::~Controller() { stop(); }
 
-void Controller::watch(client::Informer& informer, MapFunc map) {
+void Controller::watch(client::Informer& informer, MapFunc map, UpdateFilter changed) {
   auto enqueue = [this, map](const client::ObjectPtr& o) {
     if (map) {
       for (const auto& r : map(o)) queue_->add(r.key());
@@ -43,8 +43,9 @@ void Controller::watch(client::Informer& informer, MapFunc map) {
     }
   };
   informer.addEventHandler({enqueue,
-                            [enqueue](const client::ObjectPtr&, const client::ObjectPtr& n) {
-                              enqueue(n);
+                            [enqueue, changed](const client::ObjectPtr& o,
+                                               const client::ObjectPtr& n) {
+                              if (!changed || !o || changed(o, n)) enqueue(n);
                             },
                             enqueue});
 }

@@ -36,6 +36,10 @@ struct ControllerOptions {
 
 // Maps an object event to the keys to reconcile (default: the object's own key).
 using MapFunc = std::function<std::vector<Request>(const client::ObjectPtr&)>;
+// Whether an update (old → new) matters to the controller; updates it rejects enqueue nothing.
+// Adds and deletes always enqueue.
+using UpdateFilter =
+    std::function<bool(const client::ObjectPtr& old_obj, const client::ObjectPtr& new_obj)>;
 
 class Controller {
  public:
@@ -44,8 +48,9 @@ class Controller {
 
   const std::string& name() const { return options_.name; }
   WorkQueue& queue() { return *queue_; }
-  // Enqueues keys for every add/update/delete the informer delivers.
-  void watch(client::Informer& informer, MapFunc map = nullptr);
+  // Enqueues keys for every add/update/delete the informer delivers (updates only when
+  // `changed` accepts them).
+  void watch(client::Informer& informer, MapFunc map = nullptr, UpdateFilter changed = nullptr);
 
   void start();
   // Stops taking new keys, lets in-flight reconciles finish and joins the workers.

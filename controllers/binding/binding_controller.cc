@@ -65,6 +65,26 @@ BindingController::BindingController(client::ClientPtr host, BindingCaches cache
                                      std::shared_ptr<runtime::EventRecorder> events)
     : host_(std::move(host)), caches_(caches), templates_(templates), events_(std::move(events)) {}
 
+std::shared_ptr<const api::Cluster> BindingController::decodedCluster(const std::string& name) {
+  client::ObjectPtr obj = caches_.clusters->get(name);
+  if (!obj) return nullptr;
+  {
+    std::lock_guard lock(clusters_mu_);
+    auto it = decoded_clusters_.find(name);
+    if (it != decoded_clusters_.end() && it->second.first == obj->resourceVersion()) {
+      return it->second.second;
+    }
+  }
+  // Decoding a Cluster (its status lists every API resource) costs more than rendering a Work;
+  // every binding of a cluster shares one decode per Cluster version.
+  auto decoded = api::fromJson<api::Cluster>(obj->json());
+  if (!decoded) return nullptr;
+  auto shared = std::make_shared<const api::Cluster>(std::move(*decoded));
+  std::lock_guard lock(clusters_mu_);
+  decoded_clusters_[name] = {obj->resourceVersion(), shared};
+  return shared;
+}
+
 core::Status BindingController::removeWorks(const std::string& binding_key,
                                             const std::set<std::string>& keep) {
   for (const auto& w : caches_.works->byIndex(kWorkBindingIndex, binding_key)) {
@@ -118,9 +138,7 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
   std::set<std::string> keep;
   for (const auto& target : spec.value("clusters", nlohmann::json::array())) {
     const std::string cluster_name = target.value("name", "");
-    client::ObjectPtr cluster_obj = caches_.clusters->get(cluster_name);
-    if (!cluster_obj) continue;
-    auto cluster = api::fromJson<api::Cluster>(cluster_obj->json());
+    auto cluster = decodedCluster(cluster_name);
     if (!cluster) continue;
     const std::string work_ns = api::executionNamespace(cluster_name);
     keep.insert(client::objectKey(work_ns, work_name));
@@ -144,7 +162,9 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
     manifest = std::move(overridden->object);
 
     client::ObjectPtr existing = caches_.works->get(work_ns, work_name);
-    const nlohmann::json existing_json = existing ? existing->json() : nlohmann::json();
+    // Parsed privately: a tree kept on every cached Work would cost several times its text.
+    const nlohmann::json existing_json =
+        existing ? nlohmann::json::parse(existing->raw()) : nlohmann::json();
     std::string work_id;
     if (existing) {
       work_id = existing_json["metadata"]

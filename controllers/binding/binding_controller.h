@@ -11,9 +11,13 @@
 // the task is removed.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 
+#include "api/cluster_types.h"
 #include "client/client.h"
 #include "client/indexer.h"
 #include "controllers/templates/template_store.h"
@@ -44,11 +48,16 @@ class BindingController final : public runtime::Reconciler {
 
  private:
   core::Status removeWorks(const std::string& binding_key, const std::set<std::string>& keep);
+  std::shared_ptr<const api::Cluster> decodedCluster(const std::string& name);
 
   client::ClientPtr host_;
   BindingCaches caches_;
   const TemplateStore* templates_;
   std::shared_ptr<runtime::EventRecorder> events_;
+  std::mutex clusters_mu_;
+  // name → (resourceVersion, decoded Cluster)
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const api::Cluster>>>
+      decoded_clusters_;
 };
 
 }  // namespace flotilla::controllers

@@ -22,6 +22,16 @@ std::string metaString(const nlohmann::json& obj, const char* map, const char* k
   return it != m.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// A parse of a cached object that the cache does not keep: json() would leave a tree several
+// times the JSON text on every cached Work and member object for as long as it is cached.
+nlohmann::json privateTree(const client::Object& obj) {
+  try {
+    return nlohmann::json::parse(obj.raw());
+  } catch (const nlohmann::json::exception&) {
+    return obj.json();
+  }
+}
+
 }  // namespace
 
 bool managedByWork(const nlohmann::json& observed, const std::string& work_namespace,
@@ -31,14 +41,55 @@ bool managedByWork(const nlohmann::json& observed, const std::string& work_names
          metaString(observed, "annotations", kWorkNamespaceAnnotation) == work_namespace;
 }
 
+std::size_t memberFingerprint(const nlohmann::json& observed) {
+  if (!observed.is_object()) return std::hash<std::string>{}(observed.dump());
+  nlohmann::json copy = observed;
+  copy.erase("status");
+  if (auto m = copy.find("metadata"); m != copy.end() && m->is_object()) {
+    m->erase("resourceVersion");
+    m->erase("managedFields");
+  }
+  return std::hash<std::string>{}(copy.dump());
+}
+
 ExecutionController::ExecutionController(client::ClientPtr host, const client::Indexer& works,
                                          MemberClientsPtr members, core::ClockPtr clock,
-                                         ExecutionOptions options)
+                                         ExecutionOptions options,
+                                         std::shared_ptr<MemberObjectCache> member_objects)
     : host_(std::move(host)),
       works_(works),
       members_(std::move(members)),
       clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
-      options_(options) {}
+      options_(options),
+      member_objects_(std::move(member_objects)) {}
+
+void ExecutionController::ensureNamespace(const std::string& cluster, const Member& member,
+                                          const std::string& ns) {
+  if (ns.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    if (namespaces_.count({cluster, ns})) return;
+  }
+  // Karmada's namespace controller propagates namespaces; until then, create on demand. A
+  // failure here shows up as the object's own create failure.
+  auto got = member.client->get(kNamespacesGvr, "", ns);
+  if (!got && got.status().code() == core::Code::NotFound) {
+    auto created = member.client->create(
+        kNamespacesGvr, "",
+        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}},
+        {kFieldManager});
+    if (!created && created.status().code() != core::Code::AlreadyExists) return;
+  } else if (!got) {
+    return;
+  }
+  std::lock_guard lock(mu_);
+  namespaces_.insert({cluster, ns});
+}
+
+void ExecutionController::forgetNamespace(const std::string& cluster, const std::string& ns) {
+  std::lock_guard lock(mu_);
+  namespaces_.erase({cluster, ns});
+}
 
 core::Result<ExecutionController::Member> ExecutionController::memberFor(
     const std::string& cluster) {
@@ -55,7 +106,7 @@ core::Result<ExecutionController::Member> ExecutionController::memberFor(
 
 core::Result<runtime::ReconcileResult> ExecutionController::cleanup(const client::ObjectPtr& work,
                                                                     const std::string& cluster) {
-  const nlohmann::json& w = work->json();
+  const nlohmann::json w = privateTree(*work);
   const auto finalizers = w["metadata"].value("finalizers", nlohmann::json::array());
   if (std::find(finalizers.begin(), finalizers.end(), kExecutionFinalizer) == finalizers.end()) {
     return runtime::ReconcileResult{};
@@ -109,7 +160,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   client::ObjectPtr work = works_.get(request.namespace_name, request.name);
   if (!work) return runtime::ReconcileResult{};
   if (work->deleting()) return cleanup(work, cluster);
-  const nlohmann::json& w = work->json();
+  const nlohmann::json w = privateTree(*work);
   if (w["spec"].value("suspendDispatching", false)) return runtime::ReconcileResult{};
 
   const std::string now = nowText(*clock_);
@@ -136,6 +187,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   const bool overwrite = metaString(w, "annotations", kConflictResolutionAnnotation) == "overwrite";
 
   std::string failure;
+  bool all_watched = member_objects_ != nullptr;
   nlohmann::json manifest_statuses = nlohmann::json::array();
   const auto manifests = w["spec"]["workload"].value("manifests", nlohmann::json::array());
   for (size_t ordinal = 0; ordinal < manifests.size(); ++ordinal) {
@@ -150,47 +202,64 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     const std::string ns = mapping->namespaced ? desired["metadata"].value("namespace", "") : "";
     const std::string name = desired["metadata"].value("name", "");
     const std::string applied_key = work->key() + "#" + std::to_string(ordinal);
-    auto observed = member->client->get(mapping->gvr, ns, name);
+    std::optional<AppliedVersions> applied;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = applied_.find(applied_key); it != applied_.end()) applied = it->second;
+    }
+
+    // Observe the member object: from the member cache when it is synced. A managed object the
+    // cache lacks is absent unless we wrote it ourselves a moment ago (the watch may lag our
+    // own write); only then, or without a cache, ask the member.
+    MemberObjectCache::Lookup cached;
+    if (member_objects_) {
+      cached = member_objects_->get(cluster, member->client, mapping->gvr, ns, name);
+    }
+    all_watched = all_watched && cached.synced;
+    core::Result<client::ObjectPtr> observed = core::notFound(name);
+    if (cached.synced && cached.object) {
+      observed = cached.object;
+    } else if (!cached.synced || applied) {
+      observed = member->client->get(mapping->gvr, ns, name);
+    }
     client::ObjectPtr live;
     if (!observed && observed.status().code() == core::Code::NotFound) {
-      if (!ns.empty()) {
-        // Karmada's namespace controller propagates namespaces; until then, create on demand.
-        auto ns_obj = member->client->get(kNamespacesGvr, "", ns);
-        if (!ns_obj && ns_obj.status().code() == core::Code::NotFound) {
-          (void)member->client->create(
-              kNamespacesGvr, "",
-              {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}},
-              {kFieldManager});
-        }
-      }
+      ensureNamespace(cluster, *member, ns);
       auto created = member->client->create(mapping->gvr, ns, desired, {kFieldManager});
-      if (!created) {
+      if (created) {
+        live = *created;
+        core::logger("execution")->info("[{}] created {} {} in {}", work->key(), gvk.kind,
+                                        client::objectKey(ns, name), cluster);
+      } else if (created.status().code() == core::Code::AlreadyExists) {
+        // Not in the managed-object cache yet exists: a foreign object, or one the cache has
+        // not caught up with. The member decides.
+        observed = member->client->get(mapping->gvr, ns, name);
+      } else {
+        if (created.status().code() == core::Code::NotFound) forgetNamespace(cluster, ns);
         failure = "failed to create " + gvk.kind + " " + client::objectKey(ns, name) + ": " +
                   created.status().message();
         continue;
       }
-      live = *created;
-      core::logger("execution")->info("[{}] created {} {} in {}", work->key(), gvk.kind,
-                                      client::objectKey(ns, name), cluster);
-    } else if (!observed) {
-      return observed.status();
-    } else {
+    }
+    if (!live) {
+      if (!observed) return observed.status();
       live = *observed;
-      if (!managedByWork(live->json(), request.namespace_name, request.name) && !overwrite) {
+      // The cache must not keep a tree of every member object; work on a private parse.
+      const nlohmann::json live_json = privateTree(*live);
+      if (!managedByWork(live_json, request.namespace_name, request.name) && !overwrite) {
         failure = gvk.kind + " " + client::objectKey(ns, name) + " already exists in the cluster " +
                   cluster + " and the " + kConflictResolutionAnnotation +
                   " strategy value is empty, Karmada will not manage this resource";
         continue;
       }
-      bool unchanged = false;
-      {
-        std::lock_guard lock(mu_);
-        auto it = applied_.find(applied_key);
-        unchanged = it != applied_.end() && it->second.first == work->resourceVersion() &&
-                    it->second.second == live->resourceVersion();
-      }
+      // Unchanged since our last write: neither the Work nor the member object moved, or only
+      // the member's status (and bookkeeping) did.
+      const bool unchanged =
+          applied && applied->work == work->resourceVersion() &&
+          (applied->member == live->resourceVersion() ||
+           applied->fingerprint == memberFingerprint(live_json));
       if (!unchanged) {
-        auto retained = interpreter::retain(desired, live->json());
+        auto retained = interpreter::retain(desired, live_json);
         if (!retained) return runtime::terminalError(retained.status());
         retained->erase("status");  // member-owned; never part of our write
         auto updated = member->client->update(mapping->gvr, ns, *retained, {kFieldManager});
@@ -201,11 +270,17 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
           continue;
         }
         live = *updated;
+        applied.reset();
       }
+    }
+    const nlohmann::json live_json = privateTree(*live);
+    if (!applied || applied->member != live->resourceVersion()) {
+      applied = AppliedVersions{work->resourceVersion(), live->resourceVersion(),
+                                applied ? applied->fingerprint : memberFingerprint(live_json)};
     }
     {
       std::lock_guard lock(mu_);
-      applied_[applied_key] = {work->resourceVersion(), live->resourceVersion()};
+      applied_[applied_key] = *applied;
     }
     nlohmann::json item = {{"identifier",
                             {{"ordinal", ordinal},
@@ -215,9 +290,9 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
                              {"name", name}}}};
     if (!gvk.group.empty()) item["identifier"]["group"] = gvk.group;
     if (!ns.empty()) item["identifier"]["namespace"] = ns;
-    auto reflected = interpreter::reflectStatus(live->json());
+    auto reflected = interpreter::reflectStatus(live_json);
     if (reflected && !reflected->is_null()) item["status"] = *reflected;
-    item["health"] = interpreter::interpretHealth(live->json());
+    item["health"] = interpreter::interpretHealth(live_json);
     manifest_statuses.push_back(std::move(item));
   }
 
@@ -244,15 +319,20 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     // Our own status write moved the Work's resourceVersion; that alone is no reason to
     // re-apply the manifests.
     std::lock_guard lock(mu_);
-    for (auto& [key, versions] : applied_) {
-      if (key.rfind(work->key() + "#", 0) == 0 && versions.first == work->resourceVersion()) {
-        versions.first = (*written)->resourceVersion();
+    const std::string prefix = work->key() + "#";
+    for (auto it = applied_.lower_bound(prefix);
+         it != applied_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      if (it->second.work == work->resourceVersion()) {
+        it->second.work = (*written)->resourceVersion();
       }
     }
   }
   if (!failure.empty()) {
     core::logger("execution")->warn("[{}] {}", work->key(), failure);
   }
+  // Watched member objects report their own changes; without a watch (or after a failure) look
+  // again after the status period.
+  if (all_watched && failure.empty()) return runtime::ReconcileResult{};
   return runtime::ReconcileResult{options_.status_period};
 }
 

@@ -4,7 +4,9 @@
 // desired object; refuse (Applied=False) to take over an object Flotilla does not manage unless
 // the Work's conflict resolution is `overwrite`. It then collects the member object's status
 // into `status.manifestStatuses` (reflected status + health) with the `Applied` condition, and
-// re-reads it every status period. The Work carries the `karmada.io/execution-controller`
+// re-reads it whenever the member object changes: a MemberObjectCache watches the managed
+// objects in every member and re-runs the Work's reconcile on each change (without one, the
+// status is polled every status period). The Work carries the `karmada.io/execution-controller`
 // finalizer: when the Work is deleted the member objects it created are deleted first (unless
 // preserveResourcesOnDeletion), so no member object outlives its Work.
 #pragma once
@@ -13,11 +15,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "client/client.h"
 #include "client/indexer.h"
 #include "client/rest_mapper.h"
+#include "controllers/execution/member_object_cache.h"
 #include "controllers/membership/member_clients.h"
 #include "core/clock.h"
 #include "runtime/reconciler.h"
@@ -25,6 +30,8 @@
 namespace flotilla::controllers {
 
 struct ExecutionOptions {
+  // How often status is re-read from members that are not watched (no MemberObjectCache, a
+  // watch not synced yet, or a failed apply).
   std::chrono::milliseconds status_period{2000};
 };
 
@@ -32,7 +39,8 @@ class ExecutionController final : public runtime::Reconciler {
  public:
   ExecutionController(client::ClientPtr host, const client::Indexer& works,
                       MemberClientsPtr members, core::ClockPtr clock,
-                      ExecutionOptions options = {});
+                      ExecutionOptions options = {},
+                      std::shared_ptr<MemberObjectCache> member_objects = nullptr);
   core::Result<runtime::ReconcileResult> reconcile(const runtime::Request& request) override;
 
  private:
@@ -43,21 +51,36 @@ class ExecutionController final : public runtime::Reconciler {
   core::Result<Member> memberFor(const std::string& cluster);
   core::Result<runtime::ReconcileResult> cleanup(const client::ObjectPtr& work,
                                                  const std::string& cluster);
+  void ensureNamespace(const std::string& cluster, const Member& member, const std::string& ns);
+  void forgetNamespace(const std::string& cluster, const std::string& ns);
+
+  // After our last write of one manifest: the Work's and the member object's resourceVersions
+  // and the member object's fingerprint. While the Work did not move and the member object
+  // either did not move or changed only its status, no update is sent.
+  struct AppliedVersions {
+    std::string work;
+    std::string member;
+    std::size_t fingerprint = 0;
+  };
 
   client::ClientPtr host_;
   const client::Indexer& works_;
   MemberClientsPtr members_;
   core::ClockPtr clock_;
   ExecutionOptions options_;
+  std::shared_ptr<MemberObjectCache> member_objects_;
   std::mutex mu_;
   std::map<std::string, Member> mappers_;
-  // work key + ordinal → (work resourceVersion, member resourceVersion) after our last write:
-  // while neither moved, the member object is as we left it and no update is sent.
-  std::map<std::string, std::pair<std::string, std::string>> applied_;
+  std::map<std::string, AppliedVersions> applied_;  // work key + "#" + ordinal
+  std::set<std::pair<std::string, std::string>> namespaces_;  // (cluster, namespace) known to exist
 };
 
 // Whether `observed` in a member was put there by the Work `work_namespace/work_name`.
 bool managedByWork(const nlohmann::json& observed, const std::string& work_namespace,
                    const std::string& work_name);
+
+// A hash of a member object without its status, resourceVersion and managedFields: equal before
+// and after the member's controllers only reported status.
+std::size_t memberFingerprint(const nlohmann::json& observed);
 
 }  // namespace flotilla::controllers

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "controllers/testing/served_fake_client.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
@@ -108,6 +110,92 @@ TEST(ExecutionControllerTest, DeletedWorkRemovesMemberObjectThenFinalizer) {
   w = f.reconcile();
   EXPECT_EQ(f.member->get(kDeployments, "default", "web").status().code(), core::Code::NotFound);
   EXPECT_TRUE(w["metadata"]["finalizers"].empty());
+}
+
+TEST(ExecutionControllerTest, WatchedMemberObjectsReplacePolling) {
+  Fixture f;
+  auto cache = std::make_shared<MemberObjectCache>();
+  std::mutex mu;
+  std::vector<std::string> notified;
+  cache->setNotify([&](const std::string& ns, const std::string& name) {
+    std::lock_guard lock(mu);
+    notified.push_back(ns + "/" + name);
+  });
+  f.controller = std::make_unique<ExecutionController>(
+      f.host, f.works, f.members, std::make_shared<core::FakeClock>(), ExecutionOptions{}, cache);
+  auto wait_for = [&](auto pred) {
+    for (int i = 0; i < 500 && !pred(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return pred();
+  };
+  auto notified_count = [&] {
+    std::lock_guard lock(mu);
+    return notified.size();
+  };
+  ASSERT_TRUE(f.host->create(kWorksGvr, "karmada-es-m1",
+                             workFor(testing::deployment("default", "web", 2)), {}));
+  testing::loadCache(*f.host, kWorksGvr, f.works);
+  auto first = f.controller->reconcile({"karmada-es-m1", "web-abc"});
+  ASSERT_TRUE(first.isOk());
+  ASSERT_TRUE(f.member->get(kDeployments, "default", "web"));
+  // The member watch reports the object it created, mapped back to its Work.
+  ASSERT_TRUE(wait_for([&] { return notified_count() > 0; }));
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(notified.front(), "karmada-es-m1/web-abc");
+  }
+
+  // Once the watch is synced, no polling: the reconcile asks for no requeue.
+  ASSERT_TRUE(wait_for([&] {
+    return cache->get("m1", f.member, kDeployments, "default", "web").object != nullptr;
+  }));
+  testing::loadCache(*f.host, kWorksGvr, f.works);
+  auto settled = f.controller->reconcile({"karmada-es-m1", "web-abc"});
+  ASSERT_TRUE(settled.isOk());
+  EXPECT_FALSE(settled->requeue_after.has_value());
+
+  // A member status change is collected without an update of the member object.
+  auto live = (*f.member->get(kDeployments, "default", "web"))->json();
+  live["status"] = {{"replicas", 2}, {"readyReplicas", 2}, {"observedGeneration", 1}};
+  const std::size_t before = notified_count();
+  auto written = f.member->update(kDeployments, "default", live, {}, "status");
+  ASSERT_TRUE(written);
+  ASSERT_TRUE(wait_for([&] {
+    auto c = cache->get("m1", f.member, kDeployments, "default", "web");
+    return c.object && c.object->resourceVersion() == (*written)->resourceVersion() &&
+           notified_count() > before;
+  }));
+  auto w = f.reconcile();
+  ASSERT_EQ(w["status"]["manifestStatuses"].size(), 1u) << w.dump();
+  EXPECT_EQ(w["status"]["manifestStatuses"][0]["status"]["readyReplicas"], 2);
+  EXPECT_EQ((*f.member->get(kDeployments, "default", "web"))->resourceVersion(),
+            (*written)->resourceVersion());
+  cache->stop();
+}
+
+TEST(ExecutionControllerTest, WorkOfMemberObjectTable) {
+  struct Row {
+    const char* name;
+    std::string json;
+    std::optional<std::pair<std::string, std::string>> want;
+  };
+  const std::vector<Row> rows = {
+      {"both annotations",
+       R"({"metadata":{"name":"x","annotations":{"work.karmada.io/namespace":"karmada-es-a","work.karmada.io/name":"w"}}})",
+       std::make_pair(std::string("karmada-es-a"), std::string("w"))},
+      {"escaped slash",
+       R"({"metadata":{"annotations":{"work.karmada.io\/namespace":"karmada-es-a","work.karmada.io/name":"w"}}})",
+       std::make_pair(std::string("karmada-es-a"), std::string("w"))},
+      {"name missing", R"({"metadata":{"annotations":{"work.karmada.io/namespace":"ns"}}})",
+       std::nullopt},
+      {"no annotations", R"({"metadata":{"name":"x"}})", std::nullopt},
+  };
+  for (const auto& row : rows) {
+    auto obj = client::Object::parse(row.json);
+    ASSERT_TRUE(obj) << row.name;
+    EXPECT_EQ(workOfMemberObject(**obj), row.want) << row.name;
+  }
 }
 
 }  // namespace

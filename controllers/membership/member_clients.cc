@@ -41,6 +41,10 @@ core::Result<client::RestConfig> memberRestConfig(const nlohmann::json& cluster,
   // Members are probed often; fail fast instead of retrying a dead endpoint for seconds.
   config.max_retries = 1;
   config.timeout = std::chrono::seconds(10);
+  // The execution controller's workers are the real bound on what we send a member; a 50 qps
+  // bucket would cap a member at a few dozen Works per second.
+  config.qps = 2000;
+  config.burst = 4000;
   return config;
 }
 
@@ -57,8 +61,12 @@ core::Result<client::ClientPtr> SecretMemberClients::clientFor(const std::string
     const auto& ref = cj["spec"]["secretRef"];
     secret = secrets_.get(ref.value("namespace", ""), ref.value("name", ""));
   }
-  const std::string version =
-      cluster->resourceVersion() + "/" + (secret ? secret->resourceVersion() : "");
+  // Only what the client is built from counts: the Cluster's status changes with every probe,
+  // and a new client would mean new connections, a new REST mapper and new member watches.
+  const nlohmann::json spec = cj.value("spec", nlohmann::json::object());
+  const std::string version = spec.value("apiEndpoint", "") + "|" +
+                              (spec.value("insecureSkipTLSVerification", false) ? "1" : "0") +
+                              "|" + (secret ? secret->uid() + "/" + secret->resourceVersion() : "");
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(name);

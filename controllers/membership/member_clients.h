@@ -1,7 +1,8 @@
 // MemberClients: how controllers reach a member cluster's API server. Push-mode clusters name
 // their endpoint in `spec.apiEndpoint` and their credentials in the Secret `spec.secretRef`
 // (keys `token`, `caBundle`); SecretMemberClients builds one client per cluster from those and
-// rebuilds it when the Cluster or the Secret changes. Tests use StaticMemberClients.
+// rebuilds it when the endpoint, the TLS choice or the Secret changes. Tests use
+// StaticMemberClients.
 #pragma once
 
 #include <functional>
@@ -41,7 +42,7 @@ class SecretMemberClients final : public MemberClients {
 
  private:
   struct Entry {
-    std::string version;  // cluster RV + secret RV
+    std::string version;  // endpoint, TLS choice and secret uid/RV the client was built from
     client::ClientPtr client;
   };
   const client::Indexer& clusters_;

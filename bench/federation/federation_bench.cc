@@ -1,0 +1,581 @@
+// federation_bench: the issue-5 figures for a whole federation on this machine.
+//  1. Starts `flotilla up` with a generated config of --members simulated members in a temporary
+//     directory (or uses a running federation with --dir DIR --no-up).
+//  2. Burst: creates one Divided PropagationPolicy and --templates Deployments (replicas =
+//     --replicas, default one per member) as fast as --create-threads writers go, and reports the
+//     time until every member object exists (watched by one informer per member on Deployments of
+//     the bench namespace) as Works/s, plus the controller manager's RSS at that point.
+//  3. Steady: creates --rate templates/s for --steady-seconds and reports the P50/P99/max of the
+//     per-template latency from the create call to the object existing in every target member.
+//  4. Reports the controller manager's peak RSS (VmHWM) and its CPU time.
+// Usage: federation_bench [--members 10] [--templates 2000] [--rate 50] [--steady-seconds 30]
+//        [--replicas N] [--paused] [--dir DIR --no-up] [--keep] [--flotilla PATH]
+// Figures go to stdout; `flotilla up` logs stay in DIR/logs (DIR is printed).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/informer.h"
+#include "client/kubeconfig.h"
+#include "client/rest_client.h"
+
+using namespace flotilla;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+const client::GroupVersionResource kDeployments{"apps", "v1", "deployments"};
+const client::GroupVersionResource kNamespaces{"", "v1", "namespaces"};
+const client::GroupVersionResource kClusters{"cluster.karmada.io", "v1alpha1", "clusters"};
+const client::GroupVersionResource kPolicies{"policy.karmada.io", "v1alpha1",
+                                             "propagationpolicies"};
+constexpr const char* kNamespace = "bench";
+
+struct Options {
+  int members = 10;
+  int templates = 2000;
+  double rate = 50;
+  int steady_seconds = 30;
+  int replicas = 0;  // 0 = members
+  int create_threads = 8;
+  bool paused = false;
+  bool up = true;
+  bool keep = false;
+  std::string dir;
+  std::string flotilla = FLOTILLA_BINARY_DIR "/bin/flotilla";
+};
+
+double secondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string loadAvg() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// A field of /proc/<pid>/status in KiB (VmRSS, VmHWM); -1 when unreadable.
+long procStatusKiB(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+// User + system CPU seconds of a process.
+double procCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(text.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> f; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(f);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The controller manager of the federation in `dir`: DIR/pids/controller-manager.pid when
+// `flotilla up` wrote it, else the process whose command line runs controller-manager with
+// DIR/host.kubeconfig.
+pid_t findControllerManager(const fs::path& dir) {
+  std::ifstream pidfile(dir / "pids" / "controller-manager.pid");
+  long from_file = 0;
+  if (pidfile >> from_file && from_file > 0 && fs::exists("/proc/" + std::to_string(from_file))) {
+    return static_cast<pid_t>(from_file);
+  }
+  const std::string kubeconfig = (dir / "host.kubeconfig").string();
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(" controller-manager ") != std::string::npos &&
+        cmdline.find(kubeconfig) != std::string::npos) {
+      return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return -1;
+}
+
+std::string federationConfig(int members) {
+  std::string out = "apiVersion: flotilla.io/v1alpha1\nkind: Federation\nhost:\n  storage: "
+                    "sqlite\nmembers:\n";
+  for (int i = 0; i < members; ++i) {
+    out += "  - name: m" + std::to_string(i) + "\n    provider: sim\n    region: r" +
+           std::to_string(i % 3) + "\n    nodes: 3\n";
+  }
+  return out;
+}
+
+nlohmann::json policy(int members) {
+  nlohmann::json names = nlohmann::json::array();
+  for (int i = 0; i < members; ++i) names.push_back("m" + std::to_string(i));
+  return {{"apiVersion", "policy.karmada.io/v1alpha1"},
+          {"kind", "PropagationPolicy"},
+          {"metadata", {{"name", "bench-divided"}, {"namespace", kNamespace}}},
+          {"spec",
+           {{"resourceSelectors", {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}}}},
+            {"placement",
+             {{"clusterAffinity", {{"clusterNames", names}}},
+              {"replicaScheduling",
+               {{"replicaSchedulingType", "Divided"},
+                {"replicaDivisionPreference", "Weighted"},
+                {"weightPreference",
+                 {{"staticWeightList",
+                   {{{"targetCluster", {{"clusterNames", names}}}, {"weight", 1}}}}}}}}}}}}};
+}
+
+nlohmann::json deployment(const std::string& name, int replicas, bool paused) {
+  nlohmann::json d = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata", {{"name", name}, {"namespace", kNamespace}, {"labels", {{"app", name}}}}},
+      {"spec",
+       {{"replicas", replicas},
+        {"selector", {{"matchLabels", {{"app", name}}}}},
+        {"template",
+         {{"metadata", {{"labels", {{"app", name}}}}},
+          {"spec",
+           {{"containers",
+             {{{"name", "web"},
+               {"image", "registry.example.com/web:1.0"},
+               {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "16Mi"}}}}}}}}}}}}}}};
+  if (paused) d["spec"]["paused"] = true;
+  return d;
+}
+
+// Which member objects exist: name → (members seen, time the last target member got it).
+class Arrivals {
+ public:
+  explicit Arrivals(int targets) : targets_(targets) {}
+  void seen(const std::string& name) {
+    const auto now = Clock::now();
+    std::lock_guard lock(mu_);
+    auto& e = entries_[name];
+    if (++e.members == targets_) {
+      e.complete = now;
+      ++complete_;
+    }
+    ++objects_;
+  }
+  int complete() const {
+    std::lock_guard lock(mu_);
+    return complete_;
+  }
+  long objects() const {
+    std::lock_guard lock(mu_);
+    return objects_;
+  }
+  // When `name` reached every target member, if it has.
+  std::optional<Clock::time_point> completedAt(const std::string& name) const {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(name);
+    if (it == entries_.end() || it->second.members < targets_) return std::nullopt;
+    return it->second.complete;
+  }
+
+ private:
+  struct Entry {
+    int members = 0;
+    Clock::time_point complete;
+  };
+  const int targets_;
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+  int complete_ = 0;
+  long objects_ = 0;
+};
+
+core::Result<client::ClientPtr> clientFrom(const fs::path& kubeconfig, double qps) {
+  auto kc = client::loadKubeconfigFile(kubeconfig.string());
+  if (!kc) return kc.status();
+  auto rc = kc->restConfig();
+  if (!rc) return rc.status();
+  rc->qps = qps;
+  rc->burst = static_cast<int>(qps);
+  auto rest = client::RestClient::create(*rc);
+  if (!rest) return rest.status();
+  return client::ClientPtr(*rest);
+}
+
+bool clusterReady(const client::ObjectPtr& c) {
+  const auto& conds =
+      c->json().value("status", nlohmann::json::object()).value("conditions", nlohmann::json::array());
+  for (const auto& cond : conds) {
+    if (cond.value("type", "") == "Ready") return cond.value("status", "") == "True";
+  }
+  return false;
+}
+
+bool parseArgs(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--members") {
+      o->members = std::atoi(next().c_str());
+    } else if (a == "--templates") {
+      o->templates = std::atoi(next().c_str());
+    } else if (a == "--rate") {
+      o->rate = std::atof(next().c_str());
+    } else if (a == "--steady-seconds") {
+      o->steady_seconds = std::atoi(next().c_str());
+    } else if (a == "--replicas") {
+      o->replicas = std::atoi(next().c_str());
+    } else if (a == "--create-threads") {
+      o->create_threads = std::max(1, std::atoi(next().c_str()));
+    } else if (a == "--paused") {
+      o->paused = true;
+    } else if (a == "--dir") {
+      o->dir = next();
+    } else if (a == "--no-up") {
+      o->up = false;
+    } else if (a == "--keep") {
+      o->keep = true;
+    } else if (a == "--flotilla") {
+      o->flotilla = next();
+    } else {
+      std::fprintf(stderr,
+                   "usage: federation_bench [--members N] [--templates N] [--rate R] "
+                   "[--steady-seconds S] [--replicas N] [--create-threads N] [--paused] "
+                   "[--dir DIR [--no-up]] [--keep] [--flotilla PATH]\n");
+      return false;
+    }
+  }
+  if (o->members < 1 || o->templates < 1 || o->rate <= 0) return false;
+  if (!o->up && o->dir.empty()) {
+    std::fprintf(stderr, "--no-up needs --dir of a running federation\n");
+    return false;
+  }
+  return true;
+}
+
+// `flotilla up` as a child process in its own process group; stopped with SIGTERM at the end.
+pid_t startUp(const Options& o, const fs::path& dir) {
+  const fs::path config = dir / "federation.yaml";
+  std::ofstream(config) << federationConfig(o.members);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = std::fopen((dir / "up.log").c_str(), "w");
+    if (f != nullptr) {
+      dup2(fileno(f), 1);
+      dup2(fileno(f), 2);
+    }
+    execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
+          dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+bool waitForReadyLine(pid_t up, const fs::path& log, std::chrono::seconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("federation ready") != std::string::npos) return true;
+    int st;
+    if (waitpid(up, &st, WNOHANG) == up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+int run(const Options& o) {
+  fs::path dir = o.dir;
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/federation-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    dir = tmpl;
+  }
+  dir = fs::absolute(dir);
+  std::printf("federation_bench: %d members, %d templates, steady %.0f/s for %d s, dir %s\n",
+              o.members, o.templates, o.rate, o.steady_seconds, dir.c_str());
+  std::printf("load at start: %s\n", loadAvg().c_str());
+  std::fflush(stdout);
+
+  pid_t up = -1;
+  struct StopUp {
+    pid_t& pid;
+    ~StopUp() {
+      if (pid <= 0) return;
+      kill(pid, SIGTERM);
+      int st;
+      waitpid(pid, &st, 0);
+    }
+  } stop_up{up};
+  if (o.up) {
+    fs::create_directories(dir);
+    const auto t0 = Clock::now();
+    up = startUp(o, dir);
+    if (up < 0 || !waitForReadyLine(up, dir / "up.log", std::chrono::seconds(600))) {
+      std::fprintf(stderr, "flotilla up did not become ready; see %s/up.log\n", dir.c_str());
+      return 1;
+    }
+    std::printf("flotilla up ready in %.1f s\n", secondsSince(t0));
+  }
+
+  auto host = clientFrom(dir / "host.kubeconfig", 2000);
+  if (!host) {
+    std::fprintf(stderr, "host client: %s\n", host.status().toString().c_str());
+    return 1;
+  }
+  const pid_t cm = findControllerManager(dir);
+  if (cm < 0) std::fprintf(stderr, "warning: controller manager process not found\n");
+
+  // Every member Ready, so the scheduler sees them all.
+  {
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    int ready = 0;
+    while (Clock::now() < deadline) {
+      auto list = (*host)->list(kClusters, "");
+      ready = 0;
+      if (list) {
+        for (const auto& c : list->items) ready += clusterReady(c) ? 1 : 0;
+      }
+      if (ready >= o.members) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    if (ready < o.members) {
+      std::fprintf(stderr, "only %d of %d clusters Ready\n", ready, o.members);
+      return 1;
+    }
+  }
+
+  // One informer per member on Deployments of the bench namespace.
+  const int replicas = o.replicas > 0 ? o.replicas : o.members;
+  Arrivals arrivals(std::min(replicas, o.members));
+  std::vector<std::unique_ptr<client::Informer>> informers;
+  for (int i = 0; i < o.members; ++i) {
+    auto member = clientFrom(dir / ("m" + std::to_string(i) + ".kubeconfig"), 0);
+    if (!member) {
+      std::fprintf(stderr, "member m%d client: %s\n", i, member.status().toString().c_str());
+      return 1;
+    }
+    client::InformerOptions io;
+    io.gvr = kDeployments;
+    io.namespace_name = kNamespace;
+    auto inf = std::make_unique<client::Informer>(*member, io);
+    inf->addEventHandler(
+        {[&arrivals](const client::ObjectPtr& d) { arrivals.seen(d->name()); }, nullptr, nullptr});
+    inf->start();
+    if (!inf->waitForSync(std::chrono::seconds(60))) {
+      std::fprintf(stderr, "member m%d informer did not sync\n", i);
+      return 1;
+    }
+    informers.push_back(std::move(inf));
+  }
+
+  // Peak RSS of the controller manager, sampled (VmHWM is the kernel's own peak).
+  std::atomic<bool> sampling{true};
+  std::atomic<long> peak_rss{0};
+  std::thread sampler([&] {
+    while (sampling && cm > 0) {
+      const long rss = procStatusKiB(cm, "VmRSS");
+      if (rss > peak_rss) peak_rss = rss;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+  struct StopSampler {
+    std::atomic<bool>& flag;
+    std::thread& t;
+    ~StopSampler() {
+      flag = false;
+      if (t.joinable()) t.join();
+    }
+  } stop_sampler{sampling, sampler};
+
+  auto ns = (*host)->create(kNamespaces, "",
+                            {{"apiVersion", "v1"},
+                             {"kind", "Namespace"},
+                             {"metadata", {{"name", kNamespace}}}},
+                            {});
+  if (!ns && ns.status().code() != core::Code::AlreadyExists) {
+    std::fprintf(stderr, "namespace: %s\n", ns.status().toString().c_str());
+    return 1;
+  }
+  auto pp = (*host)->create(kPolicies, kNamespace, policy(o.members), {});
+  if (!pp && pp.status().code() != core::Code::AlreadyExists) {
+    std::fprintf(stderr, "policy: %s\n", pp.status().toString().c_str());
+    return 1;
+  }
+
+  // Burst.
+  const double cm_cpu0 = cm > 0 ? procCpuSeconds(cm) : 0;
+  const long expected = static_cast<long>(o.templates) * std::min(replicas, o.members);
+  const auto burst0 = Clock::now();
+  std::atomic<int> next{0}, failed{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < o.create_threads; ++t) {
+    writers.emplace_back([&] {
+      for (int i = next++; i < o.templates; i = next++) {
+        auto r = (*host)->create(kDeployments, kNamespace,
+                                 deployment("burst-" + std::to_string(i), replicas, o.paused), {});
+        if (!r && r.status().code() != core::Code::AlreadyExists) {
+          if (failed++ < 5) std::fprintf(stderr, "create: %s\n", r.status().toString().c_str());
+        }
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  const double create_s = secondsSince(burst0);
+  std::printf("burst: %d Deployments created on the host in %.2f s (%.0f/s, %d failed), load %s\n",
+              o.templates, create_s, o.templates / create_s, failed.load(), loadAvg().c_str());
+  std::fflush(stdout);
+  long last = -1;
+  auto last_change = Clock::now();
+  while (arrivals.objects() < expected) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const long now_objects = arrivals.objects();
+    if (now_objects != last) {
+      last = now_objects;
+      last_change = Clock::now();
+    } else if (secondsSince(last_change) > 120) {
+      std::printf("burst: stalled at %ld of %ld member objects for 120 s\n", now_objects,
+                  expected);
+      break;
+    }
+    static int ticks = 0;
+    if (++ticks % 50 == 0) {
+      std::printf("  %.0f s: %ld of %ld member objects, load %s\n", secondsSince(burst0),
+                  now_objects, expected, loadAvg().c_str());
+      std::fflush(stdout);
+    }
+  }
+  const double burst_s = secondsSince(burst0);
+  const long got = arrivals.objects();
+  const double cm_cpu1 = cm > 0 ? procCpuSeconds(cm) : 0;
+  std::printf("burst: %ld of %ld member objects (Works) in %.2f s = %.0f Works/s; controller "
+              "manager RSS %.1f MiB, CPU %.1f s; load %s\n",
+              got, expected, burst_s, static_cast<double>(got) / burst_s,
+              cm > 0 ? static_cast<double>(procStatusKiB(cm, "VmRSS")) / 1024 : -1,
+              cm_cpu1 - cm_cpu0, loadAvg().c_str());
+  std::fflush(stdout);
+
+  // Steady.
+  std::vector<std::pair<std::string, Clock::time_point>> created;
+  if (o.steady_seconds > 0) {
+    const int n = static_cast<int>(o.rate * o.steady_seconds);
+    const auto period = std::chrono::duration<double>(1.0 / o.rate);
+    const auto steady0 = Clock::now();
+    std::mutex created_mu;
+    std::atomic<int> steady_next{0};
+    std::vector<std::thread> steady_writers;
+    // Several writers so that one slow create does not delay the next one's start.
+    for (int t = 0; t < std::min(o.create_threads, 8); ++t) {
+      steady_writers.emplace_back([&] {
+        for (int i = steady_next++; i < n; i = steady_next++) {
+          const auto due = steady0 + std::chrono::duration_cast<Clock::duration>(period * i);
+          std::this_thread::sleep_until(due);
+          const std::string name = "steady-" + std::to_string(i);
+          const auto t_create = Clock::now();
+          auto r = (*host)->create(kDeployments, kNamespace, deployment(name, replicas, o.paused),
+                                   {});
+          if (!r) {
+            std::fprintf(stderr, "create %s: %s\n", name.c_str(), r.status().toString().c_str());
+            continue;
+          }
+          std::lock_guard lock(created_mu);
+          created.emplace_back(name, t_create);
+        }
+      });
+    }
+    for (auto& w : steady_writers) w.join();
+    const double steady_create_s = secondsSince(steady0);
+    // Let the tail arrive.
+    const auto tail_deadline = Clock::now() + std::chrono::seconds(60);
+    while (Clock::now() < tail_deadline) {
+      bool all = true;
+      for (const auto& [name, t] : created) all = all && arrivals.completedAt(name).has_value();
+      if (all) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::vector<double> latencies;
+    int missing = 0;
+    for (const auto& [name, t] : created) {
+      auto done = arrivals.completedAt(name);
+      if (!done) {
+        ++missing;
+        continue;
+      }
+      latencies.push_back(std::chrono::duration<double>(*done - t).count());
+    }
+    std::printf("steady: %zu templates at %.1f/s (asked %.0f/s); create->in all %d target members "
+                "latency P50 %.3f s, P99 %.3f s, max %.3f s; %d never arrived within 60 s; load "
+                "%s\n",
+                created.size(), static_cast<double>(created.size()) / steady_create_s, o.rate,
+                std::min(replicas, o.members), percentile(latencies, 0.50),
+                percentile(latencies, 0.99), percentile(latencies, 1.0), missing,
+                loadAvg().c_str());
+  }
+  if (cm > 0) {
+    std::printf("controller manager (pid %d): peak RSS %.1f MiB (VmHWM %.1f MiB), now %.1f MiB, "
+                "CPU %.1f s total; member objects seen %ld\n",
+                cm, static_cast<double>(peak_rss.load()) / 1024,
+                static_cast<double>(procStatusKiB(cm, "VmHWM")) / 1024,
+                static_cast<double>(procStatusKiB(cm, "VmRSS")) / 1024, procCpuSeconds(cm),
+                arrivals.objects());
+  }
+  std::printf("load at end: %s\n", loadAvg().c_str());
+  std::fflush(stdout);
+  for (auto& inf : informers) inf->stop();
+  if (!o.keep && o.up && o.dir.empty()) {
+    // Stop first (StopUp runs on return) and leave the logs; data dirs are large.
+    kill(up, SIGTERM);
+    int st;
+    waitpid(up, &st, 0);
+    up = -1;
+    std::error_code ec;
+    fs::remove_all(dir / "host", ec);
+    fs::remove_all(dir / "members", ec);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (!parseArgs(argc, argv, &o)) return 2;
+  signal(SIGPIPE, SIG_IGN);
+  return run(o);
+}
