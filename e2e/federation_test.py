@@ -4,6 +4,7 @@ with the real kubectl. One federation per test class keeps the run short.
 Run: FLOTILLA_BIN=build/bin/flotilla /usr/bin/python3 e2e/federation_test.py -v
 """
 import os
+import subprocess
 import sys
 import unittest
 
@@ -401,18 +402,29 @@ class ControllerCrashTest(FederationBase):
                     "replicaScheduling": {"replicaSchedulingType": "Duplicated"}})]
         # replicas 0 keeps the members' pod simulation out of the picture.
         objs += [deployment(f"d{i:03d}", ns, replicas=0) for i in range(self.count)]
-        self.host("apply", "-f", "-", input=dump_yaml(*objs), timeout=300)
         names = {f"d{i:03d}" for i in range(self.count)}
 
         def member_names(m):
-            items = self.fed.member(m).json("get", "deployments", "-n", ns,
-                                            timeout=120)["items"]
-            return [d["metadata"]["name"] for d in items]
-        # Kill once some, but not all, have arrived.
-        wait_until(lambda: len(member_names("m1")) >= 20, timeout=180, interval=0.5,
-                   what="propagation under way")
-        self.fed.kill_controller_manager()
-        mid = len(member_names("m1"))
+            out = self.fed.member(m)("get", "deployments", "-n", ns, "-o", "name",
+                                     timeout=120).stdout.split()
+            return [n.split("/", 1)[1] for n in out]
+        # The templates are created in the background; the controller manager is killed as soon
+        # as the first ones have reached a member, while most are still being created.
+        apply_proc = subprocess.Popen(self.host.argv("apply", "-f", "-"), stdin=subprocess.PIPE,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True, env=self.host.env())
+        apply_proc.stdin.write(dump_yaml(*objs))
+        apply_proc.stdin.close()
+        try:
+            wait_until(lambda: len(member_names("m1")) >= 20, timeout=180, interval=0.2,
+                       what="propagation under way")
+            self.fed.kill_controller_manager()
+            mid = len(member_names("m1"))
+        finally:
+            apply_err = apply_proc.stderr.read()
+            self.assertEqual(apply_proc.wait(300), 0, apply_err)
+        print(f"\ncontroller manager killed with {mid}/{self.count} Deployments on m1",
+              flush=True)
         self.fed.restart_controller_manager()
 
         for m in self.fed.member_names:

@@ -164,6 +164,8 @@ class Federation:
                 self._terminate_pid(pid)
         if self.pump:
             self.pump.join(5)
+            if not self.pump.is_alive() and self.proc is not None and self.proc.stdout:
+                self.proc.stdout.close()
 
     # ---- access -------------------------------------------------------------------------------
     def member_kubeconfig(self, name):
