@@ -14,6 +14,7 @@
 #include <string>
 
 #include "client/testing/apiserver_process.h"
+#include "client/testing/child_process.h"
 
 namespace {
 
@@ -46,7 +47,8 @@ void write(const fs::path& p, const std::string& text) {
   std::ofstream(p) << text;
 }
 
-std::string flotilla() { return std::string(FLOTILLA_BINARY_DIR) + "/bin/flotilla"; }
+// The binary under test, as ApiServerProcess finds it ($FLOTILLA_BIN, else this build's).
+std::string flotillaBin() { return flotilla::client::testing::flotillaBinary(); }
 
 class TempDir {
  public:
@@ -175,7 +177,7 @@ TEST(PlanLive, ReportsMovesAgainstALiveHost) {
   }
   write(tmp.path() / "repo" / "all.yaml", kRepo);
 
-  const std::string plan = flotilla() + " plan -f " + (tmp.path() / "repo").string() +
+  const std::string plan = flotillaBin() + " plan -f " + (tmp.path() / "repo").string() +
                            " --live-kubeconfig " + (*server)->kubeconfigPath();
   Run r = run(plan + " -o json", tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -218,6 +220,7 @@ TEST(PlanLive, ReportsMovesAgainstALiveHost) {
 }
 
 TEST(PlanLive, UnreachableHostIsAClearError) {
+  if (flotillaBin().empty()) GTEST_SKIP() << "no flotilla binary";
   TempDir tmp;
   // Port 1 on loopback: nothing listens, the connection is refused at once.
   write(tmp.path() / "kubeconfig", R"(apiVersion: v1
@@ -235,7 +238,7 @@ current-context: gone
 )");
   write(tmp.path() / "repo" / "cm.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n");
-  Run r = run(flotilla() + " plan -f " + (tmp.path() / "repo").string() + " --live-kubeconfig " +
+  Run r = run(flotillaBin() + " plan -f " + (tmp.path() / "repo").string() + " --live-kubeconfig " +
                   (tmp.path() / "kubeconfig").string() + " -o json",
               tmp.path());
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
@@ -243,7 +246,7 @@ current-context: gone
   EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
 
-  Run missing = run(flotilla() + " plan -f " + (tmp.path() / "repo").string() +
+  Run missing = run(flotillaBin() + " plan -f " + (tmp.path() / "repo").string() +
                         " --live-kubeconfig " + (tmp.path() / "nope").string(),
                     tmp.path());
   EXPECT_EQ(missing.exit_code, 2);
