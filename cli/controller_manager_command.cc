@@ -26,11 +26,14 @@
 #include "controllers/binding_status/binding_status_controller.h"
 #include "controllers/cluster_status/cluster_status_controller.h"
 #include "controllers/detector/detector.h"
+#include "controllers/eviction/graceful_eviction_controller.h"
 #include "controllers/detector/namespace_sync.h"
 #include "controllers/execution/execution_controller.h"
 #include "controllers/execution/member_object_cache.h"
 #include "controllers/membership/member_clients.h"
 #include "controllers/scheduler/scheduler_controller.h"
+#include "controllers/taint_manager/taint_manager.h"
+#include "controllers/taint_policy/taint_policy_controller.h"
 #include "controllers/templates/kind_discovery.h"
 #include "controllers/templates/template_store.h"
 #include "controllers/wire/karmada_names.h"
@@ -105,6 +108,13 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"cluster-failure-threshold", "how long a probe must fail before NotReady", "30s"},
                {"cluster-success-threshold", "how long a probe must pass before Ready", "0s"},
                {"work-status-period", "how often member object status is collected", "2s"},
+               {"enable-taint-manager",
+                "evict bindings from clusters with untolerated NoExecute taints (false to disable)",
+                "true"},
+               {"no-execute-taint-eviction-purge-mode",
+                "purge mode when the policy sets none: Gracefully or Directly", "Gracefully"},
+               {"graceful-eviction-timeout",
+                "how long an evicted cluster keeps the old copy at most", "10m"},
                {"scheduler-name", "bindings with this spec.schedulerName are scheduled",
                 "default-scheduler"},
                {"workers", "workers per controller", "2"},
@@ -140,6 +150,23 @@ int runControllerManager(const std::vector<std::string>& args) {
       !parseDuration(flags.get("work-status-period"), &ex_options.status_period) ||
       !parseDuration(flags.get("kind-discovery-period"), &kind_discovery_period)) {
     std::fprintf(stderr, "controller-manager: bad duration flag\n");
+    return 2;
+  }
+  std::chrono::milliseconds eviction_timeout{};
+  if (!parseDuration(flags.get("graceful-eviction-timeout"), &eviction_timeout)) {
+    std::fprintf(stderr, "controller-manager: bad --graceful-eviction-timeout\n");
+    return 2;
+  }
+  const std::string taint_manager_flag = flags.get("enable-taint-manager");
+  if (taint_manager_flag != "true" && taint_manager_flag != "false") {
+    std::fprintf(stderr, "controller-manager: --enable-taint-manager must be true or false\n");
+    return 2;
+  }
+  const std::string purge_mode = flags.get("no-execute-taint-eviction-purge-mode");
+  if (purge_mode != "Gracefully" && purge_mode != "Directly") {
+    std::fprintf(stderr,
+                 "controller-manager: --no-execute-taint-eviction-purge-mode must be Gracefully "
+                 "or Directly\n");
     return 2;
   }
   const std::string metrics_addr = flags.get("metrics-addr");
@@ -363,6 +390,38 @@ int runControllerManager(const std::vector<std::string>& args) {
         spec_changed);
   };
   for (const auto& kind : kinds) template_to_binding(kind);
+
+  // Cluster failover: ClusterTaintPolicy taints, the NoExecute taint manager, graceful eviction.
+  auto taint_policies = inf.informerFor(kClusterTaintPoliciesGvr);
+  auto& taint_policy = add("taint-policy", std::make_shared<TaintPolicyController>(
+                                               *host, clusters->indexer(),
+                                               taint_policies->indexer(), nullptr));
+  taint_policy.watch(*clusters);
+  const client::Indexer& cluster_cache = clusters->indexer();
+  taint_policy.watch(*taint_policies,
+                     [&cluster_cache](const client::ObjectPtr&) { return allKeys(cluster_cache); });
+  if (taint_manager_flag == "true") {
+    TaintManagerOptions tm_options;
+    tm_options.purge_mode = purge_mode;
+    auto& taint_manager = add(
+        "taint-manager",
+        std::make_shared<TaintManager>(*host, TaintManagerCaches{&rb_cache, &crb_cache,
+                                                                 &cluster_cache},
+                                       events, nullptr, tm_options));
+    taint_manager.watch(*rbs);
+    taint_manager.watch(*crbs);
+    taint_manager.watch(*clusters, [&rb_cache, &crb_cache](const client::ObjectPtr& c) {
+      return bindingsOnCluster(rb_cache, crb_cache, c->name());
+    });
+  }
+  GracefulEvictionOptions ge_options;
+  ge_options.timeout = std::chrono::duration_cast<std::chrono::seconds>(eviction_timeout);
+  auto& graceful_eviction =
+      add("graceful-eviction", std::make_shared<GracefulEvictionController>(
+                                   *host, GracefulEvictionCaches{&rb_cache, &crb_cache}, nullptr,
+                                   ge_options));
+  graceful_eviction.watch(*rbs);
+  graceful_eviction.watch(*crbs);
 
   // Execution.
   // Member objects are watched (one informer per member and resource, started on first use), so
