@@ -108,13 +108,15 @@ void clusterName(Causes& out, const std::string& name, const std::string& path,
     required(out, path);
     return;
   }
-  if (!isDns1123Label(name)) {
+  // A registered Cluster is referable whatever its spelling (Cluster names may be subdomains).
+  const bool known = context.known_clusters && context.known_clusters->count(name);
+  if (!known && !isDns1123Label(name)) {
     invalid(out, path, name,
             "a cluster name must be a DNS-1123 label (lowercase letters, digits or '-', at most "
             "63)");
     return;
   }
-  if (context.known_clusters && !context.known_clusters->count(name)) {
+  if (context.known_clusters && !known) {
     notFound(out, path, name, "no Cluster of that name is registered with the host");
   }
 }
