@@ -11,6 +11,7 @@
 #include "apiserver/auth.h"
 #include "apiserver/http_server.h"
 #include "apiserver/karmada_admission.h"
+#include "apiserver/mcs_admission.h"
 #include "apiserver/object_store.h"
 #include "apiserver/pki.h"
 #include "apiserver/resource_registry.h"
@@ -157,6 +158,7 @@ class ServerImpl final : public ApiServer {
     hopts.server_address = address;
     handler_ = std::make_unique<ApiHandler>(hopts, *registry_, *store_, clock_);
     registerKarmadaValidators(handler_->admission());
+    registerMcsValidators(handler_->admission(), *store_, *registry_);
     handler_ptr_ = handler_.get();
 
     FLOTILLA_RETURN_IF_ERROR(bootstrap(opts));

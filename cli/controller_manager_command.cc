@@ -39,6 +39,7 @@
 #include "controllers/wire/karmada_names.h"
 #include "api/work_types.h"
 #include "core/logging.h"
+#include "mcs/consistency/consistency_wiring.h"
 #include "mcs/controllers/mcs_wiring.h"
 #include "runtime/event_recorder.h"
 #include "runtime/manager.h"
@@ -124,6 +125,9 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"mcs-endpoint-grace",
                 "how long a NotReady cluster's exported endpoints stay in consumers", "10s"},
                {"mcs-workers", "workers of the multi-cluster service sync", "4"},
+               {"mcs-consistency-period",
+                "how often consumers' MCS endpoints are checked against the providers (0 = off)",
+                "30s"},
                {"kind-discovery-period",
                 "how often the host is asked for resource kinds served since start", "10s"},
                {"log-level", "trace, debug, info, warn, error", "info"}});
@@ -495,6 +499,13 @@ int runControllerManager(const std::vector<std::string>& args) {
         return client::ClientPtr(*rest);
       });
   auto mcs_handle = mcs::addMcsControllers(manager, *host, mcs_member_clients, mcs_options);
+  mcs::ConsistencyOptions consistency;
+  consistency.endpoint_grace = mcs_options.endpoint_grace;
+  if (!parseDuration(flags.get("mcs-consistency-period"), &consistency.period)) {
+    std::fprintf(stderr, "controller-manager: bad --mcs-consistency-period\n");
+    return 2;
+  }
+  mcs::addConsistencyController(manager, *host, mcs_member_clients, events, consistency);
 
   manager.installSignalHandlers();
   std::thread announce([&] {
