@@ -24,7 +24,7 @@ using nlohmann::json;
 
 const char* kKubectl = "/usr/bin/kubectl";
 
-struct Run {
+struct CmdResult {
   int exit_code = -1;
   std::string out, err;
 };
@@ -34,12 +34,12 @@ std::string slurp(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-Run run(const std::string& command, const fs::path& scratch) {
+CmdResult run(const std::string& command, const fs::path& scratch) {
   const fs::path out = scratch / "stdout";
   const fs::path err = scratch / "stderr";
   const int status =
       std::system((command + " >" + out.string() + " 2>" + err.string()).c_str());
-  return Run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  return CmdResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
 
 void write(const fs::path& p, const std::string& text) {
@@ -164,22 +164,22 @@ TEST(PlanLive, ReportsMovesAgainstALiveHost) {
   write(tmp.path() / "host" / "clusters.yaml", kClusters);
   write(tmp.path() / "host" / "binding.yaml", kBinding);
   for (const char* f : {"clusters.yaml", "binding.yaml"}) {
-    Run r = run(kubectl + "apply -f " + (tmp.path() / "host" / f).string(), tmp.path());
+    CmdResult r = run(kubectl + "apply -f " + (tmp.path() / "host" / f).string(), tmp.path());
     ASSERT_EQ(r.exit_code, 0) << f << ": " << r.out << r.err;
   }
   write(tmp.path() / "status.json", kClusterStatus);
   for (const char* c : {"member1", "member2"}) {
-    Run r = run(kubectl + "patch cluster " + c +
-                    " --subresource=status --type=merge --patch-file " +
-                    (tmp.path() / "status.json").string(),
-                tmp.path());
+    CmdResult r = run(kubectl + "patch cluster " + c +
+                          " --subresource=status --type=merge --patch-file " +
+                          (tmp.path() / "status.json").string(),
+                      tmp.path());
     ASSERT_EQ(r.exit_code, 0) << c << ": " << r.out << r.err;
   }
   write(tmp.path() / "repo" / "all.yaml", kRepo);
 
   const std::string plan = flotillaBin() + " plan -f " + (tmp.path() / "repo").string() +
                            " --live-kubeconfig " + (*server)->kubeconfigPath();
-  Run r = run(plan + " -o json", tmp.path());
+  CmdResult r = run(plan + " -o json", tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const json doc = json::parse(r.out);
   EXPECT_TRUE(doc["errors"].empty()) << doc["errors"].dump();
@@ -207,13 +207,13 @@ TEST(PlanLive, ReportsMovesAgainstALiveHost) {
   EXPECT_EQ((*fresh)["moves"]["removed"], json::array());
 
   // The table says the same for people.
-  Run table = run(plan, tmp.path());
+  CmdResult table = run(plan, tmp.path());
   ASSERT_EQ(table.exit_code, 0) << table.out << table.err;
   EXPECT_NE(table.out.find("+member2:2 member1:4→2"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("USD 0.180000→0.158000"), std::string::npos) << table.out;
 
   // YAML carries the same fields.
-  Run yaml = run(plan + " -o yaml", tmp.path());
+  CmdResult yaml = run(plan + " -o yaml", tmp.path());
   ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
   EXPECT_NE(yaml.out.find("hourlyBefore"), std::string::npos) << yaml.out;
   EXPECT_NE(yaml.out.find("replicasBefore: 4"), std::string::npos) << yaml.out;
@@ -238,17 +238,17 @@ current-context: gone
 )");
   write(tmp.path() / "repo" / "cm.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n");
-  Run r = run(flotillaBin() + " plan -f " + (tmp.path() / "repo").string() + " --live-kubeconfig " +
-                  (tmp.path() / "kubeconfig").string() + " -o json",
-              tmp.path());
+  CmdResult r = run(flotillaBin() + " plan -f " + (tmp.path() / "repo").string() +
+                        " --live-kubeconfig " + (tmp.path() / "kubeconfig").string() + " -o json",
+                    tmp.path());
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("cannot read the live control plane"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
 
-  Run missing = run(flotillaBin() + " plan -f " + (tmp.path() / "repo").string() +
-                        " --live-kubeconfig " + (tmp.path() / "nope").string(),
-                    tmp.path());
+  CmdResult missing = run(flotillaBin() + " plan -f " + (tmp.path() / "repo").string() +
+                              " --live-kubeconfig " + (tmp.path() / "nope").string(),
+                          tmp.path());
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("cannot read the live control plane"), std::string::npos)
       << missing.err;
