@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "client/fake_client.h"
@@ -89,6 +91,64 @@ TEST(ControllerTest, ReconcilesToDesiredState) {
             21);
   EXPECT_NE(metrics.render().find("controller_runtime_reconcile_time_seconds_count{controller=\"mirror\"}"),
             std::string::npos);
+}
+
+// Counts reconciles per key.
+class CountingReconciler : public Reconciler {
+ public:
+  core::Result<ReconcileResult> reconcile(const Request& r) override {
+    std::lock_guard lock(mu_);
+    ++counts_[r.key()];
+    return ReconcileResult{};
+  }
+  int count(const std::string& key) {
+    std::lock_guard lock(mu_);
+    return counts_[key];
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> counts_;
+};
+
+TEST(ControllerTest, UpdateFilterSkipsRejectedUpdates) {
+  struct Row {
+    const char* name;
+    const char* patch;
+    bool reconciled;
+  };
+  // The filter accepts an update only when data.v changed.
+  const std::vector<Row> rows = {
+      {"label-only update filtered", R"({"metadata":{"labels":{"x":"1"}}})", false},
+      {"data change passes", R"({"data":{"v":"2"}})", true}};
+  for (const auto& row : rows) {
+    auto fake = std::make_shared<client::FakeClient>();
+    ASSERT_TRUE(fake->create(kCm, "a", cm("c"), {}));
+    client::InformerOptions io;
+    io.gvr = kCm;
+    client::Informer inf(fake, io);
+    auto counter = std::make_shared<CountingReconciler>();
+    ControllerOptions co;
+    co.name = "filtered";
+    Controller c(co, counter);
+    c.watch(inf, nullptr, [](const client::ObjectPtr& o, const client::ObjectPtr& n) {
+      return o->json()["data"] != n->json()["data"];
+    });
+    inf.start();
+    c.start();
+    ASSERT_TRUE(eventually([&] { return counter->count("a/c") == 1; })) << row.name;
+    ASSERT_TRUE(fake->patch(kCm, "a", "c", client::PatchType::Merge, row.patch, {}, ""));
+    // A second object's add is the marker that the patch event has been handled.
+    ASSERT_TRUE(fake->create(kCm, "a", cm("marker"), {}));
+    ASSERT_TRUE(eventually([&] { return counter->count("a/marker") == 1; })) << row.name;
+    if (row.reconciled) {
+      EXPECT_TRUE(eventually([&] { return counter->count("a/c") == 2; })) << row.name;
+    } else {
+      EXPECT_EQ(counter->count("a/c"), 1) << row.name;
+    }
+    c.stop();
+    inf.stop();
+  }
 }
 
 TEST(ControllerTest, ErrorsBackOffTerminalErrorsStop) {

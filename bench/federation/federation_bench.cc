@@ -223,8 +223,8 @@ core::Result<client::ClientPtr> clientFrom(const fs::path& kubeconfig, double qp
 }
 
 bool clusterReady(const client::ObjectPtr& c) {
-  const auto& conds =
-      c->json().value("status", nlohmann::json::object()).value("conditions", nlohmann::json::array());
+  const auto status = c->json().value("status", nlohmann::json::object());
+  const auto conds = status.value("conditions", nlohmann::json::array());
   for (const auto& cond : conds) {
     if (cond.value("type", "") == "Ready") return cond.value("status", "") == "True";
   }
