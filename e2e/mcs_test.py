@@ -169,7 +169,7 @@ class McsTest(unittest.TestCase):
                           for c in p["status"].get("conditions", [])))
 
     def imported_ips(self, member, service, source=None):
-        sel = f"{MCS_LABEL}={service},endpointslice.kubernetes.io/managed-by=flotilla.io/mcs"
+        sel = f"{MCS_LABEL}={service},endpointslice.kubernetes.io/managed-by=mcs.flotilla.io"
         if source:
             sel += f",{SOURCE_LABEL}={source}"
         slices = self.k[member].json("get", "endpointslices", "-n", "shop", "-l", sel)["items"]
@@ -315,9 +315,9 @@ class McsTest(unittest.TestCase):
 
         def clean(m):
             left = self.k[m].json("get", "endpointslices", "-n", "shop", "-l",
-                                  "endpointslice.kubernetes.io/managed-by=flotilla.io/mcs")["items"]
+                                  "endpointslice.kubernetes.io/managed-by=mcs.flotilla.io")["items"]
             left += self.k[m].json("get", "services,serviceimports.multicluster.x-k8s.io", "-n",
-                                   "shop", "-l", "app.kubernetes.io/managed-by=flotilla.io/mcs"
+                                   "shop", "-l", "app.kubernetes.io/managed-by=mcs.flotilla.io"
                                    )["items"]
             return not left
         for m in MEMBERS:

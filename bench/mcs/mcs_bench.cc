@@ -378,7 +378,7 @@ int run(const Options& o) {
     client::InformerOptions io;
     io.gvr = kSlices;
     io.namespace_name = kNs;
-    io.label_selector = "endpointslice.kubernetes.io/managed-by=flotilla.io/mcs";
+    io.label_selector = "endpointslice.kubernetes.io/managed-by=mcs.flotilla.io";
     auto inf = std::make_unique<client::Informer>(*m, io);
     const std::string name = member(i);
     auto seen = [&tracker, name](const client::ObjectPtr& s) {

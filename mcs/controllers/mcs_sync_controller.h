@@ -18,7 +18,7 @@
 //    the Service's own name from every available provider other than itself.
 // A source cluster whose Cluster is NotReady keeps its endpoints for `endpoint_grace`, then they
 // are withdrawn everywhere until it is Ready again. Anything managed (label
-// managed-by flotilla.io/mcs) that is no longer desired is deleted, so unexporting or deleting
+// managed-by mcs.flotilla.io) that is no longer desired is deleted, so unexporting or deleting
 // removes everything Flotilla created, in every reachable cluster. Clusters that are not Ready are
 // not written to; they are revisited when their Cluster changes.
 #pragma once

@@ -10,7 +10,7 @@
 //    than the source, annotated `endpointslice.karmada.io/provision-cluster`.
 // Both carry `multicluster.kubernetes.io/service-name: <svc>`,
 // `multicluster.kubernetes.io/source-cluster: <source>` and
-// `endpointslice.kubernetes.io/managed-by: flotilla.io/mcs`; that triple is the stable identity
+// `endpointslice.kubernetes.io/managed-by: mcs.flotilla.io`; that triple is the stable identity
 // of Flotilla-created slices (managedSliceSelector). Only ready endpoints are carried (a missing
 // `conditions.ready` counts as ready, as in discovery/v1); cluster-local fields (nodeName,
 // targetRef) are dropped. One consumer slice per source slice, so a source slice whose endpoints

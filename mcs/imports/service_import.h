@@ -4,7 +4,7 @@
 // `derived-<name>` Service consumers' proxies use for it (karmada.md §2g: ClusterIP, ports copied
 // from the ServiceImport, no selector; Headless imports get clusterIP None), and the consumer
 // copy of a MultiClusterService's Service. Every object carries
-// `app.kubernetes.io/managed-by: flotilla.io/mcs` and `multicluster.kubernetes.io/service-name`
+// `app.kubernetes.io/managed-by: mcs.flotilla.io` and `multicluster.kubernetes.io/service-name`
 // so cleanup finds it by label.
 //
 // Pure: no I/O.
