@@ -152,6 +152,42 @@ core::Status Detector::deleteBinding(const std::string& ns, const std::string& n
   return core::Status();
 }
 
+// No policy claims the template. A policy's binding goes; a dependency binding (no policy claim,
+// `requiredBy` set by the workloads' detectors) stays while a binding that requires it exists.
+core::Status Detector::releaseUnclaimedBinding(const std::string& ns, const std::string& name) {
+  const client::Indexer* cache =
+      ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  client::ObjectPtr existing = cache ? cache->get(ns, name) : nullptr;
+  if (!existing || !isDependencyBinding(existing->json())) return deleteBinding(ns, name);
+  const nlohmann::json& b = existing->json();
+  nlohmann::json kept = nlohmann::json::array();
+  for (const auto& r : b["spec"]["requiredBy"]) {
+    const std::string rns = r.value("namespace", "");
+    const client::Indexer* rcache =
+        rns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+    if (rcache == nullptr || rcache->get(rns, r.value("name", ""))) kept.push_back(r);
+  }
+  if (kept.empty()) return deleteBinding(ns, name);
+  if (kept == b["spec"]["requiredBy"]) return core::Status();
+  nlohmann::json next = b;
+  next["spec"]["requiredBy"] = std::move(kept);
+  auto written = host_->update(bindingGvr(ns.empty()), ns, next, {kFieldManager});
+  if (!written && written.status().code() != core::Code::NotFound) return written.status();
+  return core::Status();
+}
+
+bool isDependencyBinding(const nlohmann::json& binding) {
+  const auto meta = binding.value("metadata", nlohmann::json::object());
+  const auto labels = meta.value("labels", nlohmann::json::object());
+  if (labels.is_object() && (labels.contains(policies::kPPPermanentIdLabel) ||
+                             labels.contains(policies::kCPPPermanentIdLabel))) {
+    return false;
+  }
+  const auto spec = binding.value("spec", nlohmann::json::object());
+  const auto required = spec.value("requiredBy", nlohmann::json::array());
+  return required.is_array() && !required.empty();
+}
+
 core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Request& request) {
   const std::string ns = kind_.namespaced ? request.namespace_name : "";
   const std::string binding_name = api::bindingName(kind_.gvk.kind, request.name);
@@ -182,7 +218,7 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
       if (!written && written.status().code() != core::Code::NotFound) return written.status();
       core::logger("detector")->info("[{}] claim released", cached->key());
     }
-    FLOTILLA_RETURN_IF_ERROR(deleteBinding(ns, binding_name));
+    FLOTILLA_RETURN_IF_ERROR(releaseUnclaimedBinding(ns, binding_name));
     return runtime::ReconcileResult{};
   }
   const api::PropagationPolicy& policy =

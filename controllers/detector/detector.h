@@ -37,6 +37,7 @@ class Detector final : public runtime::Reconciler {
 
  private:
   core::Status deleteBinding(const std::string& ns, const std::string& name);
+  core::Status releaseUnclaimedBinding(const std::string& ns, const std::string& name);
   core::Status syncDependencies(const nlohmann::json& templ, const nlohmann::json& binding);
 
   client::ClientPtr host_;
@@ -51,6 +52,8 @@ class Detector final : public runtime::Reconciler {
 core::Result<nlohmann::json> desiredBinding(const nlohmann::json& templ,
                                             const api::PropagationPolicy& policy,
                                             const nlohmann::json& existing);
+// A binding made for a workload's dependency (propagateDeps): `requiredBy` set, no policy claim.
+bool isDependencyBinding(const nlohmann::json& binding);
 // The policy's permanent id: its label, else its uid (policies created without the webhook).
 std::string policyPermanentId(const api::PropagationPolicy& policy);
 

@@ -116,5 +116,49 @@ TEST(DetectorTest, NonMatchingPolicyMakesNoBinding) {
             core::Code::NotFound);
 }
 
+TEST(DetectorTest, DependencyBindingSurvivesWhileRequired) {
+  const client::GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
+  auto host = std::make_shared<client::FakeClient>();
+  ASSERT_TRUE(host->create(kConfigMaps, "default",
+                           {{"apiVersion", "v1"},
+                            {"kind", "ConfigMap"},
+                            {"metadata", {{"name", "cfg"}, {"namespace", "default"}}}},
+                           {}));
+  const nlohmann::json parent = {{"apiVersion", "work.karmada.io/v1alpha2"},
+                                 {"kind", "ResourceBinding"},
+                                 {"metadata", {{"name", "web-deployment"}, {"namespace", "default"}}},
+                                 {"spec", nlohmann::json::object()}};
+  ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", parent, {}));
+  const nlohmann::json dep = {
+      {"apiVersion", "work.karmada.io/v1alpha2"},
+      {"kind", "ResourceBinding"},
+      {"metadata", {{"name", "cfg-configmap"}, {"namespace", "default"}}},
+      {"spec",
+       {{"resource", {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "cfg"}}},
+        {"requiredBy", {{{"namespace", "default"}, {"name", "web-deployment"}}}}}}};
+  ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", dep, {}));
+  EXPECT_TRUE(isDependencyBinding(dep));
+  EXPECT_FALSE(isDependencyBinding(parent));
+
+  auto informer = std::make_shared<client::Informer>(host, client::InformerOptions{kConfigMaps});
+  informer->start();
+  ASSERT_TRUE(informer->waitForSync(std::chrono::seconds(10)));
+  client::Indexer pps, cpps, rbs, crbs;
+  TemplateKind kind{kConfigMaps, {"", "v1", "ConfigMap"}, true, informer};
+  Detector detector(host, kind, DetectorCaches{&pps, &cpps, &rbs, &crbs}, nullptr);
+  auto reconcile = [&] {
+    testing::loadCache(*host, kResourceBindingsGvr, rbs);
+    auto r = detector.reconcile({"default", "cfg"});
+    EXPECT_TRUE(r.isOk()) << r.status().toString();
+  };
+  reconcile();  // no policy claims the ConfigMap, but web-deployment requires it
+  EXPECT_TRUE(host->get(kResourceBindingsGvr, "default", "cfg-configmap", "").isOk());
+  ASSERT_TRUE(host->remove(kResourceBindingsGvr, "default", "web-deployment", {}).isOk());
+  reconcile();
+  EXPECT_EQ(host->get(kResourceBindingsGvr, "default", "cfg-configmap", "").status().code(),
+            core::Code::NotFound);
+  informer->stop();
+}
+
 }  // namespace
 }  // namespace flotilla::controllers

@@ -92,7 +92,11 @@ core::Result<runtime::ReconcileResult> NamespaceSync::reconcile(const runtime::R
   auto log = core::logger("namespace-sync");
   const std::string& name = request.name;
   client::ObjectPtr ns = caches_.namespaces->get("", name);
-  const bool gone = !ns || ns->deleting();
+  // A terminating namespace keeps its Works until it is gone (like Karmada, where the garbage
+  // collector removes them through their owner reference): its workloads' Works are deleted
+  // meanwhile, and removing the member namespace first would race with their cleanup.
+  if (ns && ns->deleting()) return runtime::ReconcileResult{};
+  const bool gone = !ns;
   const NamespacePropagation what =
       gone ? NamespacePropagation::Reserved : namespacePropagation(ns->json());
   if (what == NamespacePropagation::Skip) return runtime::ReconcileResult{};  // leave as is

@@ -5,7 +5,7 @@
 // `karmada-cluster`, `karmada-es-*`), `kube-*`, and namespaces labelled
 // `namespace.karmada.io/skip-auto-propagation: "true"` — adding that label later leaves the
 // members that already have the namespace alone. Invariant: while a propagated namespace exists
-// on the host every live Cluster has its Work; once it is gone (or terminating) its Works are
+// on the host every live Cluster has its Work; once it is gone its Works are
 // deleted and the execution controller removes the member namespaces.
 #pragma once
 
