@@ -6,6 +6,7 @@
 #include "controllers/wire/karmada_names.h"
 #include "mcs/controllers/member_caches.h"
 #include "mcs/endpoints/consumer_slices.h"
+#include "mcs/endpoints/mcs_labels.h"
 
 namespace flotilla::mcs {
 namespace {
@@ -64,7 +65,7 @@ struct Federation {
                               {"metadata",
                                {{"name", "web"},
                                 {"namespace", "shop"},
-                                {"labels", {{"app.kubernetes.io/managed-by", "flotilla.io/mcs"}}}}},
+                                {"labels", {{kObjectManagedByLabel, kManagedByValue}}}}},
                               {"spec", {{"type", "ClusterSetIP"}}}})
                     .isOk());
     EXPECT_TRUE(a->create(kServicesGvr, "shop",

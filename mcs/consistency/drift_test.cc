@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mcs/endpoints/mcs_labels.h"
+
 namespace flotilla::mcs {
 namespace {
 
@@ -19,7 +21,7 @@ Json slice(const std::string& name, const std::vector<std::string>& ready,
           {"metadata",
            {{"name", name},
             {"namespace", "default"},
-            {"labels", {{"endpointslice.kubernetes.io/managed-by", "flotilla.io/mcs"}}}}},
+            {"labels", {{kSliceManagedByLabel, kManagedByValue}}}}},
           {"addressType", "IPv4"},
           {"endpoints", endpoints},
           {"ports", Json::array({{{"name", "http"}, {"port", 80}, {"protocol", "TCP"}}})}};
