@@ -1,8 +1,9 @@
 // `flotilla controller-manager`: the composition root of the federation controllers. It builds
 // the host client from a kubeconfig, the member clients from each Cluster's apiEndpoint and
 // credentials Secret, the shared informers (Karmada objects plus one informer per propagatable
-// resource the host serves, found by discovery), and runs the cluster status, detector,
-// scheduler, binding, execution and binding status controllers under the runtime's manager
+// resource the host serves, found by discovery), and runs the cluster status, taint policy, taint
+// manager, graceful eviction, detector, scheduler, binding, execution and binding status
+// controllers under the runtime's manager
 // (optionally behind leader election, with /metrics, /healthz and /readyz).
 #include <unistd.h>
 
