@@ -206,8 +206,9 @@ class McsTest(unittest.TestCase):
         self.assertEqual(si["spec"]["ports"], [{"name": "http", "port": 80, "protocol": "TCP"}])
         derived = self.k["member2"].json("get", "service", "-n", "shop", "derived-web")
         self.assertEqual(derived["spec"]["ports"][0]["port"], 80)
-        slices = self.k["member2"].json("get", "endpointslices", "-n", "shop", "-l",
-                                        f"{MCS_LABEL}=web")["items"]
+        slices = self.k["member2"].json(
+            "get", "endpointslices", "-n", "shop", "-l",
+            f"{MCS_LABEL}=web,endpointslice.kubernetes.io/managed-by=mcs.flotilla.io")["items"]
         self.assertTrue(all(s["metadata"]["name"].startswith("imported-member1-") for s in slices))
         self.assertTrue(all(s["metadata"]["labels"]["kubernetes.io/service-name"] == "derived-web"
                             for s in slices))
@@ -278,8 +279,9 @@ class McsTest(unittest.TestCase):
         self.wait_ips("member2", "api", ips, source="member1")
         svc = self.k["member2"].json("get", "service", "-n", "shop", "api")
         self.assertEqual(svc["spec"]["ports"][0]["port"], 80)
-        slices = self.k["member2"].json("get", "endpointslices", "-n", "shop", "-l",
-                                        f"{MCS_LABEL}=api")["items"]
+        slices = self.k["member2"].json(
+            "get", "endpointslices", "-n", "shop", "-l",
+            f"{MCS_LABEL}=api,endpointslice.kubernetes.io/managed-by=mcs.flotilla.io")["items"]
         self.assertTrue(slices)
         for s in slices:
             self.assertTrue(s["metadata"]["name"].startswith("member1-api"))

@@ -45,8 +45,9 @@ std::string consumerSliceName(const ImportTarget& target, const std::string& sou
 }
 
 bool isManagedSlice(const Json& slice) {
-  return label(slice, kSliceManagedByLabel) == kManagedByValue ||
-         label(slice, kObjectManagedByLabel) == kManagedByValue;
+  // Only the slice label counts: Kubernetes' endpoint controllers copy a Service's labels onto
+  // its slices, so a member's own slices of a Service copy Flotilla wrote carry the object label.
+  return label(slice, kSliceManagedByLabel) == kManagedByValue;
 }
 
 bool isSourceSlice(const Json& slice, const std::string& service) {

@@ -48,7 +48,7 @@ std::string consumerSliceName(const ImportTarget& target, const std::string& sou
 // True for a slice that belongs to the Service `service` in its own cluster and was not written
 // by Flotilla (the slices to collect from a source cluster).
 bool isSourceSlice(const Json& slice, const std::string& service);
-// True for a slice (or any object) written by Flotilla's MCS sync.
+// True for a slice written by Flotilla's MCS sync (endpointslice.kubernetes.io/managed-by).
 bool isManagedSlice(const Json& slice);
 // The labels that select every slice Flotilla wrote for (target, source_cluster); an empty
 // source_cluster selects every source.

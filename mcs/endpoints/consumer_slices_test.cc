@@ -48,6 +48,9 @@ TEST(IsSourceSlice, Table) {
   Json ours = sourceSlice("member1-web-x", "web", {}, kManagedByValue);
   Json other_service = sourceSlice("db-x", "db", {});
   Json no_labels = {{"metadata", {{"name", "x"}}}};
+  // A member's own slice of a Service copy Flotilla wrote: the Service's labels were copied.
+  Json copied = sourceSlice("web-y", "web", {});
+  copied["metadata"]["labels"][kObjectManagedByLabel] = kManagedByValue;
   struct Row {
     const char* name;
     Json slice;
@@ -57,6 +60,7 @@ TEST(IsSourceSlice, Table) {
       {"flotilla's own slice is never a source", ours, false, true},
       {"another service", other_service, false, false},
       {"no labels", no_labels, false, false},
+      {"native slice with the Service copy's labels", copied, true, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.name);
