@@ -454,6 +454,22 @@ class ControllerCrashTest(FederationBase):
             wait_until(lambda m=m: "d000" not in member_names(m), timeout=120, interval=1,
                        what=f"d000 removed from {m}")
 
+    def test_member_restart_keeps_endpoint(self):
+        # SIGKILL a member and bring it back from its recorded command line: same port, certs and
+        # token, so the Cluster turns Ready again and propagation resumes without a re-join.
+        endpoint = self.fed.cluster("m2")["spec"]["apiEndpoint"]
+        self.fed.kill_member("m2")
+        self.fed.wait_cluster_ready("m2", ready=False, timeout=120)
+        self.fed.restart_member("m2")
+        self.fed.wait_cluster_ready("m2", ready=True, timeout=120)
+        self.assertEqual(self.fed.cluster("m2")["spec"]["apiEndpoint"], endpoint)
+        ns = self.new_namespace()
+        self.apply(deployment("after", ns, replicas=1),
+                   pp("after", ns, [select("Deployment", "after")],
+                      {"clusterAffinity": {"clusterNames": ["m2"]},
+                       "replicaScheduling": {"replicaSchedulingType": "Duplicated"}}))
+        self.wait_members(ns, "after", {"m1": None, "m2": 1}, timeout=120)
+
 
 if __name__ == "__main__":
     unittest.main()
