@@ -339,8 +339,9 @@ bool Requirement::matches(const std::map<std::string, std::string>& labels) cons
 }
 
 std::string Requirement::toString() const {
+  // Joined by position, not by "anything so far": an empty value ("a in (,x)") must survive.
   std::string joined;
-  for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
+  for (size_t i = 0; i < values.size(); ++i) joined += (i == 0 ? "" : ",") + values[i];
   const std::string first = values.empty() ? std::string() : values.front();
   switch (op) {
     case SelectorOp::Equals:

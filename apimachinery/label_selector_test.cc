@@ -37,6 +37,7 @@ TEST(LabelSelectorTest, ParsesAndMatches) {
       {"whitespace", " app = web , tier in (front) ", true, "app=web,tier in (front)"},
       {"empty value", "app=", false, "app="},
       {"empty set", "app in ()", false, "app in ()"},
+      {"empty value in a set survives printing", "tier in (,front)", true, "tier in (,front)"},
       {"keyword as value", "app in (in)", false, "app in (in)"},
       {"prefixed key", "example.com/app=x", false, "example.com/app=x"},
       {"duplicate values", "tier in (front,front)", true, "tier in (front)"},
