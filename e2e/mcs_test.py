@@ -70,6 +70,7 @@ class Federation:
         self.workdir = workdir
         self.dir = os.path.join(workdir, "fed")
         self.proc = None
+        self.restarted = []  # (process, log) of members restarted by the test
 
     def start(self, timeout=180):
         cfg = os.path.join(self.workdir, "federation.yaml")
@@ -113,6 +114,7 @@ class Federation:
         p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         with open(os.path.join(self.dir, "pids", f"{name}.pid"), "w") as f:
             f.write(str(p.pid))
+        self.restarted.append((p, log))
         return p
 
     def stop(self):
@@ -123,6 +125,16 @@ class Federation:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        # `flotilla up` stops restarted members too (their pid files); reap and close here.
+        for p, log in self.restarted:
+            if p.poll() is None:
+                p.terminate()
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            log.close()
         self.log.close()
 
 
