@@ -123,6 +123,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::cleanup(const client
         if (!mapping) continue;
         const std::string ns = mapping->namespaced ? m["metadata"].value("namespace", "") : "";
         const std::string name = m["metadata"].value("name", "");
+        if (gvk.kind == "Namespace" && gvk.group.empty() && isUndeletableNamespace(name)) continue;
         auto observed = member->client->get(mapping->gvr, ns, name);
         if (!observed) {
           if (observed.status().code() == core::Code::NotFound) continue;

@@ -98,6 +98,10 @@ core::Result<int> unjoinCluster(client::Client& host, client::Client* member,
             client::gvkFromApiVersion(m.value("apiVersion", ""), m.value("kind", "")));
         if (!mapping) continue;
         const std::string ns = mapping->namespaced ? m["metadata"].value("namespace", "") : "";
+        if (m.value("kind", "") == "Namespace" && m.value("apiVersion", "") == "v1" &&
+            isUndeletableNamespace(m["metadata"].value("name", ""))) {
+          continue;
+        }
         auto observed = member->get(mapping->gvr, ns, m["metadata"].value("name", ""));
         if (!observed || !managedByWork((*observed)->json(), es, w->name())) continue;
         core::Status s = member->remove(mapping->gvr, ns, (*observed)->name(), {});

@@ -33,6 +33,12 @@ inline const client::GroupVersionResource kNamespacesGvr{"", "v1", "namespaces"}
 inline const client::GroupVersionResource kNodesGvr{"", "v1", "nodes"};
 inline const client::GroupVersionResource kPodsGvr{"", "v1", "pods"};
 
+// Namespaces a Kubernetes API server refuses to delete. Flotilla propagates `default` like any
+// other namespace, but cleanup (Work deletion, unjoin) must leave these in the member.
+inline bool isUndeletableNamespace(const std::string& name) {
+  return name == "default" || name == "kube-system" || name == "kube-public";
+}
+
 inline constexpr const char* kClusterNamespace = "karmada-cluster";
 inline constexpr const char* kExecutionNamespacePrefix = "karmada-es-";
 inline constexpr const char* kDefaultSchedulerName = "default-scheduler";
