@@ -22,13 +22,6 @@ const client::GroupVersionResource& gvrOf(const std::string& ns) {
   return ns.empty() ? kClusterResourceBindingsGvr : kResourceBindingsGvr;
 }
 
-std::string annotation(const nlohmann::json& obj, const char* key) {
-  const auto meta = obj.value("metadata", nlohmann::json::object());
-  const auto ann = meta.value("annotations", nlohmann::json::object());
-  auto it = ann.find(key);
-  return it != ann.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 }  // namespace
 
 std::vector<std::string> requiredByIndex(const client::Object& binding) {
@@ -40,20 +33,50 @@ std::vector<std::string> requiredByIndex(const client::Object& binding) {
   return out;
 }
 
+namespace {
+
+// Member `key` of `o`, or an empty object: lookups without copying, because needsScheduling runs
+// over every binding on every Cluster event (value() would copy spec and status each time).
+const nlohmann::json& member(const nlohmann::json& o, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!o.is_object()) return kEmpty;
+  auto it = o.find(key);
+  return it == o.end() ? kEmpty : *it;
+}
+
+std::string stringMember(const nlohmann::json& o, const char* key) {
+  const auto& v = member(o, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+int64_t intMember(const nlohmann::json& o, const char* key) {
+  const auto& v = member(o, key);
+  return v.is_number_integer() ? v.get<int64_t>() : 0;
+}
+
+}  // namespace
+
 bool needsScheduling(const nlohmann::json& b) {
-  const auto spec = b.value("spec", nlohmann::json::object());
-  const auto status = b.value("status", nlohmann::json::object());
-  if (!spec.contains("placement")) return false;
-  if (conditionStatus(status.value("conditions", nlohmann::json::array()),
-                      api::kConditionScheduled) != "True") {
+  const auto& spec = member(b, "spec");
+  const auto& status = member(b, "status");
+  const auto placement = spec.find("placement");
+  if (placement == spec.end()) return false;
+  const auto& conditions = member(status, "conditions");
+  if (!conditions.is_array() ||
+      conditionStatus(conditions, api::kConditionScheduled) != "True") {
     return true;
   }
-  if (annotation(b, kAppliedPlacementAnnotation) != spec["placement"].dump()) return true;
-  const int64_t generation =
-      b.value("metadata", nlohmann::json::object()).value("generation", int64_t{0});
-  if (status.value("schedulerObservedGeneration", int64_t{0}) != generation) return true;
-  const std::string triggered = spec.value("rescheduleTriggeredAt", "");
-  return !triggered.empty() && triggered > status.value("lastScheduledTime", "");
+  const auto& applied = member(member(member(b, "metadata"), "annotations"),
+                               kAppliedPlacementAnnotation);
+  if (!applied.is_string() || applied.get_ref<const std::string&>() != placement->dump()) {
+    return true;
+  }
+  if (intMember(status, "schedulerObservedGeneration") !=
+      intMember(member(b, "metadata"), "generation")) {
+    return true;
+  }
+  const std::string triggered = stringMember(spec, "rescheduleTriggeredAt");
+  return !triggered.empty() && triggered > stringMember(status, "lastScheduledTime");
 }
 
 SchedulerController::SchedulerController(client::ClientPtr host, SchedulerCaches caches,

@@ -41,6 +41,32 @@ std::string taintText(const std::vector<api::Taint>& taints) {
   return out;
 }
 
+bool hasNoExecuteTaint(const nlohmann::json& cluster) {
+  auto spec = cluster.find("spec");
+  if (spec == cluster.end() || !spec->is_object()) return false;
+  auto taints = spec->find("taints");
+  if (taints == spec->end() || !taints->is_array()) return false;
+  for (const auto& t : *taints) {
+    auto effect = t.is_object() ? t.find("effect") : t.end();
+    if (t.is_object() && effect != t.end() && *effect == "NoExecute") return true;
+  }
+  return false;
+}
+
+bool anyTargetHasNoExecuteTaint(const nlohmann::json& binding, const client::Indexer& clusters) {
+  auto spec = binding.find("spec");
+  if (spec == binding.end() || !spec->is_object()) return false;
+  auto targets = spec->find("clusters");
+  if (targets == spec->end() || !targets->is_array()) return false;
+  for (const auto& t : *targets) {
+    auto name = t.is_object() ? t.find("name") : t.end();
+    if (!t.is_object() || name == t.end() || !name->is_string()) continue;
+    client::ObjectPtr obj = clusters.get("", name->get<std::string>());
+    if (obj && hasNoExecuteTaint(obj->json())) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<runtime::Request> bindingsOnCluster(const client::Indexer& rbs,
@@ -78,8 +104,9 @@ core::Result<runtime::ReconcileResult> TaintManager::reconcile(const runtime::Re
   client::ObjectPtr cached = cache ? cache->get(ns, request.name) : nullptr;
   if (!cached || cached->deleting()) return runtime::ReconcileResult{};
   const nlohmann::json& b = cached->json();
-  const auto spec = b.value("spec", nlohmann::json::object());
-  if (spec.value("clusters", nlohmann::json::array()).empty()) return runtime::ReconcileResult{};
+  // Fast path: this runs for every binding on every binding and Cluster change, and nothing can
+  // be evicted unless a target cluster carries a NoExecute taint; skip decoding otherwise.
+  if (!anyTargetHasNoExecuteTaint(b, *caches_.clusters)) return runtime::ReconcileResult{};
   auto rb = api::fromJson<api::ResourceBinding>(b);
   if (!rb) return runtime::terminalError(rb.status());
 
