@@ -121,7 +121,7 @@ class Federation:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=30)
+                self.proc.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
@@ -130,7 +130,7 @@ class Federation:
             if p.poll() is None:
                 p.terminate()
             try:
-                p.wait(timeout=30)
+                p.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
@@ -153,7 +153,7 @@ class McsTest(unittest.TestCase):
                            os.path.join(cls.workdir, "k-host"))
         cls.k = {m: Kubectl(cls.fed.kubeconfig(m), os.path.join(cls.workdir, "k-" + m))
                  for m in MEMBERS}
-        wait_until(lambda: all(cls._cluster_ready(m) for m in MEMBERS), timeout=60,
+        wait_until(lambda: all(cls._cluster_ready(m) for m in MEMBERS), timeout=120,
                    what="clusters Ready")
         for m in MEMBERS:
             cls.k[m]("create", "namespace", "shop", check=False)
@@ -188,7 +188,7 @@ class McsTest(unittest.TestCase):
         return sorted(a for s in slices for e in (s.get("endpoints") or [])
                       if e.get("conditions", {}).get("ready", True) for a in e["addresses"])
 
-    def wait_ips(self, member, service, expected, source=None, timeout=60):
+    def wait_ips(self, member, service, expected, source=None, timeout=120):
         def check():
             return self.imported_ips(member, service, source) == sorted(expected)
         try:
@@ -200,7 +200,7 @@ class McsTest(unittest.TestCase):
 
     def wait_pods(self, member, app, n):
         return wait_until(lambda: (lambda ips: ips if len(ips) == n else None)(
-            self.ready_pod_ips(member, app)), timeout=60, what=f"{n} ready {app} pods in {member}")
+            self.ready_pod_ips(member, app)), timeout=120, what=f"{n} ready {app} pods in {member}")
 
     def export_conditions(self, member, name):
         se = self.k[member].json("get", "serviceexports.multicluster.x-k8s.io", "-n", "shop", name)
@@ -225,13 +225,13 @@ class McsTest(unittest.TestCase):
         self.assertTrue(all(s["metadata"]["labels"]["kubernetes.io/service-name"] == "derived-web"
                             for s in slices))
         host_si = wait_until(lambda: self.host.json(
-            "get", "serviceimports.multicluster.x-k8s.io", "-n", "shop", "web"), timeout=30)
+            "get", "serviceimports.multicluster.x-k8s.io", "-n", "shop", "web"), timeout=90)
         wait_until(lambda: self.host.json("get", "serviceimports.multicluster.x-k8s.io", "-n",
                                           "shop", "web").get("status", {}).get("clusters") ==
-                   [{"cluster": "member1"}], timeout=30, what="host ServiceImport status")
+                   [{"cluster": "member1"}], timeout=90, what="host ServiceImport status")
         self.assertEqual(host_si["spec"]["type"], "ClusterSetIP")
         conds = wait_until(lambda: (lambda c: c if "Conflict" in c else None)(
-            self.export_conditions("member1", "web")), timeout=30, what="export conditions")
+            self.export_conditions("member1", "web")), timeout=90, what="export conditions")
         self.assertEqual(conds["Valid"]["status"], "True")
         self.assertEqual(conds["Conflict"]["status"], "False")
 
@@ -250,7 +250,7 @@ class McsTest(unittest.TestCase):
         self.wait_ips("member1", "web", ips2, source="member2")
         wait_until(lambda: self.host.json("get", "serviceimports.multicluster.x-k8s.io", "-n",
                                           "shop", "web")["status"]["clusters"] ==
-                   [{"cluster": "member1"}, {"cluster": "member2"}], timeout=30,
+                   [{"cluster": "member1"}, {"cluster": "member2"}], timeout=90,
                    what="host ServiceImport lists both clusters")
 
         # member3 exports the same name with UDP: the oldest (member1) wins, all get Conflict.
@@ -259,7 +259,7 @@ class McsTest(unittest.TestCase):
         for m in ("member1", "member2", "member3"):
             c = wait_until(lambda: (lambda c: c if c.get("Conflict", {}).get("status") == "True"
                                     else None)(self.export_conditions(m, "web")),
-                           timeout=30, what=f"Conflict on {m}'s export")
+                           timeout=90, what=f"Conflict on {m}'s export")
             self.assertEqual(c["Conflict"]["reason"], "PortConflict")
             msg = c["Conflict"]["message"]
             self.assertIn("ports[http].protocol", msg)
@@ -271,7 +271,7 @@ class McsTest(unittest.TestCase):
         # Resolving the conflict clears the condition.
         self.k["member3"]("delete", "serviceexport.multicluster.x-k8s.io", "-n", "shop", "web")
         wait_until(lambda: self.export_conditions("member1", "web")["Conflict"]["status"] ==
-                   "False", timeout=30, what="conflict cleared")
+                   "False", timeout=90, what="conflict cleared")
 
     def test_2_multi_cluster_service(self):
         # The backend runs in member1 only; the Service template lives on the host.
@@ -308,19 +308,19 @@ class McsTest(unittest.TestCase):
         self.wait_ips("member3", "web", ips1, source="member1")
         self.fed.kill("member1")
         try:
-            wait_until(lambda: not self._cluster_ready("member1"), timeout=60,
+            wait_until(lambda: not self._cluster_ready("member1"), timeout=120,
                        what="member1 NotReady")
             # Withdrawn from every consumer after the grace.
-            self.wait_ips("member3", "web", [], source="member1", timeout=60)
-            self.wait_ips("member2", "web", [], source="member1", timeout=60)
-            self.wait_ips("member2", "api", [], source="member1", timeout=60)
+            self.wait_ips("member3", "web", [], source="member1", timeout=120)
+            self.wait_ips("member2", "web", [], source="member1", timeout=120)
+            self.wait_ips("member2", "api", [], source="member1", timeout=120)
             # member2's own export is untouched.
             self.assertEqual(len(self.imported_ips("member3", "web", "member2")), 2)
         finally:
             self.fed.restart("member1")
         wait_until(lambda: self._cluster_ready("member1"), timeout=90, what="member1 Ready")
-        self.wait_ips("member3", "web", ips1, source="member1", timeout=60)
-        self.wait_ips("member2", "api", api_ips, source="member1", timeout=60)
+        self.wait_ips("member3", "web", ips1, source="member1", timeout=120)
+        self.wait_ips("member2", "api", api_ips, source="member1", timeout=120)
 
     def test_4_unexport_and_delete_clean_up(self):
         for m in ("member1", "member2"):
@@ -335,9 +335,9 @@ class McsTest(unittest.TestCase):
                                    )["items"]
             return not left
         for m in MEMBERS:
-            wait_until(lambda: clean(m), timeout=60, what=f"{m} clean")
+            wait_until(lambda: clean(m), timeout=120, what=f"{m} clean")
         wait_until(lambda: not self.host.json("get", "serviceimports.multicluster.x-k8s.io", "-n",
-                                              "shop")["items"], timeout=30,
+                                              "shop")["items"], timeout=90,
                    what="host ServiceImport gone")
         # The user's own objects stay.
         self.k["member1"]("get", "service", "-n", "shop", "web")
