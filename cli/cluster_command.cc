@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/flags.h"
+#include "cli/host_client.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
 #include "controllers/membership/registration.h"
@@ -15,21 +16,6 @@
 
 namespace flotilla::cli {
 namespace {
-
-core::Result<client::ClientPtr> hostFrom(const Flags& flags) {
-  core::Result<client::RestConfig> rc = core::Status(core::Code::NotFound, "");
-  if (flags.get("kubeconfig").empty()) {
-    rc = client::loadDefaultRestConfig(flags.get("context"));
-  } else {
-    auto kc = client::loadKubeconfigFile(flags.get("kubeconfig"));
-    if (!kc) return kc.status();
-    rc = kc->restConfig(flags.get("context"));
-  }
-  if (!rc) return rc.status();
-  auto rest = client::RestClient::create(*rc);
-  if (!rest) return rest.status();
-  return client::ClientPtr(*rest);
-}
 
 std::vector<FlagSpec> commonFlags() {
   return {{"kubeconfig", "kubeconfig of the host (Flotilla) API server", ""},
@@ -70,7 +56,7 @@ int runTaints(const char* command, const std::vector<std::string>& args, bool co
       specs.push_back(*spec);
     }
   }
-  auto host = hostFrom(flags);
+  auto host = hostClientFromFlags(flags);
   if (!host) {
     std::fprintf(stderr, "%s: %s\n", command, host.status().toString().c_str());
     return 1;

@@ -14,6 +14,7 @@
 
 #include "cli/command.h"
 #include "cli/flags.h"
+#include "cli/host_client.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
 #include "controllers/wire/karmada_names.h"
@@ -22,21 +23,6 @@
 
 namespace flotilla::cli {
 namespace {
-
-core::Result<client::ClientPtr> failbackHost(const Flags& flags) {
-  core::Result<client::RestConfig> rc = core::Status(core::Code::NotFound, "");
-  if (flags.get("kubeconfig").empty()) {
-    rc = client::loadDefaultRestConfig(flags.get("context"));
-  } else {
-    auto kc = client::loadKubeconfigFile(flags.get("kubeconfig"));
-    if (!kc) return kc.status();
-    rc = kc->restConfig(flags.get("context"));
-  }
-  if (!rc) return rc.status();
-  auto rest = client::RestClient::create(*rc);
-  if (!rest) return rest.status();
-  return client::ClientPtr(*rest);
-}
 
 std::string describe(const client::Object& b) {
   const auto& j = b.json();
@@ -79,7 +65,7 @@ int runFailback(const std::vector<std::string>& args) {
   }
   const bool ns_given = flags.isSet("namespace");
   const std::string ns = ns_given ? flags.get("namespace") : "default";
-  auto host = failbackHost(flags);
+  auto host = hostClientFromFlags(flags);
   if (!host) {
     std::fprintf(stderr, "failback: %s\n", host.status().toString().c_str());
     return 1;

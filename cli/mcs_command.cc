@@ -15,6 +15,7 @@
 
 #include "cli/command.h"
 #include "cli/flags.h"
+#include "cli/host_client.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
 #include "controllers/membership/member_clients.h"
@@ -26,22 +27,6 @@
 
 namespace flotilla::cli {
 namespace {
-
-core::Result<client::ClientPtr> hostClient(const Flags& flags) {
-  core::Result<client::RestConfig> rc = core::Status(core::Code::NotFound, "");
-  if (flags.get("kubeconfig").empty()) {
-    rc = client::loadDefaultRestConfig(flags.get("context"));
-  } else {
-    auto kc = client::loadKubeconfigFile(flags.get("kubeconfig"));
-    if (!kc) return kc.status();
-    rc = kc->restConfig(flags.get("context"));
-  }
-  if (!rc) return rc.status();
-  rc->max_retries = 1;
-  auto rest = client::RestClient::create(*rc);
-  if (!rest) return rest.status();
-  return client::ClientPtr(*rest);
-}
 
 // Member clients for a one-shot command: the Cluster and its credentials Secret read from the
 // host on first use (no informers).
@@ -132,7 +117,7 @@ int runStatus(const std::vector<std::string>& args) {
     }
   }
 
-  auto host = hostClient(flags);
+  auto host = hostClientFromFlags(flags, 1);
   if (!host) {
     std::fprintf(stderr, "mcs status: %s\n", host.status().toString().c_str());
     return 1;
