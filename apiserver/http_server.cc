@@ -2,15 +2,17 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
+#include <chrono>
 #include <list>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include <openssl/x509.h>
@@ -76,12 +78,27 @@ void splitTarget(HttpRequest& req) {
   }
 }
 
-void setSocketTimeouts(int fd, int recv_seconds, int send_seconds) {
-  timeval rv{recv_seconds, 0};
-  timeval sv{send_seconds, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rv, sizeof rv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sv, sizeof sv);
+// Waits until the client sends something (or hangs up); false after `timeout` of silence.
+// Socket options cannot bound this: on SO_RCVTIMEO's EAGAIN, Asio's blocking read polls again
+// without a limit, so idle keep-alive connections and clients that connect but never speak would
+// hold their thread forever.
+bool waitReadable(int fd, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    const int rc = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return true;  // let the read report the error
+  }
 }
+
+// How long a client may stay silent: before the TLS handshake and before each request on a
+// keep-alive connection (clients pool idle connections for less than this).
+constexpr std::chrono::seconds kHandshakeTimeout{30};
+constexpr std::chrono::minutes kIdleTimeout{5};
 
 // True when the peer closed or sent anything while we only write (a watch stream).
 bool peerGone(int fd) {
@@ -167,6 +184,16 @@ class BeastServer final : public HttpServer {
                              ssl::context::no_tlsv1_1);
         ssl_ctx_.use_certificate_chain(net::buffer(options_.tls_config.cert_pem));
         ssl_ctx_.use_private_key(net::buffer(options_.tls_config.key_pem), ssl::context::pem);
+        // A client that resumes a TLS session skips the certificate exchange. OpenSSL refuses
+        // (a fatal handshake error, not a fallback) to resume on a server that verifies peers
+        // unless the sessions are tagged with a context id.
+        static constexpr std::string_view kSessionContext = "flotilla-apiserver";
+        SSL_CTX_set_session_id_context(
+            ssl_ctx_.native_handle(),
+            reinterpret_cast<const unsigned char*>(kSessionContext.data()),
+            static_cast<unsigned int>(kSessionContext.size()));
+        // One TLS 1.3 ticket per handshake is all a client resumes with (the default is two).
+        SSL_CTX_set_num_tickets(ssl_ctx_.native_handle(), 1);
         if (!options_.tls_config.client_ca_pem.empty()) {
           ssl_ctx_.add_certificate_authority(net::buffer(options_.tls_config.client_ca_pem));
           // Request but do not require a client certificate: token clients must still connect.
@@ -269,7 +296,6 @@ class BeastServer final : public HttpServer {
   void serve(Connection* conn) {
     tcp::socket& sock = *conn->socket;
     int fd = sock.native_handle();
-    setSocketTimeouts(fd, 30, 60);
     beast::error_code ec;
     const std::string remote = sock.remote_endpoint(ec).address().to_string();
     sock.set_option(tcp::no_delay(true), ec);
@@ -277,9 +303,17 @@ class BeastServer final : public HttpServer {
       serveStream(sock, fd, remote, {});
       return;
     }
-    ssl::stream<tcp::socket&> stream(sock, ssl_ctx_);
+    // beast::ssl_stream coalesces a response's header and body into one TLS record (Asio's
+    // stream writes only the first buffer of a sequence per record).
+    beast::ssl_stream<tcp::socket&> stream(sock, ssl_ctx_);
+    if (!waitReadable(fd, kHandshakeTimeout)) return;
     stream.handshake(ssl::stream_base::server, ec);
-    if (ec) return;
+    if (ec) {
+      // Usually the client's trust: it does not accept our CA (a kubeconfig without the
+      // certificate-authority data) or offered a certificate we do not trust.
+      log_->debug("[{}] TLS handshake failed: {}", remote, ec.message());
+      return;
+    }
     std::vector<std::string> identity;
     X509* cert = SSL_get_peer_certificate(stream.native_handle());
     if (cert != nullptr) {
@@ -290,12 +324,21 @@ class BeastServer final : public HttpServer {
     stream.shutdown(ec);
   }
 
+  // Bytes already received but not yet parsed: the next request may be there already.
+  static bool buffered(tcp::socket&, const beast::flat_buffer& buffer) {
+    return buffer.size() > 0;
+  }
+  template <class Stream>
+  static bool buffered(Stream& stream, const beast::flat_buffer& buffer) {
+    return buffer.size() > 0 || SSL_pending(stream.native_handle()) > 0;
+  }
+
   template <class Stream>
   void serveStream(Stream& stream, int fd, const std::string& remote,
                    const std::vector<std::string>& identity) {
     beast::flat_buffer buffer;
     while (!stopping_) {
-      setSocketTimeouts(fd, 300, 60);  // idle keep-alive connections wait up to 5 minutes
+      if (!buffered(stream, buffer) && !waitReadable(fd, kIdleTimeout)) return;
       http::request_parser<http::string_body> parser;
       parser.header_limit(64 * 1024);
       parser.body_limit(options_.max_body_bytes);
@@ -315,7 +358,6 @@ class BeastServer final : public HttpServer {
         }
         return;
       }
-      setSocketTimeouts(fd, 30, 60);
       const auto& hdr = parser.get();
       if (hdr.has_content_length() && parser.content_length() &&
           *parser.content_length() > options_.max_body_bytes) {
@@ -364,7 +406,6 @@ class BeastServer final : public HttpServer {
         http::response_serializer<http::empty_body> sr{res};
         http::write_header(stream, sr, ec);
         if (ec) return;
-        setSocketTimeouts(fd, 30, 60);
         StreamChunkWriter<Stream> writer(stream, fd);
         result.stream(writer);
         if (!writer.failed()) net::write(stream, http::make_chunk_last(), ec);

@@ -1,35 +1,28 @@
-// The production HttpTransport. Ordinary requests go through cpprestsdk (connection pooling,
-// TLS via the Asio SSL context callback); watch bodies are streamed with a blocking Boost.Beast
-// connection per watch so that every received byte reaches the decoder immediately and a
-// cancellation can unblock the read by shutting the socket down.
-//
-// fmt/spdlog are not used in this file; cpprest headers come last and _TURN_OFF_PLATFORM_STRING
-// (set globally) keeps its U macro away.
+// The production HttpTransport: Boost.Beast HTTP/1.1 over plain TCP or TLS (http_connection.h).
+// One TLS context per transport, built once from the RestConfig (tls_client_context.h), and a
+// pool of keep-alive connections (connection_pool.h): an ordinary request takes a warm
+// connection, or opens one when none is idle, and returns it afterwards. A watch gets a
+// connection of its own, streams the body to the decoder as it arrives, and closes it at the end.
 #include "client/http_transport.h"
 
-#include <sys/socket.h>
+#include <boost/asio/io_context.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/version.hpp>
-#include <atomic>
-#include <optional>
-#include <thread>
-
-#include <cpprest/http_client.h>
+#include "client/connection_pool.h"
+#include "client/http_connection.h"
+#include "client/tls_client_context.h"
 
 namespace flotilla::client {
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+using Clock = HttpConnection::Clock;
+
+// Enough for the controllers' worker counts against one server; more concurrent requests still
+// get connections, the surplus is closed when they finish.
+constexpr std::size_t kMaxIdleConnections = 32;
+// Below the API server's keep-alive idle limit, so the server never closes a connection we are
+// about to reuse because it sat idle too long.
+constexpr auto kMaxIdleTime = std::chrono::seconds(90);
 
 struct ServerAddress {
   bool tls = false;
@@ -65,218 +58,78 @@ core::Result<ServerAddress> parseServer(const std::string& server) {
   return a;
 }
 
-// Loads trust and client credentials into an Asio SSL context; shared by both transports.
-void configureSsl(asio::ssl::context& ctx, const RestConfig& cfg) {
-  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                  asio::ssl::context::no_tlsv1_1);
-  if (cfg.insecure_skip_tls_verify) {
-    ctx.set_verify_mode(asio::ssl::verify_none);
-  } else {
-    ctx.set_verify_mode(asio::ssl::verify_peer);
-    if (!cfg.ca_pem.empty()) {
-      ctx.add_certificate_authority(asio::buffer(cfg.ca_pem.data(), cfg.ca_pem.size()));
-    } else {
-      ctx.set_default_verify_paths();
-    }
-  }
-  if (!cfg.client_cert_pem.empty()) {
-    ctx.use_certificate_chain(asio::buffer(cfg.client_cert_pem.data(), cfg.client_cert_pem.size()));
-    ctx.use_private_key(asio::buffer(cfg.client_key_pem.data(), cfg.client_key_pem.size()),
-                        asio::ssl::context::pem);
-  }
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+bool isIdempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS";
 }
 
 class DefaultTransport final : public HttpTransport {
  public:
-  DefaultTransport(RestConfig cfg, ServerAddress addr)
-      : cfg_(std::move(cfg)), addr_(std::move(addr)) {
-    web::http::client::http_client_config cc;
-    cc.set_timeout(std::chrono::duration_cast<std::chrono::seconds>(cfg_.timeout).count() > 0
-                       ? cfg_.timeout
-                       : std::chrono::milliseconds(30000));
-    cc.set_validate_certificates(!cfg_.insecure_skip_tls_verify);
-    RestConfig copy = cfg_;
-    cc.set_ssl_context_callback([copy](asio::ssl::context& ctx) { configureSsl(ctx, copy); });
-    client_ = std::make_unique<web::http::client::http_client>(cfg_.server, cc);
-    if (addr_.tls) {
-      ssl_ctx_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-      configureSsl(*ssl_ctx_, cfg_);
-    }
-  }
+  DefaultTransport(RestConfig cfg, ServerAddress addr, std::unique_ptr<TlsClientContext> tls)
+      : cfg_(std::move(cfg)),
+        addr_(std::move(addr)),
+        tls_(std::move(tls)),
+        pool_(kMaxIdleConnections, kMaxIdleTime) {}
 
   core::Result<HttpResponse> send(const HttpRequest& request) override {
-    try {
-      web::http::http_request req{web::http::method(request.method)};
-      req.set_request_uri(web::uri(request.target));
-      std::string content_type;
-      for (const auto& [k, v] : request.headers) {
-        if (lower(k) == "content-type") {
-          content_type = v;
-          continue;
-        }
-        req.headers().add(k, v);
+    const auto timeout = cfg_.timeout.count() > 0 ? cfg_.timeout : std::chrono::milliseconds(30000);
+    const auto deadline = Clock::now() + timeout;
+    const std::string what = request.method + " " + cfg_.server + request.target;
+    for (int attempt = 0;; ++attempt) {
+      std::unique_ptr<HttpConnection> conn = attempt == 0 ? pool_.take() : nullptr;
+      const bool reused = conn != nullptr;
+      if (!conn) {
+        auto opened = open(deadline);
+        if (!opened) return opened.status().withContext(what);
+        conn = std::move(opened).value();
       }
-      if (!request.body.empty() || !content_type.empty()) {
-        req.set_body(std::string(request.body),
-                     content_type.empty() ? std::string("application/json") : content_type);
+      HttpConnection::Exchange ex = conn->roundTrip(request, deadline);
+      if (ex.response) {
+        if (ex.reusable) pool_.put(std::move(conn));
+        return std::move(ex.response);
       }
-      web::http::http_response resp = client_->request(req).get();
-      HttpResponse out;
-      out.status = resp.status_code();
-      for (const auto& [k, v] : resp.headers()) out.headers[lower(k)] = v;
-      out.body = resp.extract_utf8string(true).get();
-      return out;
-    } catch (const web::http::http_exception& e) {
-      const bool timed_out = e.error_code() == std::errc::timed_out;
-      return core::Status(timed_out ? core::Code::Timeout : core::Code::Unavailable,
-                          request.method + " " + cfg_.server + request.target + ": " + e.what());
-    } catch (const std::exception& e) {
-      return core::Status(core::Code::Unavailable,
-                          request.method + " " + cfg_.server + request.target + ": " + e.what());
+      // A pooled connection may have been closed by the server after our last request without
+      // us having seen it yet. Once, retry on a fresh connection when that cannot apply the
+      // request twice: it is idempotent, or the server hung up before answering anything.
+      const bool stale = reused && attempt == 0 &&
+                         ex.response.status().code() != core::Code::Timeout &&
+                         (isIdempotent(request.method) || (ex.peer_closed && !ex.response_started));
+      if (!stale) return ex.response.status().withContext(what);
     }
   }
 
   core::Result<HttpResponse> stream(const HttpRequest& request,
                                     const std::function<bool(std::string_view)>& on_data,
                                     Cancellation* cancel) override {
-    try {
-      asio::io_context ioc;
-      tcp::resolver resolver(ioc);
-      auto endpoints = resolver.resolve(addr_.host, addr_.port);
-      if (addr_.tls) {
-        beast::ssl_stream<beast::tcp_stream> s(ioc, *ssl_ctx_);
-        if (!cfg_.insecure_skip_tls_verify) {
-          const std::string name = cfg_.tls_server_name.empty() ? addr_.host : cfg_.tls_server_name;
-          s.set_verify_callback(asio::ssl::host_name_verification(name));
-          if (!SSL_set_tlsext_host_name(s.native_handle(), name.c_str())) {
-            // SNI is best effort (IP literals are not valid SNI names).
-          }
-        }
-        beast::get_lowest_layer(s).connect(endpoints);
-        s.handshake(asio::ssl::stream_base::client);
-        return run(s, beast::get_lowest_layer(s).socket(), request, on_data, cancel);
-      }
-      beast::tcp_stream s(ioc);
-      s.connect(endpoints);
-      return run(s, s.socket(), request, on_data, cancel);
-    } catch (const std::exception& e) {
-      if (cancel && cancel->cancelled()) return HttpResponse{200, {}, {}};
-      return core::Status(core::Code::Unavailable,
-                          "watch " + cfg_.server + request.target + ": " + e.what());
+    const std::string what = "watch " + cfg_.server + request.target;
+    const auto connect_timeout =
+        cfg_.timeout.count() > 0 ? cfg_.timeout : std::chrono::milliseconds(30000);
+    auto conn = open(Clock::now() + connect_timeout);
+    if (!conn) {
+      if (cancel != nullptr && cancel->cancelled()) return HttpResponse{200, {}, {}};
+      return conn.status().withContext(what);
     }
+    // A stream that outlives its limit (a frozen server never ends it) fails with Timeout; the
+    // caller then resumes with a fresh watch.
+    const auto deadline =
+        request.timeout.count() > 0 ? Clock::now() + request.timeout : Clock::time_point::max();
+    auto resp = (*conn)->stream(request, on_data, cancel, deadline);
+    if (!resp) return resp.status().withContext(what);
+    return resp;
   }
 
  private:
-  template <typename Stream>
-  core::Result<HttpResponse> run(Stream& s, tcp::socket& sock, const HttpRequest& request,
-                                 const std::function<bool(std::string_view)>& on_data,
-                                 Cancellation* cancel) {
-    const int fd = sock.native_handle();
-    int cb_id = -1;
-    if (cancel) cb_id = cancel->onCancel([fd] { ::shutdown(fd, SHUT_RDWR); });
-    struct Unregister {
-      Cancellation* c;
-      int id;
-      ~Unregister() {
-        if (c && id >= 0) c->removeCallback(id);
-      }
-    } unregister{cancel, cb_id};
-    // A stream that outlives its deadline (a frozen server never closes it) is cut by a
-    // watchdog; the caller then resumes with a fresh watch.
-    Cancellation finished;
-    std::atomic<bool> expired{false};
-    std::thread watchdog;
-    if (request.timeout.count() > 0) {
-      watchdog = std::thread([&finished, &expired, fd, limit = request.timeout] {
-        if (finished.sleepFor(limit)) {
-          expired = true;
-          ::shutdown(fd, SHUT_RDWR);
-        }
-      });
-    }
-    struct StopWatchdog {
-      Cancellation& f;
-      std::thread& t;
-      ~StopWatchdog() {
-        f.cancel();
-        if (t.joinable()) t.join();
-      }
-    } stop_watchdog{finished, watchdog};
-
-    http::request<http::string_body> req{http::string_to_verb(request.method), request.target,
-                                         11};
-    req.set(http::field::host, addr_.host + ":" + addr_.port);
-    for (const auto& [k, v] : request.headers) req.set(k, v);
-    if (!request.body.empty()) {
-      req.body() = request.body;
-      req.prepare_payload();
-    }
-    beast::error_code ec;
-    http::write(s, req, ec);
-    if (ec) return transportError(request, ec, cancel);
-
-    beast::flat_buffer buffer;
-    http::response_parser<http::buffer_body> parser;
-    parser.body_limit(boost::none);
-    http::read_header(s, buffer, parser, ec);
-    if (ec) return transportError(request, ec, cancel);
-    HttpResponse out;
-    out.status = static_cast<int>(parser.get().result_int());
-    for (const auto& f : parser.get()) {
-      out.headers[lower(std::string(f.name_string()))] = std::string(f.value());
-    }
-    const bool success = out.status >= 200 && out.status < 300;
-    std::vector<char> chunk(64 * 1024);
-    while (!parser.is_done()) {
-      parser.get().body().data = chunk.data();
-      parser.get().body().size = chunk.size();
-      // read_some returns as soon as some body arrived; read() would wait for a full buffer.
-      http::read_some(s, buffer, parser, ec);
-      if (ec == http::error::need_buffer) ec = {};
-      const std::size_t n = chunk.size() - parser.get().body().size;
-      if (n > 0) {
-        if (success) {
-          if (!on_data(std::string_view(chunk.data(), n))) break;
-        } else {
-          out.body.append(chunk.data(), n);
-        }
-      }
-      if (ec) {
-        if (cancel && cancel->cancelled()) break;
-        if (expired) {
-          return core::Status(core::Code::Timeout,
-                              "watch " + request.target + ": stream exceeded its deadline");
-        }
-        if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-            ec == asio::ssl::error::stream_truncated) {
-          return core::Status(core::Code::Unavailable,
-                              "watch " + request.target + ": connection closed mid-stream");
-        }
-        return transportError(request, ec, cancel);
-      }
-    }
-    beast::error_code ignored;
-    sock.shutdown(tcp::socket::shutdown_both, ignored);
-    return out;
-  }
-
-  core::Result<HttpResponse> transportError(const HttpRequest& request, const beast::error_code& ec,
-                                            Cancellation* cancel) {
-    if (cancel && cancel->cancelled()) return HttpResponse{200, {}, {}};
-    return core::Status(core::Code::Unavailable,
-                        "watch " + cfg_.server + request.target + ": " + ec.message());
+  core::Result<std::unique_ptr<HttpConnection>> open(Clock::time_point deadline) {
+    return HttpConnection::open(ioc_, addr_.host, addr_.port, tls_.get(), deadline);
   }
 
   RestConfig cfg_;
   ServerAddress addr_;
-  std::unique_ptr<web::http::client::http_client> client_;
-  std::unique_ptr<asio::ssl::context> ssl_ctx_;
+  std::unique_ptr<TlsClientContext> tls_;
+  // Never run: sockets only need its descriptor bookkeeping. Declared before the pool so that
+  // pooled connections close before it goes away.
+  boost::asio::io_context ioc_{1};
+  ConnectionPool pool_;
 };
 
 }  // namespace
@@ -284,11 +137,14 @@ class DefaultTransport final : public HttpTransport {
 core::Result<HttpTransportPtr> makeHttpTransport(const RestConfig& config) {
   auto addr = parseServer(config.server);
   if (!addr) return addr.status();
-  try {
-    return HttpTransportPtr(std::make_shared<DefaultTransport>(config, std::move(addr).value()));
-  } catch (const std::exception& e) {
-    return core::invalidArgument("TLS configuration for " + config.server + ": " + e.what());
+  std::unique_ptr<TlsClientContext> tls;
+  if (addr->tls) {
+    auto made = TlsClientContext::create(config, addr->host);
+    if (!made) return made.status().withContext("TLS configuration for " + config.server);
+    tls = std::move(made).value();
   }
+  return HttpTransportPtr(
+      std::make_shared<DefaultTransport>(config, std::move(addr).value(), std::move(tls)));
 }
 
 }  // namespace flotilla::client

@@ -1,7 +1,7 @@
 // HttpTransport: the one seam between the REST client and the network. RestClient builds
-// requests and interprets responses; a transport only moves bytes. The production transport uses
-// cpprestsdk for ordinary requests and Boost.Beast for streaming watch bodies (both behind this
-// interface, neither visible to the rest of the tree); tests use a scripted fake.
+// requests and interprets responses; a transport only moves bytes. The production transport is
+// Boost.Beast over a pool of keep-alive connections with one TLS context per transport (kept
+// behind this interface, invisible to the rest of the tree); tests use a scripted fake.
 #pragma once
 
 #include <chrono>
@@ -54,7 +54,8 @@ class HttpTransport {
 };
 using HttpTransportPtr = std::shared_ptr<HttpTransport>;
 
-// The production transport for config.server (cpprestsdk + Beast, TLS per config).
+// The production transport for config.server (Beast, TLS per config). InvalidArgument when the
+// URL or the TLS material does not load.
 core::Result<HttpTransportPtr> makeHttpTransport(const RestConfig& config);
 
 }  // namespace flotilla::client

@@ -383,6 +383,19 @@ int main(int argc, char** argv) {
   bool skip_etcd = false, skip_memory = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf(
+          "usage: apiserver_bench [--flotilla PATH] [--seconds N] [--skip-etcd] [--skip-memory]\n"
+          "  Starts `flotilla apiserver` (plain HTTP on loopback) per storage backend and prints\n"
+          "  create rates (1/10 KB, 1/32 clients) beside the raw backend rate, LIST latency of\n"
+          "  10,000 objects, watch fan-out to 100 watchers, and RSS with 100,000 objects.\n"
+          "  --flotilla PATH  the binary under test (default: this build's bin/flotilla)\n"
+          "  --seconds N      length of each rate row (default 3)\n"
+          "  --skip-etcd      SQLite only\n"
+          "  --skip-memory    skip the 100,000-object RSS figure\n"
+          "  TLS costs (handshakes, keep-alive, client CPU) are measured by `client_bench tls`.\n");
+      return 0;
+    }
     if (a == "--flotilla" && i + 1 < argc) g_flotilla = argv[++i];
     else if (a == "--seconds" && i + 1 < argc) g_seconds = std::stod(argv[++i]);
     else if (a == "--skip-etcd") skip_etcd = true;

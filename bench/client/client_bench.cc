@@ -6,14 +6,24 @@
 //  2. informer cache RSS: 100,000 ~2 KB objects listed in pages of 500 into an Informer; RSS growth
 //     against the JSON size.
 //  3. work queue: adds + gets per second with 8 workers.
-// Usage: client_bench [decode|rss|queue|all] (default all).
+//  4. tls: RestClient against a real `flotilla apiserver` over TLS (bearer token; the server asks
+//     for a client certificate, as in production): GET and CREATE of ~1 KB ConfigMaps with 1 and
+//     16 callers sharing one client (one transport, as a controller's workers do), and GET with a
+//     new client per request (every request pays a full connection and TLS handshake). Reports
+//     requests/s and CPU per request of the client process and of the server process (/proc).
+// Usage: client_bench [decode|rss|queue|tls|all] [--seconds N] (default all, 3 s per TLS case).
+// The flotilla binary comes from $FLOTILLA_BIN, else this build's bin/flotilla.
 #include <malloc.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +33,7 @@
 #include "client/indexer.h"
 #include "client/informer.h"
 #include "client/rest_client.h"
+#include "client/testing/apiserver_process.h"
 #include "runtime/work_queue.h"
 
 using namespace flotilla;
@@ -292,13 +303,138 @@ void benchQueue() {
               kWorkers, kKeys / s, s);
 }
 
+// utime + stime of another process, in seconds (clock ticks of /proc/<pid>/stat).
+double otherProcessCpu(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  double ticks = 0;
+  // After the command name: state is field 3; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+const client::GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
+
+// Runs `op` from `callers` threads for `seconds` and prints the figures of one TLS case.
+void tlsCase(const char* name, int callers, double seconds, pid_t server,
+             const std::function<core::Status(int caller, int i)>& op) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> done{0};
+  std::atomic<long> failed{0};
+  std::string first_error;
+  std::mutex error_mu;
+  const double c0 = processCpu();
+  const double s0 = otherProcessCpu(server);
+  const auto t0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < callers; ++c) {
+    threads.emplace_back([&, c] {
+      for (int i = 0; !stop.load(); ++i) {
+        core::Status st = op(c, i);
+        if (st.isOk()) {
+          ++done;
+        } else {
+          ++failed;
+          std::lock_guard lock(error_mu);
+          if (first_error.empty()) first_error = st.toString();
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  const double wall = secondsSince(t0);
+  const double client_cpu = processCpu() - c0;
+  const double server_cpu = otherProcessCpu(server) - s0;
+  const double n = static_cast<double>(std::max(1L, done.load()));
+  std::printf("tls %-28s callers %2d: %7.0f req/s; CPU per request: client %6.0f us, server %6.0f "
+              "us, total %6.0f us; %ld failed%s%s\n",
+              name, callers, static_cast<double>(done.load()) / wall, client_cpu / n * 1e6,
+              server_cpu / n * 1e6, (client_cpu + server_cpu) / n * 1e6, failed.load(),
+              first_error.empty() ? "" : " (first: ", first_error.empty() ? "" : (first_error + ")").c_str());
+}
+
+void benchTls(double seconds) {
+  auto server = client::testing::ApiServerProcess::start({false, {"--log-level", "warn"}});
+  if (!server) {
+    std::printf("tls: skipped (%s)\n", server.status().toString().c_str());
+    return;
+  }
+  const pid_t pid = (*server)->process()->pid();
+  client::RestConfig rc = (*server)->config();
+  rc.qps = 0;  // measure the transport, not the client-side throttle
+  std::printf("tls: %s (flotilla apiserver pid %d, %.0f s per case)\n", rc.server.c_str(),
+              static_cast<int>(pid), seconds);
+  auto shared = client::RestClient::create(rc);
+  if (!shared) {
+    std::printf("tls: %s\n", shared.status().toString().c_str());
+    return;
+  }
+  const std::string data(1000, 'x');
+  auto configMapJson = [&](const std::string& name) {
+    return nlohmann::json{{"apiVersion", "v1"},
+                          {"kind", "ConfigMap"},
+                          {"metadata", {{"name", name}}},
+                          {"data", {{"payload", data}}}};
+  };
+  if (auto st = (*shared)->create(kConfigMaps, std::string("default"), configMapJson("bench-get"), {}); !st) {
+    std::printf("tls: setup failed: %s\n", st.status().toString().c_str());
+    return;
+  }
+  int round = 0;
+  for (int callers : {1, 16}) {
+    tlsCase("GET", callers, seconds, pid, [&](int, int) {
+      return (*shared)->get(kConfigMaps, "default", "bench-get", "").status();
+    });
+    ++round;
+    tlsCase("CREATE", callers, seconds, pid, [&, round](int c, int i) {
+      const std::string name =
+          "bench-" + std::to_string(round) + "-" + std::to_string(c) + "-" + std::to_string(i);
+      return (*shared)->create(kConfigMaps, std::string("default"), configMapJson(name), {}).status();
+    });
+  }
+  tlsCase("GET, new client per request", 1, seconds, pid, [&](int, int) {
+    auto fresh = client::RestClient::create(rc);
+    if (!fresh) return fresh.status();
+    return (*fresh)->get(kConfigMaps, "default", "bench-get", "").status();
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string which = argc > 1 ? argv[1] : "all";
+  std::string which = "all";
+  double seconds = 3;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf("usage: client_bench [decode|rss|queue|tls|all] [--seconds N]\n"
+                  "  decode  watch decoding into the informer cache (objects per CPU-second)\n"
+                  "  rss     informer cache memory for 100,000 ConfigMaps\n"
+                  "  queue   work queue adds+gets per second, 8 workers\n"
+                  "  tls     RestClient GET/CREATE against `flotilla apiserver` over TLS, 1 and 16\n"
+                  "          callers: requests/s, client and server CPU per request\n"
+                  "          ($FLOTILLA_BIN or this build's bin/flotilla)\n"
+                  "  --seconds N  length of each TLS case (default 3)\n");
+      return 0;
+    }
+    if (a == "--seconds" && i + 1 < argc) {
+      seconds = std::atof(argv[++i]);
+    } else {
+      which = a;
+    }
+  }
   std::printf("hardware threads: %u\n", std::thread::hardware_concurrency());
   if (which == "decode" || which == "all") benchDecode();
   if (which == "queue" || which == "all") benchQueue();
   if (which == "rss" || which == "all") benchRss();
+  if (which == "tls" || which == "all") benchTls(seconds);
   return 0;
 }
