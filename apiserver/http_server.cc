@@ -337,8 +337,13 @@ class BeastServer final : public HttpServer {
   void serveStream(Stream& stream, int fd, const std::string& remote,
                    const std::vector<std::string>& identity) {
     beast::flat_buffer buffer;
+    // The first request is not waited for on the socket: a TLS client sends it right behind its
+    // handshake Finished, and the TLS engine may already have read those bytes into its own
+    // buffer (not visible to SSL_pending or poll), so polling the socket would wait forever.
+    bool first = true;
     while (!stopping_) {
-      if (!buffered(stream, buffer) && !waitReadable(fd, kIdleTimeout)) return;
+      if (!first && !buffered(stream, buffer) && !waitReadable(fd, kIdleTimeout)) return;
+      first = false;
       http::request_parser<http::string_body> parser;
       parser.header_limit(64 * 1024);
       parser.body_limit(options_.max_body_bytes);
