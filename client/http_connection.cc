@@ -12,6 +12,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cerrno>
 #include <climits>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -287,7 +288,9 @@ HttpConnection::Exchange HttpConnection::roundTrip(const HttpRequest& request,
   }
   http::response_parser<http::string_body> parser;
   parser.header_limit(64 * 1024);
-  parser.body_limit(boost::none);  // lists are as large as the server makes them
+  // Lists are as large as the server makes them. (Not boost::none: Boost 1.74 compares a
+  // Content-Length against it as an optional, and every length is greater than none.)
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   if (request.method == "HEAD") parser.skip(true);
   impl_->visit([&](auto& s) { http::read(s, impl_->buffer, parser, ec); });
   out.response_started = parser.got_some();
