@@ -6,6 +6,7 @@
 #include "apiserver/list_filter.h"
 #include "apiserver/object_strategy.h"
 #include "apiserver/openapi_cache.h"
+#include "apiserver/request_metrics.h"
 #include "apiserver/request_info.h"
 #include "apiserver/table_output.h"
 #include "core/logging.h"
@@ -80,11 +81,19 @@ ApiHandler::ApiHandler(ApiHandlerOptions options, ResourceRegistry& registry, Ob
       registry_(registry),
       store_(store),
       clock_(std::move(clock)),
-      openapi_(std::make_unique<OpenApiCache>(registry)) {}
+      openapi_(std::make_unique<OpenApiCache>(registry)),
+      metrics_(std::make_unique<RequestMetrics>(options_.metrics)) {}
 
 ApiHandler::~ApiHandler() = default;
 
 HandlerResult ApiHandler::handle(HttpRequest& req) {
+  const auto start = std::chrono::steady_clock::now();
+  HandlerResult result = route(req);
+  metrics_->record(req, result, std::chrono::steady_clock::now() - start);
+  return result;
+}
+
+HandlerResult ApiHandler::route(HttpRequest& req) {
   req.path = trimTrailingSlash(req.path);
   bool handled = false;
   HttpResponse r = handleNonResource(req, &handled);
@@ -113,6 +122,11 @@ HttpResponse ApiHandler::handleNonResource(const HttpRequest& req, bool* handled
       return textResponse(500, "[-]storage failed: " + rev.status().message() + "\n");
     }
     return textResponse(200, "ok");
+  }
+  if (p == "/metrics") {
+    HttpResponse r = textResponse(200, metrics_->render());
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return r;
   }
   if (p == "/openapi/v2") return openApiV2Document(options_.git_version);
   if (p == "/openapi/v3" || p.rfind("/openapi/v3/", 0) == 0) {

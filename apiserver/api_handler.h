@@ -14,15 +14,22 @@
 #include "apiserver/resource_registry.h"
 #include "core/clock.h"
 
+namespace flotilla::runtime {
+class MetricsRegistry;
+}
+
 namespace flotilla::apiserver {
 
 class OpenApiCache;
+class RequestMetrics;
 class WatchHub;
 
 struct ApiHandlerOptions {
   std::string server_address;  // host:port, for discovery
   std::string git_version = "v1.32.0-flotilla";
   std::chrono::seconds max_watch_timeout{1800};
+  // Where request metrics go (served at /metrics); a private registry when null.
+  std::shared_ptr<runtime::MetricsRegistry> metrics;
 };
 
 class ApiHandler {
@@ -35,6 +42,7 @@ class ApiHandler {
   Admission& admission() { return admission_; }
 
  private:
+  HandlerResult route(HttpRequest& req);
   HandlerResult handleResource(HttpRequest& req);
   HttpResponse handleGet(const HttpRequest& req, const ServedResource& r, const std::string& ns,
                          const std::string& name);
@@ -70,6 +78,7 @@ class ApiHandler {
   core::ClockPtr clock_;
   Admission admission_;
   std::unique_ptr<OpenApiCache> openapi_;
+  std::unique_ptr<RequestMetrics> metrics_;
 };
 
 }  // namespace flotilla::apiserver

@@ -67,13 +67,44 @@ core::Result<Json> ObjectStore::decode(const std::string& value, int64_t revisio
   return obj;
 }
 
-std::string ObjectStore::encode(const Json& obj) {
-  if (obj.contains("metadata") && obj["metadata"].contains("resourceVersion")) {
-    Json copy = obj;
-    copy["metadata"].erase("resourceVersion");
-    return copy.dump();
+core::Result<Json> ObjectStore::decodeMetadata(const std::string& value) {
+  // The callback drops every top-level member except these before its subtree is built; the
+  // text is still validated as a whole.
+  auto keep = [](int depth, Json::parse_event_t event, Json& parsed) {
+    if (depth == 1 && event == Json::parse_event_t::key) {
+      return parsed == "metadata" || parsed == "apiVersion" || parsed == "kind";
+    }
+    return true;
+  };
+  Json obj = Json::parse(value, keep, false);
+  if (obj.is_discarded() || !obj.is_object()) {
+    return core::internalError("stored object is not valid JSON");
   }
-  return obj.dump();
+  return obj;
+}
+
+std::string ObjectStore::encode(const Json& obj) {
+  const auto meta = obj.is_object() ? obj.find("metadata") : obj.end();
+  if (meta == obj.end() || !meta->is_object() || !meta->contains("resourceVersion")) {
+    return obj.dump();
+  }
+  // Same text as dumping a copy without metadata.resourceVersion, but only metadata is copied:
+  // members are written in the object's (sorted) key order, exactly as dump() would.
+  std::string out = "{";
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (out.size() > 1) out += ',';
+    out += Json(it.key()).dump();
+    out += ':';
+    if (it == meta) {
+      Json stripped = *meta;
+      stripped.erase("resourceVersion");
+      out += stripped.dump();
+    } else {
+      out += it->dump();
+    }
+  }
+  out += '}';
+  return out;
 }
 
 core::Result<Json> ObjectStore::get(const ServedResource& r, const std::string& ns,

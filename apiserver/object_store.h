@@ -85,6 +85,10 @@ class ObjectStore {
   static core::Result<Json> decode(const std::string& value, int64_t revision);
   // Serialises an object for storage (without resourceVersion).
   static std::string encode(const Json& obj);
+  // Only `metadata` (plus apiVersion and kind) of a stored value: for in-process controllers that
+  // track ownership and deletion state of every object, so they never build the spec and status
+  // trees they do not read.
+  static core::Result<Json> decodeMetadata(const std::string& value);
 
  private:
   storage::Storage& storage_;

@@ -157,7 +157,8 @@ void SystemControllers::observe(const std::string& key, const std::string* value
     }
     return;
   }
-  auto obj = ObjectStore::decode(*value, revision);
+  const bool is_crd = key.rfind(kCrdPrefix, 0) == 0;
+  auto obj = is_crd ? ObjectStore::decode(*value, revision) : ObjectStore::decodeMetadata(*value);
   if (!obj.isOk()) return;
   Tracked t;
   t.key = key;
@@ -186,7 +187,7 @@ void SystemControllers::observe(const std::string& key, const std::string* value
     }
   }
   objects_[key] = std::move(t);
-  if (key.rfind(kCrdPrefix, 0) == 0) reconcileCrd(*obj);
+  if (is_crd) reconcileCrd(*obj);
 }
 
 void SystemControllers::reconcileCrd(const Json& crd) {

@@ -128,6 +128,50 @@ class KubectlTest(ServerTestCase):
         finally:
             reader.stop()
 
+    def metric_value(self, text, name, **labels):
+        """Sum of the samples of `name` whose labels include `labels`."""
+        total, found = 0.0, False
+        for line in text.splitlines():
+            if not line.startswith(name + "{"):
+                continue
+            sample_labels, value = line[len(name) + 1:].rsplit("} ", 1)
+            if all(f'{k}="{v}"' in sample_labels for k, v in labels.items()):
+                total += float(value)
+                found = True
+        return total if found else None
+
+    def test_metrics_count_requests_watches_and_errors(self):
+        ns = self.new_namespace()
+        self.create(configmap("m1", ns))
+        self.kubectl("get", "cm", "absent-" + ns, "-n", ns, check=False)
+        proc = self.kubectl.popen("get", "cm", "-n", ns, "-w")
+        reader = LineReader(proc)
+        try:
+            reader.wait_for(lambda ls: any(line.startswith("m1") for line in ls),
+                            what="the watch's first row")
+            self.create(configmap("m2", ns))
+            reader.wait_for(lambda ls: any(line.startswith("m2") for line in ls),
+                            what="the watch event for m2")
+            text = self.kubectl("get", "--raw", "/metrics").stdout
+            created = self.metric_value(text, "apiserver_request_total", verb="POST",
+                                        resource="configmaps", scope="namespace", code="201")
+            self.assertIsNotNone(created, "no POST configmaps sample in /metrics")
+            self.assertGreaterEqual(created, 1)
+            missing = self.metric_value(text, "apiserver_request_total", verb="GET",
+                                        resource="configmaps", scope="resource", code="404")
+            self.assertGreaterEqual(missing or 0, 1, "the 404 GET was not counted")
+            open_watches = self.metric_value(text, "apiserver_longrunning_requests",
+                                             verb="WATCH", resource="configmaps")
+            self.assertGreaterEqual(open_watches or 0, 1, "the open watch is not in the gauge")
+            events = self.metric_value(text, "apiserver_watch_events_total",
+                                       resource="configmaps")
+            self.assertGreaterEqual(events or 0, 1)
+            durations = self.metric_value(text, "apiserver_request_duration_seconds_count",
+                                          verb="POST", resource="configmaps")
+            self.assertGreaterEqual(durations or 0, 1)
+        finally:
+            reader.stop()
+
     # ---- apply ---------------------------------------------------------------------------------
 
     def test_apply_client_side(self):

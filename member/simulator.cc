@@ -210,6 +210,9 @@ void MemberSimulator::observe(const storage::Event& event) {
     const std::string prefix = resources_[static_cast<size_t>(k)]->storagePrefix();
     if (event.key.rfind(prefix, 0) != 0) continue;
     const std::string key = event.key.substr(prefix.size());
+    // The echo of a write we applied to the cache already: skip it before paying for a parse.
+    auto seen = revisions_.find(WorkKey{k, key});
+    if (seen != revisions_.end() && event.revision <= seen->second) return;
     if (event.type == storage::EventType::Delete) {
       applyObject(k, key, std::nullopt, event.revision);
     } else {
