@@ -1,6 +1,7 @@
 #include "mcs/controllers/mcs_sync_controller.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -23,11 +24,14 @@ using std::chrono::milliseconds;
 
 namespace {
 constexpr const char* kFieldManager = "flotilla-mcs";
+const Json kNoCluster;  // an lvalue, so `found ? cluster->json() : kNoCluster` does not copy
 }  // namespace
 
 struct McsSyncController::Plan {
   std::vector<std::string> clusters;            // joined clusters, sorted
-  std::map<std::string, Json> cluster_objects;  // name -> Cluster
+  // name -> Cluster, shared with the cache: Clusters carry their whole status (API enablements,
+  // resource summary), too big to copy for every cluster in every reconcile.
+  std::map<std::string, client::ObjectPtr> cluster_objects;
   std::map<std::string, MemberCachePtr> caches; // synced member caches
   std::set<std::string> writable;               // Ready (or not yet probed) with synced caches
   std::map<std::string, std::vector<ManagedObject>> desired;
@@ -115,7 +119,8 @@ void McsSyncController::planServiceImport(const std::string& ns, const std::stri
   for (const auto& cluster : plan.exporting) {
     auto it = plan.cluster_objects.find(cluster);
     SourceAvailability a = sourceAvailability(
-        it == plan.cluster_objects.end() ? Json() : it->second, now, options_.endpoint_grace);
+        it == plan.cluster_objects.end() ? kNoCluster : it->second->json(), now,
+        options_.endpoint_grace);
     if (a.recheck_after) plan.recheckIn(*a.recheck_after + milliseconds(50));
     if (a.available) sources.push_back(cluster);
   }
@@ -167,7 +172,8 @@ void McsSyncController::planMultiClusterService(const std::string& ns, const std
   for (const auto& p : providers) {
     auto it = plan.cluster_objects.find(p);
     SourceAvailability a = sourceAvailability(
-        it == plan.cluster_objects.end() ? Json() : it->second, now, options_.endpoint_grace);
+        it == plan.cluster_objects.end() ? kNoCluster : it->second->json(), now,
+        options_.endpoint_grace);
     if (a.recheck_after) plan.recheckIn(*a.recheck_after + milliseconds(50));
     if (a.available) sources.push_back(p);
   }
@@ -247,24 +253,31 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
   Plan plan;
   for (const auto& c : caches_.clusters->list()) {
     plan.clusters.push_back(c->name());
-    plan.cluster_objects[c->name()] = c->json();
+    plan.cluster_objects[c->name()] = c;
+    const Json& cj = c->json();
+    // Not Ready only once probed: a cluster without a Ready condition yet is written to.
+    bool probed_not_ready = false;
+    if (auto st = cj.find("status"); st != cj.end() && st->is_object()) {
+      if (auto conds = st->find("conditions"); conds != st->end() && conds->is_array()) {
+        for (const auto& cond : *conds) {
+          if (cond.value("type", "") == "Ready" && cond.value("status", "") != "True") {
+            probed_not_ready = true;
+          }
+        }
+      }
+    }
+    // A NotReady member whose cache cannot sync is not waited for (no 2 s retry of every
+    // service while it is down): its Ready flip revisits every known service.
     if (!members_->ensure(c->name()).isOk()) {
-      plan.lagging = true;
+      plan.lagging = plan.lagging || !probed_not_ready;
       continue;
     }
     auto cache = members_->get(c->name());
     if (!cache || !cache->synced()) {
-      plan.lagging = true;
+      plan.lagging = plan.lagging || !probed_not_ready;
       continue;
     }
     plan.caches[c->name()] = cache;
-    const Json& cj = plan.cluster_objects[c->name()];
-    bool probed_not_ready = false;
-    for (const auto& cond : cj.value("status", Json::object()).value("conditions", Json::array())) {
-      if (cond.value("type", "") == "Ready" && cond.value("status", "") != "True") {
-        probed_not_ready = true;
-      }
-    }
     if (!probed_not_ready) plan.writable.insert(c->name());
   }
   std::sort(plan.clusters.begin(), plan.clusters.end());
@@ -279,6 +292,18 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
   note(writeExportConditions(ns, name, plan));
   note(writeHostImport(ns, name, plan));
 
+  // Members that need writes are written concurrently: a new service touches every member
+  // (import copy and its status, derived Service, slices), and one reconcile writing ten
+  // members one round trip after another capped the sync at a few services per second.
+  struct MemberJob {
+    std::string cluster;
+    const std::vector<ManagedObject>* desired = nullptr;
+    std::vector<ManagedObject> actual;
+    client::ClientPtr client;
+    core::Status status;
+    ApplyCounts counts;
+  };
+  std::vector<MemberJob> jobs;
   bool anything = !plan.validity.empty();
   for (const auto& [cluster, cache] : plan.caches) {
     std::vector<ManagedObject> actual;
@@ -296,21 +321,34 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     anything = anything || !desired.empty() || !actual.empty();
     if (desired.empty() && actual.empty()) continue;
     if (!plan.writable.count(cluster)) continue;
+    if (!applyNeeded(desired, actual)) continue;
     auto c = member_clients_->clientFor(cluster);
     if (!c) {
       note(c.status());
       continue;
     }
-    ApplyCounts counts;
-    core::Status st = applyManaged(**c, desired, actual, &counts);
-    if (counts.created + counts.updated + counts.deleted > 0) {
-      core::logger("mcs")->debug("[{}] {}: {} created, {} updated, {} deleted", key, cluster,
-                                 counts.created, counts.updated, counts.deleted);
+    jobs.push_back({cluster, &desired, std::move(actual), *c, core::Status(), ApplyCounts{}});
+  }
+  auto apply = [](MemberJob& job) {
+    job.status = applyManaged(*job.client, *job.desired, job.actual, &job.counts);
+  };
+  if (jobs.size() == 1) {
+    apply(jobs.front());
+  } else if (jobs.size() > 1) {
+    std::vector<std::future<void>> running;
+    running.reserve(jobs.size());
+    for (auto& job : jobs) running.push_back(std::async(std::launch::async, apply, std::ref(job)));
+    for (auto& r : running) r.get();
+  }
+  for (auto& job : jobs) {
+    if (job.counts.created + job.counts.updated + job.counts.deleted > 0) {
+      core::logger("mcs")->debug("[{}] {}: {} created, {} updated, {} deleted", key, job.cluster,
+                                 job.counts.created, job.counts.updated, job.counts.deleted);
     }
-    if (!st.isOk()) {
-      core::logger("mcs")->warn("[{}] {}: {}", key, cluster, st.toString());
+    if (!job.status.isOk()) {
+      core::logger("mcs")->warn("[{}] {}: {}", key, job.cluster, job.status.toString());
     }
-    note(std::move(st));
+    note(std::move(job.status));
   }
   {
     std::lock_guard lock(active_mu_);

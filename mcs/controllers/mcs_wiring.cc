@@ -10,6 +10,8 @@
 
 namespace flotilla::mcs {
 
+using Json = nlohmann::json;
+
 McsHandle::~McsHandle() {
   if (members) members->shutdown();
 }
@@ -74,6 +76,21 @@ std::unique_ptr<McsHandle> addMcsControllers(runtime::Manager& manager, client::
     std::vector<runtime::Request> out;
     for (const auto& k : sync->knownServiceKeys()) out.push_back(runtime::Request::fromKey(k));
     return out;
+  });
+  // A member client is built from the Cluster and its credentials Secret; the Secret may reach
+  // this process after the Cluster (separate informers), and a cache started on the incomplete
+  // client never syncs. Secret changes therefore re-ensure the caches of the clusters that name
+  // the Secret (MemberCaches rebuilds a cache whose client changed).
+  auto secrets = inf.informerFor(controllers::kSecretsGvr, controllers::kClusterNamespace);
+  controller.watch(*secrets, [members, &cluster_cache](const client::ObjectPtr& s) {
+    for (const auto& c : cluster_cache.list()) {
+      const Json& spec = c->json().value("spec", Json::object());
+      const Json& ref = spec.value("secretRef", Json::object());
+      if (ref.value("namespace", "") == s->namespaceName() && ref.value("name", "") == s->name()) {
+        (void)members->ensure(c->name());  // a failure is retried by the next reconcile
+      }
+    }
+    return std::vector<runtime::Request>{};
   });
   controller.watch(*imports);
   if (mcss) {

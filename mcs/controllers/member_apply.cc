@@ -22,12 +22,14 @@ core::Status ensureNamespace(client::Client& member, const std::string& ns) {
   return core::Status();
 }
 
+bool statusMatches(const ManagedObject& d, const Json& written) {
+  if (d.status.is_null()) return true;
+  auto st = written.find("status");
+  return st != written.end() && jsonContains(*st, d.status) && jsonContains(d.status, *st);
+}
+
 core::Status writeStatus(client::Client& member, const ManagedObject& d, const Json& written) {
-  if (d.status.is_null()) return core::Status();
-  if (written.contains("status") && jsonContains(written["status"], d.status) &&
-      jsonContains(d.status, written["status"])) {
-    return core::Status();
-  }
+  if (statusMatches(d, written)) return core::Status();
   Json body = written;
   body["status"] = d.status;
   const std::string ns = written["metadata"].value("namespace", "");
@@ -56,6 +58,21 @@ core::Status createOne(client::Client& member, const ManagedObject& d) {
 }
 
 }  // namespace
+
+bool applyNeeded(const std::vector<ManagedObject>& desired,
+                 const std::vector<ManagedObject>& actual) {
+  std::map<std::string, const ManagedObject*> have;
+  for (const auto& a : actual) have[identity(a)] = &a;
+  size_t matched = 0;
+  for (const auto& d : desired) {
+    auto it = have.find(identity(d));
+    if (it == have.end()) return true;
+    ++matched;
+    const Json& cur = it->second->object;
+    if (needsWrite(d.object, cur) || !statusMatches(d, cur)) return true;
+  }
+  return matched != actual.size();  // managed objects no longer desired are deleted
+}
 
 core::Status applyManaged(client::Client& member, const std::vector<ManagedObject>& desired,
                           const std::vector<ManagedObject>& actual, ApplyCounts* counts) {

@@ -26,6 +26,11 @@ struct ApplyCounts {
   int created = 0, updated = 0, deleted = 0;
 };
 
+// Whether applyManaged would write anything: lets the caller skip members that already match
+// (most reconciles are echoes of the sync's own writes) and fan out only to those that do not.
+bool applyNeeded(const std::vector<ManagedObject>& desired,
+                 const std::vector<ManagedObject>& actual);
+
 // Applies `desired` over `actual` (same objects, as found in the member's cache). Continues past
 // failures and returns the first error.
 core::Status applyManaged(client::Client& member, const std::vector<ManagedObject>& desired,

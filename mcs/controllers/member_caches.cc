@@ -27,14 +27,18 @@ MemberCaches::MemberCaches(controllers::MemberClientsPtr clients, OnEvent on_eve
 MemberCaches::~MemberCaches() { shutdown(); }
 
 core::Status MemberCaches::ensure(const std::string& cluster) {
-  {
-    std::lock_guard lock(mu_);
-    if (caches_.count(cluster)) return core::Status();
-  }
+  // The member client is looked up every time: it is rebuilt when the Cluster's endpoint or its
+  // credentials Secret changes, and a cache on a stale client would never sync.
   auto c = clients_->clientFor(cluster);
   if (!c) return c.status();
+  {
+    std::lock_guard lock(mu_);
+    auto it = caches_.find(cluster);
+    if (it != caches_.end() && it->second->client == *c) return core::Status();
+  }
   auto cache = std::make_shared<MemberCache>();
   cache->cluster = cluster;
+  cache->client = *c;
   cache->factory = std::make_unique<client::SharedInformerFactory>(*c, defaults_);
   cache->exports = cache->factory->informerFor(kServiceExportsGvr);
   cache->services = cache->factory->informerFor(kServicesGvr);
@@ -61,11 +65,17 @@ core::Status MemberCaches::ensure(const std::string& cluster) {
   for (const auto& inf : {cache->exports, cache->services, cache->slices, cache->imports}) {
     inf->addEventHandler(handler);
   }
+  std::shared_ptr<MemberCache> replaced;
   {
     std::lock_guard lock(mu_);
-    if (caches_.count(cluster)) return core::Status();  // raced with another ensure
+    auto it = caches_.find(cluster);
+    if (it != caches_.end() && it->second->client == *c) return core::Status();  // raced
+    if (it != caches_.end()) replaced = it->second;
     caches_[cluster] = cache;
   }
+  // The new informers deliver every object as an add, so every service of this member is
+  // revisited; the old ones stop (readers holding the old cache keep a consistent snapshot).
+  if (replaced) replaced->factory->shutdown();
   cache->factory->start();
   return core::Status();
 }

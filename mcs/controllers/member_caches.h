@@ -6,6 +6,11 @@
 // maps to that service, an EndpointSlice to its kubernetes.io/service-name, anything else to its
 // own name. Caches are started when a cluster is joined (ensure) and stopped when it leaves
 // (remove); a member that is down keeps its last known state while its informers retry.
+// A cache is bound to the client it was built with: when the member client changes (its
+// credentials Secret arrived or changed after the cache started, e.g. the Cluster event won the
+// race against the Secret informer at start-up), ensure rebuilds it. Otherwise informers built
+// with a credential-less client fail their TLS handshake forever, the member's exports are never
+// seen, and the retry loop burns CPU.
 #pragma once
 
 #include <functional>
@@ -38,6 +43,7 @@ inline constexpr const char* kSliceMcsServiceIndex = "mcs-slice-mcs-service";
 
 struct MemberCache {
   std::string cluster;
+  client::ClientPtr client;  // what the informers were built with
   std::unique_ptr<client::SharedInformerFactory> factory;
   client::InformerPtr exports, services, slices, imports;
   bool synced() const;
@@ -54,7 +60,8 @@ class MemberCaches {
                client::InformerOptions defaults = {});
   ~MemberCaches();
 
-  // Starts the caches of `cluster` unless running; fails when no client can be built yet.
+  // Starts the caches of `cluster` unless running with the cluster's current client (a changed
+  // client restarts them); fails when no client can be built yet.
   core::Status ensure(const std::string& cluster);
   void remove(const std::string& cluster);
   MemberCachePtr get(const std::string& cluster) const;
