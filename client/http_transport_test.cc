@@ -8,7 +8,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <atomic>
+#include <fstream>
 #include <list>
+#include <sstream>
 #include <mutex>
 #include <thread>
 
@@ -149,6 +151,23 @@ HttpTransportPtr transportFor(const std::string& url, milliseconds timeout = mil
   auto t = makeHttpTransport(rc);
   EXPECT_TRUE(t) << t.status().toString();
   return *t;
+}
+
+// TCP sockets of this machine connected (or closing) to 127.0.0.1:port, from /proc/net/tcp: with
+// keep-alive, one per connection the client ever opened, lingering in TIME_WAIT after a close.
+int socketsTo(uint16_t port) {
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  int n = 0;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote;
+    fields >> slot >> local >> remote;
+    const auto colon = remote.find(':');
+    if (colon != std::string::npos && std::stoi(remote.substr(colon + 1), nullptr, 16) == port) ++n;
+  }
+  return n;
 }
 
 HttpRequest request(std::string method, std::string target, std::string body = "") {
@@ -300,6 +319,8 @@ TEST(HttpTransportTest, TlsAgainstTheApiServerReusesConnectionsAndNamesTrustFail
     ASSERT_TRUE(r) << r.status().toString();
     EXPECT_EQ(r->status, 200) << r->body;
   }
+  // The server kept the connection open: all twenty went over one.
+  EXPECT_EQ(socketsTo((*server)->port()), 1);
   // Without the cluster's CA (a member client built before its credentials Secret was known)
   // every request fails in the handshake; the error must say why.
   rc.ca_pem.clear();
