@@ -324,7 +324,11 @@ class BeastServer final : public HttpServer {
     stream.shutdown(ec);
   }
 
-  // Bytes already received but not yet parsed: the next request may be there already.
+  // Bytes already received but not yet parsed: the next request may be there already. Not the
+  // whole truth for TLS: Asio's engine keeps an input buffer of its own that neither this nor
+  // poll() sees. That is why the first request is never polled for; later ones are safe because
+  // HTTP/1.1 clients send the next request only after reading the response (a pipelining client
+  // would wait for the idle timeout).
   static bool buffered(tcp::socket&, const beast::flat_buffer& buffer) {
     return buffer.size() > 0;
   }
