@@ -1,6 +1,7 @@
 #include "apiserver/object_store.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
@@ -274,6 +275,43 @@ core::Result<Json> ObjectStore::update(const ServedResource& r, const std::strin
   }
   return core::Status(core::Code::Conflict, "too many concurrent writers on " +
                                                 r.qualifiedResource() + " \"" + name + "\"");
+}
+
+core::Result<Json> ObjectStore::updateFrom(const ServedResource& r, const Json& known,
+                                           const Mutation& mutate) {
+  const std::string ns = objectNamespace(known);
+  const std::string name = objectName(known);
+  const Json* rv = nullptr;
+  if (const auto meta = known.find("metadata"); meta != known.end() && meta->is_object()) {
+    if (const auto it = meta->find("resourceVersion"); it != meta->end() && it->is_string()) {
+      rv = &*it;
+    }
+  }
+  int64_t revision = 0;
+  if (rv != nullptr) {
+    const std::string& text = rv->get_ref<const std::string&>();
+    const char* end = text.data() + text.size();
+    if (std::from_chars(text.data(), end, revision).ptr != end) revision = 0;
+  }
+  if (revision <= 0) return update(r, ns, name, mutate, false);
+  auto next = mutate(known);
+  if (!next.isOk()) return next.status();
+  Json updated = std::move(*next);
+  updated["metadata"]["resourceVersion"] = rv->get<std::string>();
+  if (sameObject(updated, known)) return known;
+  // Deletion completes through update(), which removes instead of writing.
+  if (hasDeletionTimestamp(updated) && !hasFinalizers(updated)) {
+    return update(r, ns, name, mutate, false);
+  }
+  auto written = storage_.update(keyFor(r, ns, name), encode(updated), revision);
+  if (!written.isOk()) {
+    const auto code = written.status().code();
+    if (code == core::Code::Conflict) return update(r, ns, name, mutate, false);
+    if (code == core::Code::NotFound) return notFoundError(r, name);
+    return written.status();
+  }
+  updated["metadata"]["resourceVersion"] = std::to_string(*written);
+  return updated;
 }
 
 core::Result<DeleteOutcome> ObjectStore::remove(const ServedResource& r, const std::string& ns,

@@ -76,6 +76,12 @@ class ObjectStore {
   // deleted without finalizers removes it. NotFound when the object does not exist.
   core::Result<Json> update(const ServedResource& r, const std::string& ns,
                             const std::string& name, const Mutation& mutate, bool dry_run);
+  // update() for a writer that already holds the object it read (an in-process controller's
+  // cache): `mutate` runs on `known`, which is written if the stored revision is still the one
+  // `known` carries, with no read or parse of the stored value; otherwise it falls back to
+  // update(). Same result and events as update().
+  core::Result<Json> updateFrom(const ServedResource& r, const Json& known,
+                                const Mutation& mutate);
   core::Result<DeleteOutcome> remove(const ServedResource& r, const std::string& ns,
                                      const std::string& name, const DeleteParams& params);
   core::Result<int64_t> currentRevision();

@@ -108,6 +108,7 @@ class ServerImpl final : public ApiServer {
     sc.backend = opts.storage;
     sc.data_dir = opts.data_dir;
     sc.etcd_endpoints = opts.etcd_endpoints;
+    sc.sqlite.durable_commits = opts.durable_commits;
     auto st = storage::openStorage(sc);
     if (!st.isOk()) return st.status().withContext("opening " + opts.storage + " storage");
     storage_ = std::move(*st);

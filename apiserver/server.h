@@ -34,6 +34,8 @@ struct ApiServerOptions {
   std::string storage = "sqlite";
   std::vector<std::string> etcd_endpoints;
   bool insecure_http = false;
+  // sqlite only: fsync every commit (see storage::SqliteOptions::durable_commits).
+  bool durable_commits = true;
   bool install_crds = true;
   std::vector<EmbeddedControllerFactory> embedded_controllers;
 };

@@ -31,6 +31,10 @@ int runApiserver(const std::vector<std::string>& args) {
               {{"listen", "address to listen on (port 0 picks a free port)", "127.0.0.1:6443"},
                {"data-dir", "directory for the database, PKI and admin.kubeconfig", ""},
                {"storage", "storage backend: sqlite or etcd", "sqlite"},
+               {"durable-commits",
+                "sqlite: fsync every commit; false survives a crash of the process but may lose "
+                "the last writes on power loss",
+                "true", true},
                {"etcd-endpoints", "comma-separated etcd client URLs (with --storage etcd)", ""},
                {"insecure-http", "serve plain HTTP (loopback only, no authentication)", "", true},
                {"log-level", "trace, debug, info, warn, error", "info"},
@@ -54,6 +58,7 @@ int runApiserver(const std::vector<std::string>& args) {
   opts.storage = flags.get("storage");
   opts.etcd_endpoints = splitList(flags.get("etcd-endpoints"));
   opts.insecure_http = flags.getBool("insecure-http");
+  opts.durable_commits = flags.getBool("durable-commits");
   if (opts.data_dir.empty()) {
     std::fprintf(stderr, "apiserver: --data-dir is required\n");
     return 2;

@@ -59,6 +59,9 @@ int runMember(const std::vector<std::string>& args) {
        {"pod-ready-delay", "time from binding until a pod is Running and Ready", "500ms"},
        {"job-duration", "how long a Job's pod runs before it succeeds", "2s"},
        {"storage", "storage backend: sqlite or etcd", "sqlite"},
+       {"durable-commits",
+        "sqlite: fsync every commit (a simulated member only needs to survive its own crash)",
+        "false", true},
        {"etcd-endpoints", "comma-separated etcd client URLs (with --storage etcd)", ""},
        {"log-level", "trace, debug, info, warn, error", "info"},
        {"log-format", "text or json", "text"}});
@@ -134,6 +137,7 @@ int runMember(const std::vector<std::string>& args) {
   opts.storage = flags.get("storage");
   opts.etcd_endpoints = splitList(flags.get("etcd-endpoints"));
   opts.insecure_http = flags.getBool("insecure-http");
+  opts.durable_commits = flags.getBool("durable-commits");
   opts.install_crds = true;  // MCS ServiceExport/ServiceImport live in members too
   opts.embedded_controllers.push_back(member::MemberSimulator::factory(config));
 

@@ -451,8 +451,9 @@ core::Result<Json> MemberSimulator::createObject(int kind, Json obj) {
 core::Status MemberSimulator::updateObject(int kind, const Json& current,
                                            const apiserver::Mutation& mutate) {
   const auto& r = *resources_[static_cast<size_t>(kind)];
-  auto updated = store_.update(r, apiserver::objectNamespace(current),
-                               apiserver::objectName(current), mutate, false);
+  // `current` is the cache's copy at its revision: written without re-reading it when still
+  // current.
+  auto updated = store_.updateFrom(r, current, mutate);
   if (!updated.isOk()) {
     return updated.status().code() == core::Code::NotFound ? core::Status::ok() : updated.status();
   }

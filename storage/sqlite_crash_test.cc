@@ -32,8 +32,10 @@ struct Ack {
   int64_t revision = 0;
 };
 
-[[noreturn]] void runChild(const std::string& path, int round, int fd) {
-  auto opened = openSqliteStorage(path, {});
+[[noreturn]] void runChild(const std::string& path, int round, int fd, bool durable) {
+  SqliteOptions options;
+  options.durable_commits = durable;
+  auto opened = openSqliteStorage(path, options);
   if (!opened.isOk()) _exit(2);
   auto store = std::move(opened).value();
   std::vector<std::thread> threads;
@@ -57,7 +59,12 @@ struct Ack {
   _exit(0);
 }
 
-TEST(SqliteCrashTest, KillDuringWritesLosesNoAcknowledgedWrite) {
+// Both commit modes must survive a crash of the process: without fsync (durable_commits false,
+// what simulated members use) the WAL still sits in the kernel's page cache.
+class SqliteCrashTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SqliteCrashTest, KillDuringWritesLosesNoAcknowledgedWrite) {
+  const bool durable = GetParam();
   TempDir dir;
   const std::string path = dir.path() + "/flotilla.db";
   std::map<std::string, Ack> latest;  // per key, the last acknowledged write
@@ -69,7 +76,7 @@ TEST(SqliteCrashTest, KillDuringWritesLosesNoAcknowledgedWrite) {
     ASSERT_GE(child, 0);
     if (child == 0) {
       ::close(fds[0]);
-      runChild(path, round, fds[1]);
+      runChild(path, round, fds[1], durable);
     }
     ::close(fds[1]);
     FILE* in = ::fdopen(fds[0], "r");
@@ -131,6 +138,11 @@ TEST(SqliteCrashTest, KillDuringWritesLosesNoAcknowledgedWrite) {
   sqlite3_finalize(stmt);
   sqlite3_close(db);
 }
+
+INSTANTIATE_TEST_SUITE_P(CommitModes, SqliteCrashTest, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? std::string("fsync") : std::string("no_fsync");
+                         });
 
 }  // namespace
 }  // namespace flotilla::storage

@@ -68,7 +68,8 @@ std::string SqliteStatement::columnBlob(int index) const {
 }
 
 core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
-    const std::string& path, std::chrono::milliseconds busy_timeout, bool create) {
+    const std::string& path, std::chrono::milliseconds busy_timeout, bool create,
+    bool durable_commits) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is only ever used by one thread at a time (writer thread or a lease).
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -81,7 +82,8 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA journal_mode=WAL"));
-  FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA synchronous=FULL"));
+  FLOTILLA_RETURN_IF_ERROR(
+      conn->exec(durable_commits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
   // A large batch can grow the WAL; give the disk back once it has been checkpointed.
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA journal_size_limit=67108864"));
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA foreign_keys=OFF"));

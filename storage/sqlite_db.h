@@ -53,9 +53,12 @@ class SqliteStatement {
 class SqliteConnection {
  public:
   // Opens (creating when `create`) the database with the pragmas the backend relies on: WAL,
-  // synchronous=FULL so a commit is durable when it returns, and a busy timeout.
+  // synchronous=FULL so a commit is durable when it returns (unless `durable_commits` is false:
+  // synchronous=NORMAL, which survives a process crash but may lose the last commits on power
+  // loss), and a busy timeout.
   static core::Result<std::unique_ptr<SqliteConnection>> open(
-      const std::string& path, std::chrono::milliseconds busy_timeout, bool create);
+      const std::string& path, std::chrono::milliseconds busy_timeout, bool create,
+      bool durable_commits = true);
   ~SqliteConnection();
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

@@ -442,7 +442,8 @@ core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOption
   if (options.compaction_chunk <= 0) options.compaction_chunk = 1;
   auto lock = FileLock::acquire(path + ".lock");
   if (!lock.isOk()) return lock.status();
-  auto writer = SqliteConnection::open(path, options.busy_timeout, /*create=*/true);
+  auto writer = SqliteConnection::open(path, options.busy_timeout, /*create=*/true,
+                                      options.durable_commits);
   if (!writer.isOk()) return writer.status().withContext("opening sqlite storage");
   FLOTILLA_RETURN_IF_ERROR(sqlite_log::createSchema(**writer));
   auto revisions = sqlite_log::readRevisions(**writer);

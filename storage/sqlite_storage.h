@@ -24,6 +24,9 @@ namespace flotilla::storage {
 struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{30'000};
   size_t max_batch = 1024;  // writes per group commit
+  // false: no fsync per commit (synchronous=NORMAL). A crash of the process loses nothing; a
+  // power loss may lose the last commits. Simulated members use it; a host should not.
+  bool durable_commits = true;
   // Larger values are refused with TooLarge, like etcd's default --max-request-bytes.
   size_t max_value_bytes = 1536 * 1024;
   // Recent events kept in memory for new watches (older ones are read from the log table).
