@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "mcs/validation/validation.h"
+
 namespace flotilla::mcs {
 namespace {
 
@@ -52,17 +54,18 @@ std::string importType(const Json& service) {
   return text(field(field(service, "spec"), "clusterIP")) == "None" ? "Headless" : "ClusterSetIP";
 }
 
+// One ExternalName rule for admission and the sync: mcs/validation decides, and its reason and
+// message become the condition, so kubectl's rejection and the condition never disagree.
 bool exportable(const Json& service) {
-  return service.is_object() && text(field(field(service, "spec"), "type")) != "ExternalName";
+  return service.is_object() && validateExportable(service).empty();
 }
 
 ExportCondition validCondition(const Json& service) {
   if (!service.is_object()) {
     return {kValidCondition, "False", "ServiceNotFound", "Service to export does not exist"};
   }
-  if (!exportable(service)) {
-    return {kValidCondition, "False", "ServiceTypeInvalid",
-            "Services of type ExternalName cannot be exported"};
+  if (ExportBlock block = exportBlock(service); !block.reason.empty()) {
+    return {kValidCondition, "False", std::move(block.reason), std::move(block.message)};
   }
   return {kValidCondition, "True", "ServiceFound", "Service found and exported"};
 }

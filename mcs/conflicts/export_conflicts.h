@@ -59,8 +59,9 @@ inline constexpr const char* kConflictCondition = "Conflict";
 inline constexpr const char* kValidCondition = "Valid";
 ExportCondition conflictCondition(const ExportResolution& resolution);
 
-// Valid=True/ServiceFound, or False with ServiceNotFound / ServiceTypeInvalid (ExternalName
-// Services cannot be exported). `service` is null when the Service does not exist.
+// Valid=True/ServiceFound, or False with ServiceNotFound / the reason of mcs/validation's
+// exportBlock (ExternalNameNotSupported: ExternalName Services cannot be exported). `service` is
+// null when the Service does not exist. exportable() is validateExportable() on an existing one.
 ExportCondition validCondition(const Json& service);
 bool exportable(const Json& service);
 

@@ -102,7 +102,8 @@ TEST(ValidCondition, Table) {
     std::string status, reason;
   } rows[] = {
       {"missing", Json(), "False", "ServiceNotFound"},
-      {"external name", {{"spec", {{"type", "ExternalName"}}}}, "False", "ServiceTypeInvalid"},
+      {"external name", {{"spec", {{"type", "ExternalName"}}}}, "False",
+       "ExternalNameNotSupported"},
       {"cluster ip", {{"spec", {{"type", "ClusterIP"}}}}, "True", "ServiceFound"},
   };
   for (const auto& r : rows) {

@@ -127,21 +127,26 @@ void McsSyncController::planServiceImport(const std::string& ns, const std::stri
 
   const ImportTarget target{ns, name, ImportMode::ServiceImport};
   const Json status = serviceImportStatus(plan.exporting);
+  // Every consumer holds the same slices of a source: build them once.
+  std::vector<Json> slices;
+  for (const auto& source : sources) {
+    for (auto& s : desiredConsumerSlices(target, source, plan.sourceSlices(source, key))) {
+      slices.push_back(std::move(s));
+    }
+  }
   for (const auto& [cluster, cache] : plan.caches) {
     auto member_import = cache->imports->indexer().get(ns, name);
     const bool member_has_user_import =
         member_import && !isManagedObject(member_import->json());
     if (user_import ? !member_has_user_import : false) continue;  // not a consumer
     auto& desired = plan.desired[cluster];
+    // Slices first: endpoints reaching a consumer is what callers wait for; the derived Service
+    // and the import copy follow in the same pass.
+    for (const auto& s : slices) desired.push_back({kEndpointSlicesGvr, s, Json()});
+    desired.push_back({kServicesGvr, derivedService(ns, name, import_spec), Json()});
     if (!user_import && !member_has_user_import) {
       desired.push_back({kServiceImportsGvr, managedServiceImport(ns, name, import_spec, Json()),
                          status});
-    }
-    desired.push_back({kServicesGvr, derivedService(ns, name, import_spec), Json()});
-    for (const auto& source : sources) {
-      for (auto& s : desiredConsumerSlices(target, source, plan.sourceSlices(source, key))) {
-        desired.push_back({kEndpointSlicesGvr, std::move(s), Json()});
-      }
     }
   }
 }
@@ -178,13 +183,15 @@ void McsSyncController::planMultiClusterService(const std::string& ns, const std
     if (a.available) sources.push_back(p);
   }
   const ImportTarget target{ns, name, ImportMode::MultiClusterService};
+  std::map<std::string, std::vector<Json>> by_source;  // built once, copied to each consumer
+  for (const auto& p : sources) {
+    by_source[p] = desiredConsumerSlices(target, p, plan.sourceSlices(p, key));
+  }
   for (const auto& c : consumers) {
     if (!plan.caches.count(c)) continue;
-    for (const auto& p : sources) {
+    for (const auto& [p, slices] : by_source) {
       if (p == c) continue;
-      for (auto& s : desiredConsumerSlices(target, p, plan.sourceSlices(p, key))) {
-        plan.desired[c].push_back({kEndpointSlicesGvr, std::move(s), Json()});
-      }
+      for (const auto& s : slices) plan.desired[c].push_back({kEndpointSlicesGvr, s, Json()});
     }
   }
 }
@@ -196,7 +203,7 @@ core::Status McsSyncController::writeExportConditions(const std::string& ns,
   const ExportCondition conflict = conflictCondition(plan.resolution);
   for (const auto& [cluster, valid] : plan.validity) {
     if (!plan.writable.count(cluster)) continue;
-    auto e = plan.caches[cluster]->exports->indexer().get(ns, name);
+    auto e = plan.caches.at(cluster)->exports->indexer().get(ns, name);
     if (!e) continue;
     Json obj = e->json();
     Json& conditions = obj["status"]["conditions"];
@@ -289,8 +296,13 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
   auto note = [&first](core::Status st) {
     if (!st.isOk() && first.isOk()) first = std::move(st);
   };
-  note(writeExportConditions(ns, name, plan));
-  note(writeHostImport(ns, name, plan));
+  // The host import and the export conditions do not gate the consumers' endpoints: write them
+  // alongside the members.
+  auto host_writes = std::async(std::launch::async, [&] {
+    core::Status st = writeExportConditions(ns, name, plan);
+    core::Status import_st = writeHostImport(ns, name, plan);
+    return st.isOk() ? import_st : st;
+  });
 
   // Members that need writes are written concurrently: a new service touches every member
   // (import copy and its status, derived Service, slices), and one reconcile writing ten
@@ -340,6 +352,7 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     for (auto& job : jobs) running.push_back(std::async(std::launch::async, apply, std::ref(job)));
     for (auto& r : running) r.get();
   }
+  note(host_writes.get());
   for (auto& job : jobs) {
     if (job.counts.created + job.counts.updated + job.counts.deleted > 0) {
       core::logger("mcs")->debug("[{}] {}: {} created, {} updated, {} deleted", key, job.cluster,

@@ -45,13 +45,12 @@ core::Status createOne(client::Client& member, const ManagedObject& d) {
     r = member.create(d.gvr, ns, d.object, {kFieldManager});
   }
   if (!r && r.status().code() == core::Code::AlreadyExists) {
-    // Our cache is behind: read it and fall through to an update.
-    auto cur = member.get(d.gvr, ns, d.object["metadata"].value("name", ""));
-    if (!cur) return cur.status();
-    Json merged = mergeForUpdate(d.object, (*cur)->json());
-    auto u = member.update(d.gvr, ns, merged, {kFieldManager});
-    if (!u) return u.status();
-    return writeStatus(member, d, (*u)->json());
+    // The caller's cache is behind (typically a reconcile triggered by the echo of our own
+    // create, before that member's informer caught up). The object's add event is on its way
+    // and enqueues the service again; that reconcile compares and updates. Reading and
+    // rewriting it here cost two round trips per object whenever a cache lagged. An object of
+    // that name that is not ours stays untouched.
+    return core::Status();
   }
   if (!r) return r.status();
   return writeStatus(member, d, (*r)->json());

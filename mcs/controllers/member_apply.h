@@ -1,7 +1,8 @@
 // MemberApply: makes the objects Flotilla manages for one multi-cluster service in one member
 // cluster equal to a desired set — creates what is missing (creating the namespace first when
 // the member lacks it), updates what differs (mcs/imports/object_diff), deletes managed objects
-// that are no longer desired. `actual` must contain only objects Flotilla manages (the caller
+// that are no longer desired. A create that finds the object already there succeeds without
+// writing: the member's informer will report it and the next reconcile compares it. `actual` must contain only objects Flotilla manages (the caller
 // selects them by label from the member's caches), so nothing of anyone else is ever deleted.
 #pragma once
 

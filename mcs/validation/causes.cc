@@ -4,20 +4,15 @@
 
 #include <cctype>
 
+#include "apimachinery/object_validation.h"
+
 namespace flotilla::mcs {
 
-bool isDns1123Label(const std::string& s) {
-  if (s.empty() || s.size() > 63) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && !(c == '-' && i != 0 && i + 1 != s.size())) return false;
-  }
-  return true;
-}
+// The name rules are apimachinery's (the API server's own), re-exported for the status command.
+bool isDns1123Label(const std::string& s) { return apimachinery::isDns1123Label(s); }
 
 bool isDns1035Label(const std::string& s) {
-  return isDns1123Label(s) && s[0] >= 'a' && s[0] <= 'z';
+  return apimachinery::dns1035LabelErrors(s).empty();
 }
 
 bool isValidIp(const std::string& s) {
@@ -27,34 +22,9 @@ bool isValidIp(const std::string& s) {
 
 namespace detail {
 
-void required(Causes& out, const std::string& field) {
-  out.push_back({"FieldValueRequired", "Required value", field});
-}
-
-void invalid(Causes& out, const std::string& field, const std::string& value,
-             const std::string& detail) {
-  out.push_back({"FieldValueInvalid", "Invalid value: \"" + value + "\": " + detail, field});
-}
-
-void forbidden(Causes& out, const std::string& field, const std::string& detail) {
-  out.push_back({"FieldValueForbidden", "Forbidden: " + detail, field});
-}
-
-void duplicate(Causes& out, const std::string& field, const std::string& value) {
-  out.push_back({"FieldValueDuplicate", "Duplicate value: \"" + value + "\"", field});
-}
-
 void notFound(Causes& out, const std::string& field, const std::string& value,
               const std::string& detail) {
   out.push_back({"FieldValueNotFound", "Not found: \"" + value + "\": " + detail, field});
-}
-
-void notSupported(Causes& out, const std::string& field, const std::string& value,
-                  std::initializer_list<const char*> supported) {
-  std::string list;
-  for (const char* s : supported) list += (list.empty() ? "\"" : ", \"") + std::string(s) + "\"";
-  out.push_back({"FieldValueNotSupported",
-                 "Unsupported value: \"" + value + "\": supported values: " + list, field});
 }
 
 const Json& member(const Json& obj, const char* name) {

@@ -1,23 +1,23 @@
 // Cause builders and tolerant field readers shared by the MCS validators (not a public API). The
-// messages follow kube-apiserver's field.Error texts so kubectl output looks familiar.
+// field-error builders are the Karmada validators' own (api/validation_internal.h), so MCS and
+// policy rejections read the same (kube-apiserver's field.Error texts); only notFound, which no
+// policy rule needs, is added here.
 #pragma once
 
-#include <initializer_list>
 #include <string>
 
+#include "api/validation_internal.h"
 #include "mcs/validation/validation.h"
 
 namespace flotilla::mcs::detail {
 
-void required(Causes& out, const std::string& field);
-void invalid(Causes& out, const std::string& field, const std::string& value,
-             const std::string& detail);
-void forbidden(Causes& out, const std::string& field, const std::string& detail);
-void duplicate(Causes& out, const std::string& field, const std::string& value);
+using api::validation::duplicate;
+using api::validation::forbidden;
+using api::validation::invalid;
+using api::validation::notSupported;
+using api::validation::required;
 void notFound(Causes& out, const std::string& field, const std::string& value,
               const std::string& detail);
-void notSupported(Causes& out, const std::string& field, const std::string& value,
-                  std::initializer_list<const char*> supported);
 
 // Readers that never throw: a wrong type reads as absent.
 const Json& member(const Json& obj, const char* name);
