@@ -94,4 +94,30 @@ std::optional<std::string> spliceResourceVersion(std::string_view s, int64_t rev
   }
 }
 
+std::optional<std::string_view> topLevelMember(std::string_view s, std::string_view wanted) {
+  std::size_t i = 0;
+  skipSpace(s, i);
+  if (i >= s.size() || s[i] != '{') return std::nullopt;
+  ++i;
+  skipSpace(s, i);
+  if (i < s.size() && s[i] == '}') return std::nullopt;
+  while (true) {
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    const std::size_t key_start = i;
+    if (!skipString(s, i)) return std::nullopt;
+    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return std::nullopt;
+    ++i;
+    skipSpace(s, i);
+    const std::size_t value_start = i;
+    if (!skipValue(s, i)) return std::nullopt;
+    if (key == wanted) return s.substr(value_start, i - value_start);
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ',') return std::nullopt;
+    ++i;
+  }
+}
+
 }  // namespace flotilla::apiserver

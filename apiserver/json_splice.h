@@ -15,4 +15,9 @@ namespace flotilla::apiserver {
 // not an object with a top-level "metadata" object (the caller then falls back to parsing).
 std::optional<std::string> spliceResourceVersion(std::string_view stored, int64_t revision);
 
+// The raw text of the value of top-level member `key` of a stored object, found without parsing
+// the other members (they are skipped as text, and scanning stops at the key); nullopt when the
+// text is not an object or has no such member.
+std::optional<std::string_view> topLevelMember(std::string_view stored, std::string_view key);
+
 }  // namespace flotilla::apiserver

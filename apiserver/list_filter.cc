@@ -1,5 +1,7 @@
 #include "apiserver/list_filter.h"
 
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "apimachinery/field_selector.h"
@@ -23,6 +25,19 @@ core::Result<ObjectFilter> makeListFilter(const ServedResource& r, const std::st
     }
     return f.empty() || f.matches(obj);
   });
+}
+
+bool fieldSelectorReadsOnlyMetadata(const std::string& field_selector) {
+  std::size_t start = 0;
+  while (start <= field_selector.size()) {
+    std::size_t end = field_selector.find(',', start);
+    if (end == std::string::npos) end = field_selector.size();
+    std::string_view term(field_selector.data() + start, end - start);
+    while (!term.empty() && term.front() == ' ') term.remove_prefix(1);
+    if (!term.empty() && term.rfind("metadata.", 0) != 0) return false;
+    start = end + 1;
+  }
+  return true;
 }
 
 std::string labelSelectorString(const Json& selector) {

@@ -16,4 +16,9 @@ core::Result<ObjectFilter> makeListFilter(const ServedResource& r, const std::st
                                           const std::string& field_selector);
 std::string labelSelectorString(const nlohmann::json& selector);
 
+// True when every term of a field selector names a metadata field (metadata.name,
+// metadata.namespace): a filter built from it and any label selector can then be evaluated on
+// ObjectStore::decodeMetadata's result instead of the whole object.
+bool fieldSelectorReadsOnlyMetadata(const std::string& field_selector);
+
 }  // namespace flotilla::apiserver

@@ -69,17 +69,18 @@ core::Result<Json> ObjectStore::decode(const std::string& value, int64_t revisio
 }
 
 core::Result<Json> ObjectStore::decodeMetadata(const std::string& value) {
-  // The callback drops every top-level member except these before its subtree is built; the
-  // text is still validated as a whole.
-  auto keep = [](int depth, Json::parse_event_t event, Json& parsed) {
-    if (depth == 1 && event == Json::parse_event_t::key) {
-      return parsed == "metadata" || parsed == "apiVersion" || parsed == "kind";
-    }
-    return true;
-  };
-  Json obj = Json::parse(value, keep, false);
-  if (obj.is_discarded() || !obj.is_object()) {
-    return core::internalError("stored object is not valid JSON");
+  // Stored objects are written with sorted keys, so metadata comes before spec and status: the
+  // scan stops there and never reads the (much larger) rest.
+  Json obj = Json::object();
+  for (const char* key : {"apiVersion", "kind", "metadata"}) {
+    auto span = topLevelMember(value, key);
+    if (!span) continue;
+    Json part = Json::parse(span->begin(), span->end(), nullptr, false);
+    if (part.is_discarded()) return core::internalError("stored object is not valid JSON");
+    obj[key] = std::move(part);
+  }
+  if (!obj.contains("metadata") || !obj["metadata"].is_object()) {
+    return core::internalError("stored object has no metadata object");
   }
   return obj;
 }

@@ -47,6 +47,9 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
   ObjectFilter filter = *filter_r;
   const bool bookmarks = parseBool(req.queryValue("allowWatchBookmarks"), false);
   const bool table = wantsTable(req);
+  // Label (and metadata field) selectors are decided on metadata alone; the event text is then
+  // spliced from the stored bytes, so a selective watcher never parses spec and status.
+  const bool metadata_filter = !table && fieldSelectorReadsOnlyMetadata(field_selector);
   const std::string include_object = tableIncludeObject(req);
   std::chrono::seconds timeout = options_.max_watch_timeout;
   if (req.hasQuery("timeoutSeconds")) {
@@ -90,7 +93,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
   HandlerResult result;
   result.response.content_type = "application/json";
   const auto now_fn = [this] { return clock_->wallNow(); };
-  result.stream = [this, rp, filter, bookmarks, table, include_object, timeout,
+  result.stream = [this, rp, filter, bookmarks, table, metadata_filter, include_object, timeout,
                    initial = std::move(initial), watch = std::make_shared<decltype(watch)>(std::move(watch)),
                    start_rev, send_initial, send_initial_explicit, now_fn](ChunkWriter& out) mutable {
     const ServedResource& r = *rp;
@@ -142,6 +145,36 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             const char* type = ev.type == storage::EventType::Delete ? "DELETED"
                                : ev.prev_value                       ? "MODIFIED"
                                                                      : "ADDED";
+            std::string line;
+            line.reserve(text->size() + 32);
+            line += "{\"type\":\"";
+            line += type;
+            line += "\",\"object\":";
+            line += *text;
+            line += "}\n";
+            if (!out.write(line)) return;
+            continue;
+          }
+        }
+        if (filter && metadata_filter && ev.value) {
+          auto meta = ObjectStore::decodeMetadata(*ev.value);
+          auto text = meta.isOk() ? spliceResourceVersion(*ev.value, ev.revision) : std::nullopt;
+          if (text) {
+            const bool now_matches = filter(*meta);
+            bool was_matching = false;
+            if (ev.type == storage::EventType::Put && ev.prev_value) {
+              auto prev = ObjectStore::decodeMetadata(*ev.prev_value);
+              was_matching = prev.isOk() && filter(*prev);
+            }
+            const char* type = nullptr;
+            if (ev.type == storage::EventType::Delete) {
+              type = now_matches ? "DELETED" : nullptr;
+            } else if (now_matches) {
+              type = was_matching ? "MODIFIED" : "ADDED";
+            } else if (was_matching) {
+              type = "DELETED";
+            }
+            if (type == nullptr) continue;
             std::string line;
             line.reserve(text->size() + 32);
             line += "{\"type\":\"";
