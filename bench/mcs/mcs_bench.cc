@@ -13,6 +13,7 @@
 //  namespace. Figures go to stdout with the load average; `flotilla up` logs stay in DIR/logs.
 // Usage: mcs_bench [--members 10] [--services 1000] [--rate 50] [--endpoints 3]
 //        [--churn-rate 100] [--churn-seconds 20] [--dir DIR --no-up] [--keep] [--flotilla PATH]
+//        [--mcs-workers N (the controller manager's --mcs-workers; default: its own default)]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,7 @@ struct Options {
   bool keep = false;
   std::string dir;
   std::string flotilla = FLOTILLA_BINARY_DIR "/bin/flotilla";
+  int mcs_workers = 0;  // > 0: passed to the controller manager as --mcs-workers
 };
 
 std::string loadAvg() {
@@ -254,11 +256,13 @@ bool parseArgs(int argc, char** argv, Options* o) {
       o->keep = true;
     } else if (a == "--flotilla") {
       o->flotilla = next();
+    } else if (a == "--mcs-workers") {
+      o->mcs_workers = std::atoi(next().c_str());
     } else {
       std::fprintf(stderr,
                    "usage: mcs_bench [--members N] [--services N] [--rate R] [--endpoints N] "
                    "[--churn-rate R] [--churn-seconds S] [--dir DIR [--no-up]] [--keep] "
-                   "[--flotilla PATH]\n");
+                   "[--flotilla PATH] [--mcs-workers N]\n");
       return false;
     }
   }
@@ -273,6 +277,9 @@ pid_t startUp(const Options& o, const fs::path& dir) {
            "members:\n";
     for (int i = 0; i < o.members; ++i) out << "  - name: " << member(i) << "\n    nodes: 1\n";
   }
+  // Built before fork: the child only execs.
+  const std::string workers =
+      "--controller-manager-arg=--mcs-workers=" + std::to_string(o.mcs_workers);
   const pid_t pid = fork();
   if (pid == 0) {
     FILE* f = std::fopen((dir / "up.log").c_str(), "w");
@@ -280,8 +287,13 @@ pid_t startUp(const Options& o, const fs::path& dir) {
       dup2(fileno(f), 1);
       dup2(fileno(f), 2);
     }
-    execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
-          dir.c_str(), static_cast<char*>(nullptr));
+    if (o.mcs_workers > 0) {
+      execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
+            dir.c_str(), workers.c_str(), static_cast<char*>(nullptr));
+    } else {
+      execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
+            dir.c_str(), static_cast<char*>(nullptr));
+    }
     _exit(127);
   }
   return pid;
