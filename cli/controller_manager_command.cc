@@ -43,6 +43,7 @@
 #include "mcs/consistency/consistency_wiring.h"
 #include "mcs/controllers/mcs_wiring.h"
 #include "runtime/event_recorder.h"
+#include "runtime/heap_trimmer.h"
 #include "runtime/manager.h"
 
 namespace flotilla::cli {
@@ -110,6 +111,10 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"cluster-failure-threshold", "how long a probe must fail before NotReady", "30s"},
                {"cluster-success-threshold", "how long a probe must pass before Ready", "0s"},
                {"work-status-period", "how often member object status is collected", "2s"},
+               {"status-coalesce",
+                "how long member status changes are gathered into one Work or binding status "
+                "write (0 = write each at once)",
+                "300ms"},
                {"enable-taint-manager",
                 "evict bindings from clusters with untolerated NoExecute taints (false to disable)",
                 "true"},
@@ -142,6 +147,8 @@ int runControllerManager(const std::vector<std::string>& args) {
     return 0;
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  // Before any thread starts: the arena bound applies to threads created afterwards.
+  runtime::HeapTrimmer heap_trimmer;
   core::setupLogging(flags.get("log-level"), "text");
   auto log = core::logger("controller-manager");
 
@@ -153,6 +160,7 @@ int runControllerManager(const std::vector<std::string>& args) {
       !parseDuration(flags.get("cluster-failure-threshold"), &cs_options.failure_threshold) ||
       !parseDuration(flags.get("cluster-success-threshold"), &cs_options.success_threshold) ||
       !parseDuration(flags.get("work-status-period"), &ex_options.status_period) ||
+      !parseDuration(flags.get("status-coalesce"), &ex_options.status_coalesce) ||
       !parseDuration(flags.get("kind-discovery-period"), &kind_discovery_period)) {
     std::fprintf(stderr, "controller-manager: bad duration flag\n");
     return 2;
@@ -221,6 +229,7 @@ int runControllerManager(const std::vector<std::string>& args) {
                 created.status().toString());
     }
   }
+  mo.informer_defaults.drop_managed_fields = true;
   runtime::Manager manager(*host, mo, metrics);
   auto& inf = manager.informers();
   using namespace controllers;  // NOLINT: wiring reads better with the names unqualified
@@ -241,10 +250,11 @@ int runControllerManager(const std::vector<std::string>& args) {
   for (const auto& r : *resources) have_price_books = have_price_books || r.gvr == kPriceBooksGvr;
   if (have_price_books) price_books = inf.informerFor(kPriceBooksGvr);
 
+  // Member requests are counted in /metrics (rest_client_requests_total by host) like the host's.
   auto member_clients = std::make_shared<SecretMemberClients>(
       clusters->indexer(), secrets->indexer(),
-      [](const client::RestConfig& c) -> core::Result<client::ClientPtr> {
-        auto rest = client::RestClient::create(c);
+      [metrics](const client::RestConfig& c) -> core::Result<client::ClientPtr> {
+        auto rest = client::RestClient::create(c, {nullptr, nullptr, metrics.get()});
         if (!rest) return rest.status();
         return client::ClientPtr(*rest);
       });
@@ -274,6 +284,11 @@ int runControllerManager(const std::vector<std::string>& args) {
     for (const auto& k : crb_cache.keys()) out.push_back(Request{"", k});
     return out;
   };
+  // Status-only updates (bindings' aggregated status, templates' status, Works' member status,
+  // Cluster probes) matter to few controllers.
+  auto spec_changed = [](const client::ObjectPtr& o, const client::ObjectPtr& n) {
+    return !client::sameExceptStatus(*o, *n);
+  };
   auto binding_of_work = [](const client::ObjectPtr& w) {
     std::vector<Request> out;
     for (const auto& k : workBindingIndex(*w)) out.push_back(Request::fromKey(k));
@@ -288,6 +303,10 @@ int runControllerManager(const std::vector<std::string>& args) {
 
   // Detector: one controller per template kind; policy events revisit the templates they may
   // select, binding events revisit the template a binding belongs to.
+  struct DetectorRoutes {
+    std::mutex mu;
+    std::map<std::pair<std::string, std::string>, runtime::Controller*> by_kind;  // (gv, kind)
+  } detector_routes;
   DetectorCaches dcaches{&pps->indexer(), &cpps->indexer(), &rb_cache, &crb_cache};
   auto wire_detector = [&](const TemplateKind& kind, runtime::Controller& c) {
     c.watch(*kind.informer);
@@ -302,17 +321,36 @@ int runControllerManager(const std::vector<std::string>& args) {
       });
     }
     c.watch(*cpps, [&tcache](const client::ObjectPtr&) { return allKeys(tcache); });
-    auto binding_to_template = [kind](const client::ObjectPtr& b) -> std::vector<Request> {
-      const auto res = b->json().value("spec", nlohmann::json::object())
-                           .value("resource", nlohmann::json::object());
-      if (res.value("apiVersion", "") != kind.gvk.groupVersion() ||
-          res.value("kind", "") != kind.gvk.kind) {
-        return {};
-      }
-      return {Request{res.value("namespace", ""), res.value("name", "")}};
-    };
-    c.watch(kind.namespaced ? *rbs : *crbs, binding_to_template);
+    std::lock_guard lock(detector_routes.mu);
+    detector_routes.by_kind[{kind.gvk.groupVersion(), kind.gvk.kind}] = &c;
   };
+  // Binding events revisit the template a binding belongs to: one handler per binding informer
+  // routes by the binding's spec.resource (parsed alone from the text), instead of one handler
+  // per template kind each parsing every binding.
+  auto route_binding = [&detector_routes](const client::ObjectPtr& b) {
+    const std::string_view text = b->rawMember({"spec", "resource"});
+    if (text.empty()) return;
+    const nlohmann::json res = nlohmann::json::parse(text, nullptr, false);
+    if (!res.is_object()) return;
+    runtime::Controller* detector = nullptr;
+    {
+      std::lock_guard lock(detector_routes.mu);
+      auto it = detector_routes.by_kind.find({res.value("apiVersion", ""), res.value("kind", "")});
+      if (it != detector_routes.by_kind.end()) detector = it->second;
+    }
+    if (detector) {
+      detector->queue().add(
+          Request{res.value("namespace", ""), res.value("name", "")}.key());
+    }
+  };
+  for (auto* binding_informer : {rbs.get(), crbs.get()}) {
+    binding_informer->addEventHandler(
+        {route_binding,
+         [route_binding](const client::ObjectPtr&, const client::ObjectPtr& n) {
+           route_binding(n);
+         },
+         route_binding});
+  }
   for (const auto& kind : kinds) {
     wire_detector(kind, add("detector-" + kind.gvr.toString(),
                             std::make_shared<Detector>(*host, kind, dcaches, templates.get())));
@@ -325,9 +363,12 @@ int runControllerManager(const std::vector<std::string>& args) {
                           *host, NamespaceSyncCaches{&ns_cache, &clusters->indexer(),
                                                      &works->indexer()}));
   ns_sync.watch(*namespaces);
-  ns_sync.watch(*clusters, [&ns_cache](const client::ObjectPtr&) { return allKeys(ns_cache); });
+  // Cluster status (probed every few seconds) changes no namespace Work.
+  ns_sync.watch(
+      *clusters, [&ns_cache](const client::ObjectPtr&) { return allKeys(ns_cache); },
+      spec_changed);
   ns_sync.watch(*works, [](const client::ObjectPtr& w) {
-    const std::string ns = namespaceOfWork(w->json());
+    const std::string ns = namespaceOfWork(*w);
     return ns.empty() ? std::vector<Request>{} : std::vector<Request>{Request{"", ns}};
   });
 
@@ -349,14 +390,9 @@ int runControllerManager(const std::vector<std::string>& args) {
   };
   sched.watch(*rbs, binding_and_dependents(rb_cache));
   sched.watch(*crbs, binding_and_dependents(crb_cache));
-  auto unscheduled = [&rb_cache, &crb_cache](const client::ObjectPtr&) {
-    std::vector<Request> out;
-    for (const auto* cache : {&rb_cache, &crb_cache}) {
-      for (const auto& b : cache->list()) {
-        if (needsScheduling(b->json())) out.push_back({b->namespaceName(), b->name()});
-      }
-    }
-    return out;
+  auto pending_bindings = std::make_shared<PendingBindings>();
+  auto unscheduled = [&rb_cache, &crb_cache, pending_bindings](const client::ObjectPtr&) {
+    return pending_bindings->list(rb_cache, crb_cache);
   };
   sched.watch(*clusters, unscheduled);
   if (price_books) sched.watch(*price_books, unscheduled);
@@ -364,17 +400,23 @@ int runControllerManager(const std::vector<std::string>& args) {
   // Binding → Work.
   BindingCaches bcaches{&rb_cache, &crb_cache, &works->indexer(), &clusters->indexer(),
                         &ops->indexer(), &cops->indexer()};
-  // Status-only updates (bindings' aggregated status, templates' status, Works' member status,
-  // Cluster probes) change no Work.
-  auto spec_changed = [](const client::ObjectPtr& o, const client::ObjectPtr& n) {
-    return !client::sameExceptStatus(*o, *n);
-  };
   auto& binding = add("binding",
                       std::make_shared<BindingController>(*host, bcaches, templates.get(), events),
                       std::atoi(flags.get("binding-workers").c_str()));
   binding.watch(*rbs, nullptr, spec_changed);
   binding.watch(*crbs, nullptr, spec_changed);
-  binding.watch(*works, binding_of_work, spec_changed);
+  // Works: only someone else's change matters (a Work edited or deleted behind our back). The add
+  // of a Work we just created would re-render every Work of its binding to find nothing to do.
+  works->addEventHandler(
+      {nullptr,
+       [&binding, binding_of_work, spec_changed](const client::ObjectPtr& o,
+                                                 const client::ObjectPtr& n) {
+         if (!spec_changed(o, n)) return;
+         for (const auto& r : binding_of_work(n)) binding.queue().add(r.key());
+       },
+       [&binding, binding_of_work](const client::ObjectPtr& w) {
+         for (const auto& r : binding_of_work(w)) binding.queue().add(r.key());
+       }});
   binding.watch(*ops, [&rb_cache](const client::ObjectPtr& p) {
     std::vector<Request> out;
     for (const auto& b : rb_cache.byNamespace(p->namespaceName())) {
@@ -415,9 +457,13 @@ int runControllerManager(const std::vector<std::string>& args) {
                                        events, nullptr, tm_options));
     taint_manager.watch(*rbs);
     taint_manager.watch(*crbs);
-    taint_manager.watch(*clusters, [&rb_cache, &crb_cache](const client::ObjectPtr& c) {
-      return bindingsOnCluster(rb_cache, crb_cache, c->name());
-    });
+    // Taints live in the Cluster's spec; its status updates cannot evict anything.
+    taint_manager.watch(
+        *clusters,
+        [&rb_cache, &crb_cache](const client::ObjectPtr& c) {
+          return bindingsOnCluster(rb_cache, crb_cache, c->name());
+        },
+        spec_changed);
   }
   GracefulEvictionOptions ge_options;
   ge_options.timeout = std::chrono::duration_cast<std::chrono::seconds>(eviction_timeout);
@@ -431,15 +477,19 @@ int runControllerManager(const std::vector<std::string>& args) {
   // Execution.
   // Member objects are watched (one informer per member and resource, started on first use), so
   // member status reaches Works without polling.
-  auto member_objects = std::make_shared<MemberObjectCache>();
+  client::InformerOptions member_informers;
+  member_informers.drop_managed_fields = true;
+  auto member_objects = std::make_shared<MemberObjectCache>(member_informers);
   auto& execution = add("execution",
                         std::make_shared<ExecutionController>(*host, works->indexer(),
                                                               member_clients, nullptr, ex_options,
                                                               member_objects),
                         std::atoi(flags.get("execution-workers").c_str()));
-  member_objects->setNotify([&execution](const std::string& ns, const std::string& name) {
-    execution.queue().add(client::objectKey(ns, name));
-  });
+  const auto coalesce = ex_options.status_coalesce;
+  member_objects->setNotify(
+      [&execution, coalesce](const std::string& ns, const std::string& name) {
+        execution.queue().addAfter(client::objectKey(ns, name), coalesce);
+      });
   execution.watch(*works, nullptr, spec_changed);  // its own status writes need no reconcile
 
   // Binding status → template status.
@@ -448,7 +498,16 @@ int runControllerManager(const std::vector<std::string>& args) {
                                                    *host, bscaches, templates.get(), nullptr));
   binding_status.watch(*rbs);
   binding_status.watch(*crbs);
-  binding_status.watch(*works, binding_of_work);
+  // Work status changes of one binding arrive one Work at a time; gathered for a moment, they
+  // make one binding (and template) status write instead of one each.
+  {
+    auto enqueue = [&binding_status, binding_of_work, coalesce](const client::ObjectPtr& w) {
+      for (const auto& r : binding_of_work(w)) binding_status.queue().addAfter(r.key(), coalesce);
+    };
+    works->addEventHandler(
+        {enqueue, [enqueue](const client::ObjectPtr&, const client::ObjectPtr& n) { enqueue(n); },
+         enqueue});
+  }
 
   // Kinds served after start (a CRD established later) are wired by the discovery loop once
   // their informer has synced; their detectors run beside the manager's controllers, behind the

@@ -69,7 +69,10 @@ core::Status Informer::listAndReplace() {
     auto page = client_->list(options_.gvr, options_.namespace_name, lo);
     if (!page) return page.status();
     if (list_rv.empty()) list_rv = page->resource_version;
-    for (auto& o : page->items) items.push_back(std::move(o));
+    for (auto& o : page->items) {
+      items.push_back(options_.drop_managed_fields ? Object::withoutManagedFields(o)
+                                                   : std::move(o));
+    }
     lo.continue_token = page->continue_token;
   } while (!lo.continue_token.empty() && !cancel_.cancelled());
   if (cancel_.cancelled()) return core::Status::ok();
@@ -113,6 +116,7 @@ bool Informer::handleEvent(WatchEvent&& ev) {
     if (!obj->resourceVersion().empty()) setResourceVersion(obj->resourceVersion());
     return true;
   }
+  if (options_.drop_managed_fields) ev.object = Object::withoutManagedFields(ev.object);
   std::lock_guard lock(dispatch_mu_);
   if (ev.type == WatchEventType::Deleted) {
     ObjectPtr old = indexer_.erase(obj->key());

@@ -43,6 +43,9 @@ struct InformerOptions {
   std::chrono::milliseconds max_backoff{10000};
   // Server-side watch timeout; the informer rewatches from its resourceVersion afterwards.
   int64_t watch_timeout_seconds = 300;
+  // Cache objects without metadata.managedFields (Object::withoutManagedFields): for caches of
+  // many objects whose readers never look at them, which is every controller's.
+  bool drop_managed_fields = false;
 };
 
 struct InformerStats {

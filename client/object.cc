@@ -128,9 +128,11 @@ void Object::extractFromJson(const nlohmann::json& j) {
 
 ObjectPtr Object::fromJson(nlohmann::json json) {
   auto obj = std::make_shared<Object>();
+  obj->from_tree_ = true;
   obj->extractFromJson(json);
-  obj->json_ = std::make_unique<nlohmann::json>(std::move(json));
+  obj->json_ = std::make_shared<const nlohmann::json>(std::move(json));
   std::call_once(obj->json_once_, [] {});
+  obj->json_built_.store(true, std::memory_order_release);
   return obj;
 }
 
@@ -149,13 +151,117 @@ const std::string& Object::raw() const {
 const nlohmann::json& Object::json() const {
   std::call_once(json_once_, [this] {
     try {
-      json_ = std::make_unique<nlohmann::json>(nlohmann::json::parse(raw_));
+      json_ = std::make_shared<const nlohmann::json>(nlohmann::json::parse(raw_));
     } catch (const nlohmann::json::exception&) {
       // parse() validated the text already; keep a null tree rather than throw.
-      json_ = std::make_unique<nlohmann::json>();
+      json_ = std::make_shared<const nlohmann::json>();
     }
+    json_built_.store(true, std::memory_order_release);
   });
   return *json_;
+}
+
+std::shared_ptr<const nlohmann::json> Object::tree() const {
+  if (json_built_.load(std::memory_order_acquire)) return json_;
+  try {
+    return std::make_shared<const nlohmann::json>(nlohmann::json::parse(raw()));
+  } catch (const nlohmann::json::exception&) {
+    return std::make_shared<const nlohmann::json>();
+  }
+}
+
+namespace {
+// The value span of member `key` of the object at `text`; empty when absent or not an object.
+std::string_view memberSpan(std::string_view text, std::string_view key) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  json_scan::skipSpace(p, end);
+  if (p == end || *p != '{') return {};
+  std::string_view found;
+  json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+    // Keys arrive undecoded; an escaped one ("\/" is legal JSON) is compared decoded.
+    if (k.find('\\') == std::string_view::npos) {
+      if (k != key) return true;
+    } else {
+      auto decoded = json_scan::decodeString(std::string_view(k.data() - 1, k.size() + 2));
+      if (!decoded || *decoded != key) return true;
+    }
+    found = v;
+    return false;
+  });
+  return found;
+}
+}  // namespace
+
+ObjectPtr Object::withoutManagedFields(const ObjectPtr& self) {
+  if (!self || self->from_tree_) return self;
+  const std::string& text = self->raw();
+  const std::string_view metadata = memberSpan(text, "metadata");
+  if (metadata.empty() || metadata.front() != '{') return self;
+  // The span of `"managedFields": [...]` and one adjoining comma.
+  const char* from = nullptr;
+  const char* to = nullptr;
+  const char* previous_end = nullptr;  // end of the member before it, if any
+  const char* p = metadata.data();
+  const char* end = metadata.data() + metadata.size();
+  json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+    if (k == "managedFields") {
+      from = k.data() - 1;
+      to = v.data() + v.size();
+      return false;
+    }
+    previous_end = v.data() + v.size();
+    return true;
+  });
+  if (from == nullptr) return self;
+  const char* text_end = text.data() + text.size();
+  const char* after = to;
+  json_scan::skipSpace(after, text_end);
+  if (after < text_end && *after == ',') {
+    to = after + 1;  // `"managedFields":[..],` — drop the comma that follows
+  } else if (previous_end != nullptr) {
+    from = previous_end;  // last member: drop the comma before it
+  }
+  std::string stripped;
+  stripped.reserve(text.size() - static_cast<std::size_t>(to - from));
+  stripped.append(text.data(), static_cast<std::size_t>(from - text.data()));
+  stripped.append(to, static_cast<std::size_t>(text_end - to));
+  auto parsed = parse(stripped);
+  return parsed ? *parsed : self;
+}
+
+std::string_view Object::rawMember(std::initializer_list<std::string_view> path) const {
+  std::string_view span = raw();
+  for (std::string_view key : path) {
+    span = memberSpan(span, key);
+    if (span.empty()) return {};
+  }
+  return span;
+}
+
+std::optional<std::string> Object::annotation(std::string_view key) const {
+  if (from_tree_) {
+    // Built from a tree (fromJson): read it there rather than dump a text to keep.
+    const nlohmann::json& j = *json_;
+    if (!j.is_object()) return std::nullopt;
+    auto m = j.find("metadata");
+    if (m == j.end() || !m->is_object()) return std::nullopt;
+    auto a = m->find("annotations");
+    if (a == m->end() || !a->is_object()) return std::nullopt;
+    auto v = a->find(std::string(key));
+    if (v == a->end() || !v->is_string()) return std::nullopt;
+    return v->get<std::string>();
+  }
+  const std::string_view metadata = memberSpan(raw(), "metadata");
+  if (metadata.empty()) return std::nullopt;
+  const std::string_view annotations = memberSpan(metadata, "annotations");
+  if (annotations.empty()) return std::nullopt;
+  const std::string_view value = memberSpan(annotations, key);
+  if (value.empty() || value.front() != '"') return std::nullopt;
+  if (value.find('\\') == std::string_view::npos) {
+    return std::string(value.substr(1, value.size() - 2));
+  }
+  return json_scan::decodeString(value);
 }
 
 }  // namespace flotilla::client

@@ -5,11 +5,17 @@
 // indexes need (apiVersion, kind, name, namespace, uid, resourceVersion, labels), extracted with a
 // fast scanner. The nlohmann tree is built lazily on the first json() call and then cached, so an
 // informer that only indexes by metadata never pays for a full parse and its memory stays close
-// to the JSON size. To change an object, copy json(), edit the copy and write it back.
+// to the JSON size. A kept tree costs five to ten times the text, so readers of large, numerous
+// objects (Works, bindings, templates, member objects) use tree(), which hands out a parse the
+// object does not keep, and annotation(), which reads one annotation from the text. To change an
+// object, copy the tree, edit the copy and write it back.
 #pragma once
 
+#include <atomic>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +55,19 @@ class Object {
   const std::string& raw() const;
   // The parsed tree; built on first use (thread-safe) and kept.
   const nlohmann::json& json() const;
+  // The parsed tree without keeping it: the kept one when json() or fromJson() built it already,
+  // else a fresh parse that lives as long as the caller holds it.
+  std::shared_ptr<const nlohmann::json> tree() const;
+  // metadata.annotations[key] read from the text without a tree; nullopt when absent or not a
+  // string.
+  std::optional<std::string> annotation(std::string_view key) const;
+  // This object without metadata.managedFields (the text spliced, no tree built); `self` itself
+  // when it has none. managedFields can be as large as the rest of the object, no controller
+  // reads them, and an update that omits them keeps the stored ones.
+  static ObjectPtr withoutManagedFields(const ObjectPtr& self);
+  // The JSON text of the member at `path` (object keys, outermost first), e.g. {"spec",
+  // "requiredBy"}; empty when absent. A view into raw(), valid while the object lives.
+  std::string_view rawMember(std::initializer_list<std::string_view> path) const;
   std::size_t rawSize() const { return raw().size(); }
 
   Object(const Object&) = delete;
@@ -66,11 +85,13 @@ class Object {
   std::string resource_version_;
   Labels labels_;
   bool deleting_ = false;
+  bool from_tree_ = false;  // built by fromJson(): the tree is the source, the text is derived
 
   mutable std::once_flag raw_once_;
   mutable std::string raw_;
   mutable std::once_flag json_once_;
-  mutable std::unique_ptr<nlohmann::json> json_;
+  mutable std::shared_ptr<const nlohmann::json> json_;
+  mutable std::atomic<bool> json_built_{false};  // json_ is set and will not change
 };
 
 // "ns/name" or "name".

@@ -80,6 +80,85 @@ TEST(ObjectTest, FromJsonRoundTrip) {
   EXPECT_EQ((*again)->json(), o->json());
 }
 
+TEST(ObjectTest, TreeIsNotKeptUnlessBuilt) {
+  auto parsed = Object::parse(R"({"kind":"Work","metadata":{"name":"w"},"spec":{"a":[1,2]}})");
+  ASSERT_TRUE(parsed);
+  const ObjectPtr& o = *parsed;
+  auto first = o->tree();
+  auto second = o->tree();
+  EXPECT_EQ((*first)["spec"]["a"][1], 2);
+  EXPECT_NE(first.get(), second.get());  // private parses
+  const nlohmann::json& kept = o->json();
+  EXPECT_EQ(o->tree().get(), &kept);  // once kept, shared
+  auto built = Object::fromJson({{"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}});
+  EXPECT_EQ(built->tree().get(), &built->json());
+}
+
+TEST(ObjectTest, AnnotationAndRawMemberFromText) {
+  const std::string text =
+      R"({"metadata":{"name":"w","annotations":{"a.io/x":"1","esc":"q\"uote","a\/b":"slash",)"
+      R"("n":3}},"spec":{"requiredBy":[{"name":"p"}],"s":"x"}})";
+  auto parsed = Object::parse(text);
+  ASSERT_TRUE(parsed);
+  auto from_tree = Object::fromJson(nlohmann::json::parse(text));
+  struct Row {
+    const char* key;
+    std::optional<std::string> want;
+  };
+  const Row rows[] = {
+      {"a.io/x", "1"}, {"esc", "q\"uote"}, {"a/b", "slash"}, {"n", std::nullopt},
+      {"missing", std::nullopt},
+  };
+  for (const auto& r : rows) {
+    EXPECT_EQ((*parsed)->annotation(r.key), r.want) << r.key;
+    EXPECT_EQ(from_tree->annotation(r.key), r.want) << r.key << " (fromJson)";
+  }
+  struct MemberRow {
+    std::initializer_list<std::string_view> path;
+    std::string_view want;
+  };
+  const MemberRow members[] = {
+      {{"spec", "requiredBy"}, R"([{"name":"p"}])"},
+      {{"spec", "s"}, R"("x")"},
+      {{"spec", "nope"}, ""},
+      {{"metadata", "name", "deeper"}, ""},
+      {{"status"}, ""},
+  };
+  for (const auto& m : members) EXPECT_EQ((*parsed)->rawMember(m.path), m.want);
+  auto no_annotations = Object::parse(R"({"metadata":{"name":"w"}})");
+  ASSERT_TRUE(no_annotations);
+  EXPECT_EQ((*no_annotations)->annotation("a"), std::nullopt);
+}
+
+TEST(ObjectTest, WithoutManagedFieldsTable) {
+  struct Row {
+    const char* name;
+    const char* in;
+    const char* want;  // nullptr: the same object comes back
+  };
+  const Row rows[] = {
+      {"middle member", R"({"metadata":{"name":"a","managedFields":[{"m":1}],"uid":"u"},"x":1})",
+       R"({"metadata":{"name":"a","uid":"u"},"x":1})"},
+      {"last member", R"({"metadata":{"name":"a", "managedFields" : [{"m":{"f":[1]}}] },"x":1})",
+       R"({"metadata":{"name":"a" },"x":1})"},
+      {"only member", R"({"metadata":{"managedFields":[]}})", R"({"metadata":{}})"},
+      {"first member", R"({"metadata":{"managedFields":[],"name":"a"}})",
+       R"({"metadata":{"name":"a"}})"},
+      {"none", R"({"metadata":{"name":"a"},"spec":{"managedFields":1}})", nullptr},
+  };
+  for (const auto& r : rows) {
+    auto parsed = Object::parse(r.in);
+    ASSERT_TRUE(parsed) << r.name;
+    ObjectPtr out = Object::withoutManagedFields(*parsed);
+    if (r.want == nullptr) {
+      EXPECT_EQ(out.get(), parsed->get()) << r.name;
+      continue;
+    }
+    EXPECT_EQ(out->raw(), r.want) << r.name;
+    EXPECT_EQ(out->name(), (*parsed)->name()) << r.name;
+  }
+}
+
 TEST(DecodeTest, ListFillsKindAndPaging) {
   auto l = decodeList(
       R"({"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"9",)"

@@ -50,9 +50,7 @@ WorkQueue::WorkQueue(WorkQueueOptions options)
     : clock_(options.clock ? options.clock : std::make_shared<core::RealClock>()),
       limiter_(options.rate_limiter ? options.rate_limiter : defaultControllerRateLimiter(clock_)),
       metrics_(std::move(options.metrics)),
-      max_poll_(options.max_poll) {
-  delay_thread_ = std::thread([this] { delayLoop(); });
-}
+      max_poll_(options.max_poll) {}
 
 WorkQueue::~WorkQueue() {
   shutDown();
@@ -109,6 +107,11 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::nanoseconds delay)
     }
     waiting_.emplace(ready, key);
     waiting_index_[key] = ready;
+    // Started on first use: most queues (a detector per served kind) never delay a key, and a
+    // thread each would be idle.
+    if (!delay_thread_.joinable() && !delay_stop_) {
+      delay_thread_ = std::thread([this] { delayLoop(); });
+    }
   }
   delay_cv_.notify_all();
 }

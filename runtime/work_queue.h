@@ -105,7 +105,7 @@ class WorkQueue {
   std::multimap<core::Clock::TimePoint, std::string> waiting_;
   std::unordered_map<std::string, core::Clock::TimePoint> waiting_index_;
   bool delay_stop_ = false;
-  std::thread delay_thread_;
+  std::thread delay_thread_;  // started by the first addAfter()
 };
 
 }  // namespace flotilla::runtime

@@ -7,11 +7,16 @@
 //     the bench namespace) as Works/s, plus the controller manager's RSS at that point.
 //  3. Steady: creates --rate templates/s for --steady-seconds and reports the P50/P99/max of the
 //     per-template latency from the create call to the object existing in every target member.
-//  4. Reports the controller manager's peak RSS (VmHWM) and its CPU time.
+//  4. Reports the controller manager's peak RSS (VmHWM), threads and CPU time, and the requests it
+//     sent to the host and to the members during the run (its rest_client_requests_total metric),
+//     per Work.
 // Usage: federation_bench [--members 10] [--templates 2000] [--rate 50] [--steady-seconds 30]
 //        [--replicas N] [--paused] [--dir DIR --no-up] [--keep] [--flotilla PATH]
 // Figures go to stdout; `flotilla up` logs stay in DIR/logs (DIR is printed).
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,6 +124,62 @@ pid_t findControllerManager(const fs::path& dir) {
     }
   }
   return -1;
+}
+
+// The controller manager's metrics port, from the "metrics port N" line of its log; 0 if unknown.
+int metricsPort(const fs::path& dir) {
+  std::ifstream in(dir / "logs" / "controller-manager.log");
+  std::string line;
+  int port = 0;
+  while (std::getline(in, line)) {
+    const auto at = line.find("metrics port ");
+    if (at != std::string::npos) port = std::atoi(line.c_str() + at + 13);
+  }
+  return port;
+}
+
+// GET http://127.0.0.1:port/metrics with a bare socket (the bench needs no HTTP client for this).
+std::string scrapeMetrics(int port) {
+  if (port <= 0) return "";
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string req = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size())) {
+      char buf[65536];
+      ssize_t n;
+      while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  close(fd);
+  return out;
+}
+
+// rest_client_requests_total summed by (host or "members", method).
+std::map<std::string, double> requestCounts(const std::string& metrics,
+                                            const std::string& host_address) {
+  std::map<std::string, double> out;
+  std::istringstream in(metrics);
+  std::string line;
+  auto label = [](const std::string& l, const std::string& name) {
+    const auto at = l.find(name + "=\"");
+    if (at == std::string::npos) return std::string();
+    const auto start = at + name.size() + 2;
+    return l.substr(start, l.find('"', start) - start);
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("rest_client_requests_total{", 0) != 0) continue;
+    const std::string where = label(line, "host") == host_address ? "host" : "members";
+    const double v = std::atof(line.substr(line.rfind(' ') + 1).c_str());
+    out[where + " " + label(line, "method")] += v;
+    out[where + " all"] += v;
+  }
+  return out;
 }
 
 std::string federationConfig(int members) {
@@ -439,6 +500,17 @@ int run(const Options& o) {
     return 1;
   }
 
+  // Requests the controller manager sends, from its own metrics (before and after the run).
+  std::string host_address;
+  if (auto kc = client::loadKubeconfigFile((dir / "host.kubeconfig").string())) {
+    if (auto rc = kc->restConfig()) {
+      host_address = rc->server.substr(rc->server.find("://") + 3);
+      if (!host_address.empty() && host_address.back() == '/') host_address.pop_back();
+    }
+  }
+  const int cm_metrics_port = metricsPort(dir);
+  const auto requests0 = requestCounts(scrapeMetrics(cm_metrics_port), host_address);
+
   // Burst.
   const double cm_cpu0 = cm > 0 ? procCpuSeconds(cm) : 0;
   const long expected = static_cast<long>(o.templates) * std::min(replicas, o.members);
@@ -549,11 +621,26 @@ int run(const Options& o) {
   }
   if (cm > 0) {
     std::printf("controller manager (pid %d): peak RSS %.1f MiB (VmHWM %.1f MiB), now %.1f MiB, "
-                "CPU %.1f s total; member objects seen %ld\n",
+                "%ld threads, CPU %.1f s total (%.1f s since the burst began); member objects "
+                "seen %ld\n",
                 cm, static_cast<double>(peak_rss.load()) / 1024,
                 static_cast<double>(procStatusKiB(cm, "VmHWM")) / 1024,
-                static_cast<double>(procStatusKiB(cm, "VmRSS")) / 1024, procCpuSeconds(cm),
+                static_cast<double>(procStatusKiB(cm, "VmRSS")) / 1024,
+                procStatusKiB(cm, "Threads"), procCpuSeconds(cm), procCpuSeconds(cm) - cm_cpu0,
                 arrivals.objects());
+    const auto requests1 = requestCounts(scrapeMetrics(cm_metrics_port), host_address);
+    const double works = static_cast<double>(std::max<long>(1, arrivals.objects()));
+    std::string line;
+    for (const auto& [what, after] : requests1) {
+      auto before = requests0.find(what);
+      const double n = after - (before == requests0.end() ? 0 : before->second);
+      char buf[128];
+      std::snprintf(buf, sizeof(buf), "%s%s %.0f (%.2f/Work)", line.empty() ? "" : ", ",
+                    what.c_str(), n, n / works);
+      line += buf;
+    }
+    std::printf("controller manager requests during the run: %s\n",
+                line.empty() ? "(metrics unavailable)" : line.c_str());
   }
   std::printf("load at end: %s\n", loadAvg().c_str());
   std::fflush(stdout);

@@ -49,13 +49,10 @@ std::string conflictResolution(const nlohmann::json& templ, const nlohmann::json
 }  // namespace
 
 std::vector<std::string> workBindingIndex(const client::Object& work) {
-  const auto ann =
-      work.json().value("metadata", nlohmann::json::object()).value("annotations",
-                                                                    nlohmann::json::object());
-  if (ann.contains(kCRBNameAnnotation)) return {ann.value(kCRBNameAnnotation, "")};
-  if (ann.contains(kRBNameAnnotation)) {
-    return {client::objectKey(ann.value(kRBNamespaceAnnotation, ""),
-                              ann.value(kRBNameAnnotation, ""))};
+  // Read from the text: a tree built here would stay on every cached Work.
+  if (auto crb = work.annotation(kCRBNameAnnotation)) return {*crb};
+  if (auto rb = work.annotation(kRBNameAnnotation)) {
+    return {client::objectKey(work.annotation(kRBNamespaceAnnotation).value_or(""), *rb)};
   }
   return {};
 }
@@ -108,14 +105,19 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
     FLOTILLA_RETURN_IF_ERROR(removeWorks(key, {}));
     return runtime::ReconcileResult{};
   }
-  const nlohmann::json& b = cached->json();
-  const nlohmann::json& spec = b["spec"];
-  const auto& res = spec["resource"];
+  // Private parses (tree()): bindings and templates are many and large, and a tree kept on each
+  // cached one would cost several times its text.
+  const auto b_tree = cached->tree();
+  const nlohmann::json& b = *b_tree;
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  const nlohmann::json& spec = b.contains("spec") ? b["spec"] : kEmpty;
+  const nlohmann::json& res = spec.contains("resource") ? spec["resource"] : kEmpty;
   client::ObjectPtr templ_obj =
       templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
                       res.value("namespace", ""), res.value("name", ""));
   if (!templ_obj) return runtime::ReconcileResult{};  // the detector removes the binding
-  const nlohmann::json& templ = templ_obj->json();
+  const auto templ_tree = templ_obj->tree();
+  const nlohmann::json& templ = *templ_tree;
   const auto suspension = spec.value("suspension", nlohmann::json::object());
   if (suspension.value("dispatching", false)) return runtime::ReconcileResult{};
 

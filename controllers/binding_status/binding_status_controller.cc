@@ -52,7 +52,10 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
       cluster_scoped ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr cached = cache->get(ns, request.name);
   if (!cached || cached->deleting()) return runtime::ReconcileResult{};
-  const nlohmann::json& b = cached->json();
+  // Private parses (tree()): a tree kept on every cached binding, Work and template would cost
+  // several times its text, for as long as it is cached.
+  const auto b_tree = cached->tree();
+  const nlohmann::json& b = *b_tree;
   const auto spec = b.value("spec", nlohmann::json::object());
 
   std::map<std::string, client::ObjectPtr> works_by_cluster;
@@ -74,7 +77,10 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
       all_applied = false;
       continue;  // no Work yet: nothing to report for this cluster
     }
-    const auto ws = it->second->json().value("status", nlohmann::json::object());
+    const std::string_view status_text = it->second->rawMember({"status"});
+    nlohmann::json ws = status_text.empty() ? nlohmann::json::object()
+                                            : nlohmann::json::parse(status_text, nullptr, false);
+    if (!ws.is_object()) ws = nlohmann::json::object();
     const auto conditions = ws.value("conditions", nlohmann::json::array());
     item.applied = conditionStatus(conditions, kConditionApplied) == "True";
     for (const auto& c : conditions) {
@@ -129,13 +135,15 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   client::ObjectPtr templ = templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
                                             res.value("namespace", ""), res.value("name", ""));
   if (!templ || templ->deleting()) return runtime::ReconcileResult{};
-  auto aggregated = interpreter::aggregateStatus(templ->json(), typed, {now});
+  const auto templ_tree = templ->tree();
+  const nlohmann::json& templ_json = *templ_tree;
+  auto aggregated = interpreter::aggregateStatus(templ_json, typed, {now});
   if (!aggregated) return runtime::terminalError(aggregated.status());
-  const nlohmann::json old_templ_status = templ->json().value("status", nlohmann::json());
+  const nlohmann::json old_templ_status = templ_json.value("status", nlohmann::json());
   nlohmann::json new_templ_status = aggregated->value("status", nlohmann::json());
-  addAvailableCondition(templ->json(), new_templ_status, now);
+  addAvailableCondition(templ_json, new_templ_status, now);
   if (new_templ_status != old_templ_status && !new_templ_status.is_null()) {
-    nlohmann::json next = templ->json();
+    nlohmann::json next = templ_json;
     next["status"] = new_templ_status;
     auto written = host_->update(kind->gvr, kind->namespaced ? res.value("namespace", "") : "",
                                  next, {kFieldManager}, "status");

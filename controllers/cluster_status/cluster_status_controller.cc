@@ -115,7 +115,8 @@ ClusterStatusController::ClusterStatusController(client::ClientPtr host,
       clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
       options_(options) {}
 
-ClusterStatusController::Observation ClusterStatusController::observe(const std::string& name) {
+ClusterStatusController::Observation ClusterStatusController::observe(const std::string& name,
+                                                                    bool collect) {
   Observation obs;
   auto member = members_->clientFor(name);
   if (!member) {
@@ -135,6 +136,7 @@ ClusterStatusController::Observation ClusterStatusController::observe(const std:
     return obs;
   }
   nlohmann::json collected = nlohmann::json::object();
+  if (!collect) return obs;
   if (auto version = c.getPath("/version"); version && version->is_object()) {
     collected["kubernetesVersion"] = version->value("gitVersion", "");
   }
@@ -171,11 +173,18 @@ core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
     return runtime::ReconcileResult{};
   }
   if (cached->deleting()) return runtime::ReconcileResult{};
-  Observation obs = observe(request.name);
+  const auto now = clock_->now();
+  bool collect = true;
+  {
+    std::lock_guard lock(mu_);
+    const History& h = history_[request.name];
+    collect = !h.seen || h.last != Probe::Healthy || !h.collected_at ||
+              now - *h.collected_at >= options_.collect_period;
+  }
+  Observation obs = observe(request.name, collect);
 
   // Thresholds: the reported readiness changes only once the new probe result has held long
   // enough; until then the previous condition stays.
-  const auto now = clock_->now();
   const nlohmann::json& current = cached->json();
   const nlohmann::json old_status = current.value("status", nlohmann::json::object());
   const std::string old_ready =
@@ -185,8 +194,9 @@ core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
     std::lock_guard lock(mu_);
     History& h = history_[request.name];
     if (!h.seen || h.last != obs.probe) {
-      h = History{obs.probe, now, true};
+      h = History{obs.probe, now, true, std::nullopt};
     }
+    if (obs.probe == Probe::Healthy && collect) h.collected_at = now;
     const auto threshold =
         obs.probe == Probe::Healthy ? options_.success_threshold : options_.failure_threshold;
     held = now - h.since >= threshold;

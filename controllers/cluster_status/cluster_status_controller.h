@@ -6,12 +6,15 @@
 // is not True carries exactly one of the `cluster.karmada.io/not-ready` or
 // `cluster.karmada.io/unreachable` NoSchedule taints, and a Ready cluster carries neither.
 // Readiness flips only after the probe result has held for the success/failure threshold, so
-// one lost probe does not move workloads. Each Cluster is re-probed every probe period.
+// one lost probe does not move workloads. Each Cluster is re-probed every probe period; the
+// collection (version, discovery, node and pod lists) runs at most every collect period, since
+// listing every pod of a busy member each probe costs far more than the probe itself.
 #pragma once
 
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "client/client.h"
@@ -26,6 +29,10 @@ struct ClusterStatusOptions {
   std::chrono::milliseconds probe_period{10000};
   std::chrono::milliseconds failure_threshold{30000};
   std::chrono::milliseconds success_threshold{0};
+  // The version, API enablements and node/resource summaries are re-collected when this much
+  // time passed since the last collection, or when the cluster turns healthy again; probes in
+  // between only check /readyz (Karmada's cluster-status-update-frequency is 10 s as well).
+  std::chrono::milliseconds collect_period{10000};
 };
 
 class ClusterStatusController final : public runtime::Reconciler {
@@ -42,11 +49,12 @@ class ClusterStatusController final : public runtime::Reconciler {
     std::string message;
     nlohmann::json collected;  // kubernetesVersion, apiEnablements, summaries (when healthy)
   };
-  Observation observe(const std::string& name);
+  Observation observe(const std::string& name, bool collect);
   struct History {
     Probe last = Probe::Healthy;
     core::Clock::TimePoint since{};
     bool seen = false;
+    std::optional<core::Clock::TimePoint> collected_at;  // last healthy collection
   };
 
   client::ClientPtr host_;

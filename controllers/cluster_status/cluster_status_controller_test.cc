@@ -100,6 +100,39 @@ TEST(ClusterStatusControllerTest, UnreachableAfterThresholdGetsTaint) {
   EXPECT_TRUE(c["spec"]["taints"].empty());
 }
 
+TEST(ClusterStatusControllerTest, CollectsAtMostEveryCollectPeriod) {
+  Fixture f;
+  auto& m = f.member->fake();
+  auto add_node = [&m](const std::string& name) {
+    ASSERT_TRUE(m.create(kNodesGvr, "",
+                         {{"metadata", {{"name", name}}},
+                          {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}},
+                         {}));
+  };
+  add_node("n1");
+  EXPECT_EQ(f.reconcile()["status"]["nodeSummary"]["totalNum"], 1);
+  struct Step {
+    const char* name;
+    std::chrono::seconds advance;
+    bool unreachable;
+    int want_nodes;  // -1: not reported (unhealthy probes leave the last collection)
+  };
+  add_node("n2");
+  const Step steps[] = {
+      {"probe within the collect period keeps the last collection", std::chrono::seconds(2),
+       false, 1},
+      {"collect period over: collected again", std::chrono::seconds(9), false, 2},
+      {"unreachable: nothing collected", std::chrono::seconds(1), true, 2},
+      {"healthy again: collected at once", std::chrono::seconds(1), false, 3},
+  };
+  for (const auto& step : steps) {
+    if (std::string(step.name).rfind("healthy again", 0) == 0) add_node("n3");
+    f.clock->advance(step.advance);
+    f.member->setReachable(!step.unreachable);
+    EXPECT_EQ(f.reconcile()["status"]["nodeSummary"]["totalNum"], step.want_nodes) << step.name;
+  }
+}
+
 TEST(ClusterStatusControllerTest, ReadinessTaintsTable) {
   const nlohmann::json user = {{"key", "team"}, {"value", "a"}, {"effect", "NoSchedule"}};
   struct Row {

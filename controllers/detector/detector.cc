@@ -158,8 +158,10 @@ core::Status Detector::releaseUnclaimedBinding(const std::string& ns, const std:
   const client::Indexer* cache =
       ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr existing = cache ? cache->get(ns, name) : nullptr;
-  if (!existing || !isDependencyBinding(existing->json())) return deleteBinding(ns, name);
-  const nlohmann::json& b = existing->json();
+  if (!existing) return deleteBinding(ns, name);
+  const auto b_tree = existing->tree();
+  const nlohmann::json& b = *b_tree;
+  if (!isDependencyBinding(b)) return deleteBinding(ns, name);
   nlohmann::json kept = nlohmann::json::array();
   for (const auto& r : b["spec"]["requiredBy"]) {
     const std::string rns = r.value("namespace", "");
@@ -197,7 +199,10 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
     return runtime::ReconcileResult{};
   }
   if (cached->deleting()) return runtime::ReconcileResult{};
-  const nlohmann::json& templ = cached->json();
+  // Private parses (tree()): templates and bindings are many, and a tree kept on each cached one
+  // would cost several times its text.
+  const auto templ_tree = cached->tree();
+  const nlohmann::json& templ = *templ_tree;
   if (policies::shouldSkipTemplate(templ, options_.skip)) return runtime::ReconcileResult{};
 
   std::vector<api::PropagationPolicy> pps;
@@ -231,7 +236,7 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   if (!sameClaimMetadata(claimed, templ)) {
     auto written = host_->update(kind_.gvr, ns, claimed, {kFieldManager});
     if (!written) return written.status();
-    current_template = (*written)->json();
+    current_template = *(*written)->tree();
     core::logger("detector")->info("[{}] claimed by {} {}", cached->key(), policy.kind,
                                    client::objectKey(policy.metadata.namespace_,
                                                      policy.metadata.name));
@@ -240,7 +245,7 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   const client::Indexer* cache =
       ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr existing = cache ? cache->get(ns, binding_name) : nullptr;
-  const nlohmann::json existing_json = existing ? existing->json() : nlohmann::json();
+  const nlohmann::json existing_json = existing ? *existing->tree() : nlohmann::json();
   auto desired = desiredBinding(current_template, policy, existing_json);
   if (!desired) return runtime::terminalError(desired.status());
   if (!existing) {
@@ -278,7 +283,7 @@ core::Status Detector::syncDependencies(const nlohmann::json& templ,
     const std::string name = api::bindingName(dep.kind, dep.name);
     client::ObjectPtr existing =
         caches_.resource_bindings ? caches_.resource_bindings->get(dep.namespace_, name) : nullptr;
-    nlohmann::json b = existing ? existing->json() : nlohmann::json::object();
+    nlohmann::json b = existing ? *existing->tree() : nlohmann::json::object();
     const nlohmann::json before = b;
     b["apiVersion"] = api::kWorkGroupVersion;
     b["kind"] = "ResourceBinding";

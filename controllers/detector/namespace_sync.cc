@@ -85,6 +85,10 @@ std::string namespaceOfWork(const nlohmann::json& work) {
   return ann.is_object() ? ann.value(kNamespaceWorkAnnotation, "") : "";
 }
 
+std::string namespaceOfWork(const client::Object& work) {
+  return work.annotation(kNamespaceWorkAnnotation).value_or("");
+}
+
 NamespaceSync::NamespaceSync(client::ClientPtr host, NamespaceSyncCaches caches)
     : host_(std::move(host)), caches_(caches) {}
 
@@ -105,7 +109,7 @@ core::Result<runtime::ReconcileResult> NamespaceSync::reconcile(const runtime::R
   for (const auto& cluster : caches_.clusters->list()) {
     const std::string work_ns = api::executionNamespace(cluster->name());
     client::ObjectPtr existing = caches_.works->get(work_ns, work_name);
-    if (existing && namespaceOfWork(existing->json()) != name) continue;  // not ours
+    if (existing && namespaceOfWork(*existing) != name) continue;  // not ours
     if (what == NamespacePropagation::Reserved || cluster->deleting()) {
       if (!existing || existing->deleting()) continue;
       auto s = host_->remove(kWorksGvr, work_ns, work_name, {});
@@ -113,7 +117,7 @@ core::Result<runtime::ReconcileResult> NamespaceSync::reconcile(const runtime::R
       log->info("[{}] namespace work for {} deleted", name, cluster->name());
       continue;
     }
-    const nlohmann::json existing_json = existing ? existing->json() : nlohmann::json();
+    const nlohmann::json existing_json = existing ? *existing->tree() : nlohmann::json();
     nlohmann::json desired = namespaceWork(ns->json(), cluster->name(), existing_json);
     if (existing && desired == existing_json) continue;
     if (existing && existing->deleting()) continue;  // recreated once the old one is gone

@@ -33,6 +33,8 @@ nlohmann::json namespaceWork(const nlohmann::json& ns, const std::string& cluste
 
 // The namespace a Work written by namespaceWork() carries, or "" for any other Work.
 std::string namespaceOfWork(const nlohmann::json& work);
+// The same, read from a cached Work's text (no tree is built or kept).
+std::string namespaceOfWork(const client::Object& work);
 
 struct NamespaceSyncCaches {
   const client::Indexer* namespaces = nullptr;

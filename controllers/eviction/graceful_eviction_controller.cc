@@ -26,7 +26,14 @@ core::Result<runtime::ReconcileResult> GracefulEvictionController::reconcile(
       ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr cached = cache ? cache->get(ns, request.name) : nullptr;
   if (!cached || cached->deleting()) return runtime::ReconcileResult{};
-  const nlohmann::json& b = cached->json();
+  // Fast path from the text: most bindings have no eviction task, and this runs on every binding
+  // change.
+  const std::string_view tasks_text = cached->rawMember({"spec", "gracefulEvictionTasks"});
+  if (tasks_text.empty() || tasks_text == "[]" || tasks_text == "null") {
+    return runtime::ReconcileResult{};
+  }
+  const auto b_tree = cached->tree();
+  const nlohmann::json& b = *b_tree;
   const auto spec = b.value("spec", nlohmann::json::object());
   if (spec.value("gracefulEvictionTasks", nlohmann::json::array()).empty()) {
     return runtime::ReconcileResult{};

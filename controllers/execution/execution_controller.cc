@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/work_types.h"
+#include "controllers/execution/covered_by.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
 #include "core/logging.h"
@@ -188,6 +189,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   const bool overwrite = metaString(w, "annotations", kConflictResolutionAnnotation) == "overwrite";
 
   std::string failure;
+  bool created_any = false;
   bool all_watched = member_objects_ != nullptr;
   nlohmann::json manifest_statuses = nlohmann::json::array();
   const auto manifests = w["spec"]["workload"].value("manifests", nlohmann::json::array());
@@ -229,6 +231,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       auto created = member->client->create(mapping->gvr, ns, desired, {kFieldManager});
       if (created) {
         live = *created;
+        created_any = true;
         core::logger("execution")->info("[{}] created {} {} in {}", work->key(), gvk.kind,
                                         client::objectKey(ns, name), cluster);
       } else if (created.status().code() == core::Code::AlreadyExists) {
@@ -259,10 +262,20 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
           applied && applied->work == work->resourceVersion() &&
           (applied->member == live->resourceVersion() ||
            applied->fingerprint == memberFingerprint(live_json));
+      std::optional<nlohmann::json> retained;
       if (!unchanged) {
-        auto retained = interpreter::retain(desired, live_json);
-        if (!retained) return runtime::terminalError(retained.status());
+        auto r = interpreter::retain(desired, live_json);
+        if (!r) return runtime::terminalError(r.status());
+        retained = std::move(*r);
         retained->erase("status");  // member-owned; never part of our write
+        if (coveredBy(*retained, live_json)) {
+          // The member moved only what it owns (defaults, its controllers' bookkeeping): a
+          // write would change nothing. This version counts as applied.
+          retained.reset();
+          applied.reset();
+        }
+      }
+      if (retained) {
         auto updated = member->client->update(mapping->gvr, ns, *retained, {kFieldManager});
         if (!updated) {
           if (updated.status().code() == core::Code::Conflict) return updated.status();
@@ -310,6 +323,10 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     status.erase("manifestStatuses");
   } else {
     status["manifestStatuses"] = std::move(manifest_statuses);
+  }
+  if (created_any && failure.empty() && options_.status_coalesce.count() > 0) {
+    // Just created: the status we have is the create response's, about to be superseded.
+    return runtime::ReconcileResult{options_.status_coalesce};
   }
   if (status != w.value("status", nlohmann::json::object())) {
     nlohmann::json next = w;

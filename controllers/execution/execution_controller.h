@@ -2,7 +2,9 @@
 // the host. For each Work it applies every manifest to the member cluster: create when absent;
 // update when present, after the interpreter's retain rules copied member-owned fields into the
 // desired object; refuse (Applied=False) to take over an object Flotilla does not manage unless
-// the Work's conflict resolution is `overwrite`. It then collects the member object's status
+// the Work's conflict resolution is `overwrite`. An update is sent only when it would change a
+// value the Work sets (coveredBy): members' defaults and bookkeeping are left alone, and so are
+// fields someone added on the member that the Work does not set. It then collects the member object's status
 // into `status.manifestStatuses` (reflected status + health) with the `Applied` condition, and
 // re-reads it whenever the member object changes: a MemberObjectCache watches the managed
 // objects in every member and re-runs the Work's reconcile on each change (without one, the
@@ -33,6 +35,11 @@ struct ExecutionOptions {
   // How often status is re-read from members that are not watched (no MemberObjectCache, a
   // watch not synced yet, or a failed apply).
   std::chrono::milliseconds status_period{2000};
+  // After creating a member object, how long to wait before writing the Work's status: the
+  // member's first status updates follow within moments, and one write then carries them all
+  // (0 = write at once). Member object events arrive with the same delay (the composition root
+  // enqueues them with addAfter), so one Work's burst of member updates is one reconcile.
+  std::chrono::milliseconds status_coalesce{0};
 };
 
 class ExecutionController final : public runtime::Reconciler {

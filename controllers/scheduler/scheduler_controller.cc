@@ -26,8 +26,14 @@ const client::GroupVersionResource& gvrOf(const std::string& ns) {
 
 std::vector<std::string> requiredByIndex(const client::Object& binding) {
   std::vector<std::string> out;
-  const auto spec = binding.json().value("spec", nlohmann::json::object());
-  for (const auto& r : spec.value("requiredBy", nlohmann::json::array())) {
+  // Only dependency bindings have requiredBy; look for it in the text, so that indexing does
+  // not leave a tree on every cached binding.
+  const std::string_view text = binding.rawMember({"spec", "requiredBy"});
+  if (text.empty()) return out;
+  const nlohmann::json required = nlohmann::json::parse(text, nullptr, false);
+  if (!required.is_array()) return out;
+  for (const auto& r : required) {
+    if (!r.is_object()) continue;
     out.push_back(client::objectKey(r.value("namespace", ""), r.value("name", "")));
   }
   return out;
@@ -79,6 +85,29 @@ bool needsScheduling(const nlohmann::json& b) {
   return !triggered.empty() && triggered > stringMember(status, "lastScheduledTime");
 }
 
+std::vector<runtime::Request> PendingBindings::list(const client::Indexer& rbs,
+                                                    const client::Indexer& crbs) {
+  std::vector<runtime::Request> out;
+  std::lock_guard lock(mu_);
+  std::unordered_map<std::string, std::pair<std::string, bool>> next;
+  for (const auto* cache : {&rbs, &crbs}) {
+    for (const auto& b : cache->list()) {
+      std::string key = b->key();
+      bool needs;
+      auto it = memo_.find(key);
+      if (it != memo_.end() && it->second.first == b->resourceVersion()) {
+        needs = it->second.second;
+      } else {
+        needs = needsScheduling(*b->tree());
+      }
+      if (needs) out.push_back({b->namespaceName(), b->name()});
+      next.emplace(std::move(key), std::make_pair(b->resourceVersion(), needs));
+    }
+  }
+  memo_ = std::move(next);  // forgets deleted bindings
+  return out;
+}
+
 SchedulerController::SchedulerController(client::ClientPtr host, SchedulerCaches caches,
                                          std::shared_ptr<runtime::EventRecorder> events,
                                          core::ClockPtr clock, SchedulerControllerOptions options)
@@ -88,9 +117,32 @@ SchedulerController::SchedulerController(client::ClientPtr host, SchedulerCaches
       clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
       options_(std::move(options)) {}
 
+std::shared_ptr<const scheduler::Cluster> SchedulerController::convertedCluster(
+    const client::ObjectPtr& obj) {
+  {
+    std::lock_guard lock(clusters_mu_);
+    auto it = converted_clusters_.find(obj->name());
+    if (it != converted_clusters_.end() && it->second.first == obj->resourceVersion()) {
+      return it->second.second;
+    }
+  }
+  std::shared_ptr<const scheduler::Cluster> converted;
+  auto cluster = api::fromJson<api::Cluster>(*obj->tree());
+  if (cluster) {
+    api::setDefaults(*cluster, "");
+    planner::Problems problems;
+    scheduler::Cluster c = planner::toCluster(*cluster, problems);
+    if (problems.ok()) converted = std::make_shared<const scheduler::Cluster>(std::move(c));
+  }
+  std::lock_guard lock(clusters_mu_);
+  converted_clusters_[obj->name()] = {obj->resourceVersion(), converted};
+  return converted;
+}
+
 core::Result<runtime::ReconcileResult> SchedulerController::scheduleDependency(
     const client::ObjectPtr& cached) {
-  const nlohmann::json& b = cached->json();
+  const auto b_tree = cached->tree();
+  const nlohmann::json& b = *b_tree;
   std::set<std::string> names;
   nlohmann::json required = b["spec"]["requiredBy"];
   for (auto& r : required) {
@@ -100,7 +152,10 @@ core::Result<runtime::ReconcileResult> SchedulerController::scheduleDependency(
                                    ->get(ns, r.value("name", ""));
     nlohmann::json clusters = nlohmann::json::array();
     if (parent) {
-      for (const auto& c : parent->json()["spec"].value("clusters", nlohmann::json::array())) {
+      const auto parent_tree = parent->tree();
+      const nlohmann::json& pj = *parent_tree;
+      const auto pspec = pj.value("spec", nlohmann::json::object());
+      for (const auto& c : pspec.value("clusters", nlohmann::json::array())) {
         names.insert(c.value("name", ""));
         clusters.push_back({{"name", c.value("name", "")}});
       }
@@ -127,7 +182,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::scheduleDependency(
     if (!written) return written.status();
     current = *written;
   }
-  nlohmann::json with_status = current->json();
+  nlohmann::json with_status = *current->tree();
   nlohmann::json conditions =
       with_status.value("status", nlohmann::json::object())
           .value("conditions", nlohmann::json::array());
@@ -150,7 +205,9 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
       ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr cached = cache ? cache->get(ns, request.name) : nullptr;
   if (!cached || cached->deleting()) return runtime::ReconcileResult{};
-  const nlohmann::json& b = cached->json();
+  // A private parse: a tree kept on every cached binding would cost several times its text.
+  const auto b_tree = cached->tree();
+  const nlohmann::json& b = *b_tree;
   const auto spec = b.value("spec", nlohmann::json::object());
   std::string scheduler_name = spec.value("schedulerName", "");
   if (scheduler_name.empty()) scheduler_name = kDefaultSchedulerName;
@@ -185,12 +242,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
 
   std::vector<scheduler::Cluster> clusters;
   for (const auto& obj : caches_.clusters->list()) {
-    auto cluster = api::fromJson<api::Cluster>(obj->json());
-    if (!cluster) continue;
-    api::setDefaults(*cluster, "");
-    planner::Problems cluster_problems;
-    scheduler::Cluster converted = planner::toCluster(*cluster, cluster_problems);
-    if (cluster_problems.ok()) clusters.push_back(std::move(converted));
+    if (auto converted = convertedCluster(obj)) clusters.push_back(*converted);
   }
   std::sort(clusters.begin(), clusters.end(),
             [](const auto& a, const auto& c) { return a.name < c.name; });
@@ -244,7 +296,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
       current = *written;
     }
     core::logger("scheduler")->info("[{}] scheduled: {}", cached->key(),
-                                    current->json()["spec"]["clusters"].dump());
+                                    next["spec"]["clusters"].dump());
   } else {
     core::logger("scheduler")->warn("[{}] not scheduled ({}): {}", cached->key(), result.reason,
                                     result.message);
@@ -254,7 +306,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
     }
   }
 
-  nlohmann::json with_status = current->json();
+  nlohmann::json with_status = *current->tree();
   nlohmann::json status = with_status.value("status", nlohmann::json::object());
   nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
   if (result.scheduled) {

@@ -17,7 +17,12 @@
 // Fresh decision from the first group.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "client/client.h"
 #include "client/indexer.h"
@@ -50,16 +55,39 @@ class SchedulerController final : public runtime::Reconciler {
 
  private:
   core::Result<runtime::ReconcileResult> scheduleDependency(const client::ObjectPtr& cached);
+  // The scheduler's view of a cached Cluster, converted once per Cluster version: decoding a
+  // Cluster (its status lists every API resource) costs more than a scheduling decision, and a
+  // burst of bindings would otherwise decode every Cluster once per binding. Null when the
+  // Cluster does not convert.
+  std::shared_ptr<const scheduler::Cluster> convertedCluster(const client::ObjectPtr& obj);
 
   client::ClientPtr host_;
   SchedulerCaches caches_;
   std::shared_ptr<runtime::EventRecorder> events_;
   core::ClockPtr clock_;
   SchedulerControllerOptions options_;
+  std::mutex clusters_mu_;
+  // name → (resourceVersion, converted Cluster or null)
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const scheduler::Cluster>>>
+      converted_clusters_;
 };
 
 // True when the binding needs a scheduling decision.
 bool needsScheduling(const nlohmann::json& binding);
+
+// The cached bindings that need a scheduling decision, with needsScheduling() remembered per
+// binding version: every Cluster and PriceBook event asks this of every binding, and most
+// bindings have not changed since the previous event (parsing them all again would cost a
+// parse of every binding per Cluster status update).
+class PendingBindings {
+ public:
+  std::vector<runtime::Request> list(const client::Indexer& rbs, const client::Indexer& crbs);
+
+ private:
+  std::mutex mu_;
+  // binding key → (resourceVersion, needs scheduling); RB keys contain '/', CRB keys do not.
+  std::unordered_map<std::string, std::pair<std::string, bool>> memo_;
+};
 // Index on spec.requiredBy: "ns/name" of each binding that requires this one.
 std::vector<std::string> requiredByIndex(const client::Object& binding);
 inline constexpr const char* kRequiredByIndex = "requiredBy";

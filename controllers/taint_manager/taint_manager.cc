@@ -53,12 +53,17 @@ bool hasNoExecuteTaint(const nlohmann::json& cluster) {
   return false;
 }
 
-bool anyTargetHasNoExecuteTaint(const nlohmann::json& binding, const client::Indexer& clusters) {
-  auto spec = binding.find("spec");
-  if (spec == binding.end() || !spec->is_object()) return false;
-  auto targets = spec->find("clusters");
-  if (targets == spec->end() || !targets->is_array()) return false;
-  for (const auto& t : *targets) {
+// The binding's spec.clusters, parsed alone from its text (null when absent): the fast paths
+// below run for every binding on every change and need nothing else.
+nlohmann::json targetClusters(const client::Object& binding) {
+  const std::string_view text = binding.rawMember({"spec", "clusters"});
+  if (text.empty()) return nullptr;
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
+bool anyTargetHasNoExecuteTaint(const nlohmann::json& targets, const client::Indexer& clusters) {
+  if (!targets.is_array()) return false;
+  for (const auto& t : targets) {
     auto name = t.is_object() ? t.find("name") : t.end();
     if (!t.is_object() || name == t.end() || !name->is_string()) continue;
     client::ObjectPtr obj = clusters.get("", name->get<std::string>());
@@ -75,10 +80,10 @@ std::vector<runtime::Request> bindingsOnCluster(const client::Indexer& rbs,
   std::vector<runtime::Request> out;
   for (const auto* cache : {&rbs, &crbs}) {
     for (const auto& b : cache->list()) {
-      const auto clusters = b->json().value("spec", nlohmann::json::object())
-                                .value("clusters", nlohmann::json::array());
+      const nlohmann::json clusters = targetClusters(*b);
+      if (!clusters.is_array()) continue;
       for (const auto& c : clusters) {
-        if (c.value("name", "") == cluster) {
+        if (c.is_object() && c.value("name", "") == cluster) {
           out.push_back({b->namespaceName(), b->name()});
           break;
         }
@@ -103,10 +108,13 @@ core::Result<runtime::ReconcileResult> TaintManager::reconcile(const runtime::Re
       ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr cached = cache ? cache->get(ns, request.name) : nullptr;
   if (!cached || cached->deleting()) return runtime::ReconcileResult{};
-  const nlohmann::json& b = cached->json();
   // Fast path: this runs for every binding on every binding and Cluster change, and nothing can
-  // be evicted unless a target cluster carries a NoExecute taint; skip decoding otherwise.
-  if (!anyTargetHasNoExecuteTaint(b, *caches_.clusters)) return runtime::ReconcileResult{};
+  // be evicted unless a target cluster carries a NoExecute taint; skip parsing otherwise.
+  if (!anyTargetHasNoExecuteTaint(targetClusters(*cached), *caches_.clusters)) {
+    return runtime::ReconcileResult{};
+  }
+  const auto b_tree = cached->tree();
+  const nlohmann::json& b = *b_tree;
   auto rb = api::fromJson<api::ResourceBinding>(b);
   if (!rb) return runtime::terminalError(rb.status());
 
