@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "apimachinery/builtin_defaults.h"
+#include "apimachinery/builtin_schema.h"
 #include "apimachinery/object_validation.h"
 #include "apimachinery/unknown_fields.h"
+#include "apimachinery/workload_defaults.h"
 #include "apiserver/crd_support.h"
 
 namespace flotilla::apiserver {
@@ -74,6 +77,15 @@ core::Status Admission::admit(const ServedResource& r, Json& obj, const Json* ol
                         r.kind + ": " + type_causes.front().message;
       return core::Status(core::Code::InvalidArgument, msg, std::move(type_causes));
     }
+  }
+  if (!r.is_custom) {
+    // Kubernetes defaults every write of a built-in kind (declarative +default markers, then the
+    // hand-written SetDefaults_* functions), before validation.
+    if (const auto* type = apimachinery::BuiltinSchema::instance().findKind(r.group, r.version,
+                                                                           r.kind)) {
+      apimachinery::applyMarkerDefaults(obj, *type);
+    }
+    apimachinery::applyWorkloadDefaults(r.group, r.kind, obj);
   }
   const std::string name =
       obj["metadata"].contains("name") && obj["metadata"]["name"].is_string()

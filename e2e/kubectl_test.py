@@ -350,6 +350,32 @@ class KubectlTest(ServerTestCase):
         self.kubectl("scale", "deploy", "s", "-n", ns, "--current-replicas=4", "--replicas=2")
         self.assertEqual(self.get_json("deploy", "s", "-n", ns)["spec"]["replicas"], 2)
 
+    def test_builtin_defaults_like_kube_apiserver(self):
+        ns = self.new_namespace()
+        self.create(deployment("plain", ns, replicas=1))
+        spec = self.get_json("deploy", "plain", "-n", ns)["spec"]
+        self.assertEqual(spec["strategy"], {"type": "RollingUpdate", "rollingUpdate": {
+            "maxUnavailable": "25%", "maxSurge": "25%"}})
+        self.assertEqual(spec["revisionHistoryLimit"], 10)
+        self.assertEqual(spec["progressDeadlineSeconds"], 600)
+        pod_spec = spec["template"]["spec"]
+        self.assertEqual(pod_spec["restartPolicy"], "Always")
+        self.assertEqual(pod_spec["containers"][0]["terminationMessagePolicy"], "File")
+        # `kubectl diff` of the file as written shows no spec change: defaults are no difference.
+        out = self.kubectl("diff", "-f", "-", input=dump_yaml(deployment("plain", ns, replicas=1)),
+                           check=False)
+        changed = [line for line in out.stdout.splitlines()
+                   if line[:1] in "+-" and not line.startswith(("+++", "---"))
+                   and "annotations" not in line and "generation" not in line]
+        self.assertEqual(changed, [], out.stdout)
+        svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": ns},
+               "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
+        self.create(svc)
+        got = self.get_json("svc", "web", "-n", ns)["spec"]
+        self.assertEqual(got["type"], "ClusterIP")
+        self.assertEqual(got["ports"][0]["targetPort"], 80)
+        self.assertEqual(got["ports"][0]["protocol"], "TCP")
+
     # ---- delete -------------------------------------------------------------------------------
 
     def _owner_tree(self, ns, name):
