@@ -3,8 +3,8 @@
 // do: only to fields that are absent, at every depth, including list items and map values.
 //
 // This covers the declarative defaults only; the hand-written SetDefaults_* functions of
-// Kubernetes (Deployment strategy, Pod restartPolicy, ...) are not data and live with the API
-// server's per-kind strategies.
+// Kubernetes (Deployment strategy, Pod restartPolicy, ...) are not data: see
+// workload_defaults.h. Admission applies both to every write of a built-in kind.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
