@@ -109,6 +109,7 @@ class ServerImpl final : public ApiServer {
     sc.data_dir = opts.data_dir;
     sc.etcd_endpoints = opts.etcd_endpoints;
     sc.sqlite.durable_commits = opts.durable_commits;
+    sc.sqlite.compaction_interval = opts.compaction_interval;
     auto st = storage::openStorage(sc);
     if (!st.isOk()) return st.status().withContext("opening " + opts.storage + " storage");
     storage_ = std::move(*st);

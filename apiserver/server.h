@@ -36,6 +36,8 @@ struct ApiServerOptions {
   bool insecure_http = false;
   // sqlite only: fsync every commit (see storage::SqliteOptions::durable_commits).
   bool durable_commits = true;
+  // sqlite only: how often old revisions are compacted away (0 = never).
+  std::chrono::milliseconds compaction_interval{std::chrono::minutes(5)};
   bool install_crds = true;
   std::vector<EmbeddedControllerFactory> embedded_controllers;
 };

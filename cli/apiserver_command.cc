@@ -7,6 +7,7 @@
 #include "apiserver/server.h"
 #include "cli/command.h"
 #include "cli/flags.h"
+#include "core/duration.h"
 #include "core/logging.h"
 #include "spdlog/spdlog.h"
 
@@ -31,6 +32,9 @@ int runApiserver(const std::vector<std::string>& args) {
               {{"listen", "address to listen on (port 0 picks a free port)", "127.0.0.1:6443"},
                {"data-dir", "directory for the database, PKI and admin.kubeconfig", ""},
                {"storage", "storage backend: sqlite or etcd", "sqlite"},
+               {"compaction-interval",
+                "sqlite: how often revisions older than the previous run are compacted (0 = never)",
+                "5m"},
                {"durable-commits",
                 "sqlite: fsync every commit; false survives a crash of the process but may lose "
                 "the last writes on power loss",
@@ -59,6 +63,13 @@ int runApiserver(const std::vector<std::string>& args) {
   opts.etcd_endpoints = splitList(flags.get("etcd-endpoints"));
   opts.insecure_http = flags.getBool("insecure-http");
   opts.durable_commits = flags.getBool("durable-commits");
+  if (auto interval = core::parseDuration(flags.get("compaction-interval")); interval.isOk()) {
+    opts.compaction_interval = *interval;
+  } else {
+    std::fprintf(stderr, "%s: --compaction-interval: %s\n", "apiserver",
+                 interval.status().message().c_str());
+    return 2;
+  }
   if (opts.data_dir.empty()) {
     std::fprintf(stderr, "apiserver: --data-dir is required\n");
     return 2;

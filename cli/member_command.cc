@@ -10,6 +10,7 @@
 #include "apiserver/server.h"
 #include "cli/command.h"
 #include "cli/flags.h"
+#include "core/duration.h"
 #include "core/logging.h"
 #include "member/member_config.h"
 #include "member/simulator.h"
@@ -59,6 +60,8 @@ int runMember(const std::vector<std::string>& args) {
        {"pod-ready-delay", "time from binding until a pod is Running and Ready", "500ms"},
        {"job-duration", "how long a Job's pod runs before it succeeds", "2s"},
        {"storage", "storage backend: sqlite or etcd", "sqlite"},
+       {"compaction-interval",
+        "sqlite: how often revisions older than the previous run are compacted (0 = never)", "5m"},
        {"durable-commits",
         "sqlite: fsync every commit (a simulated member only needs to survive its own crash)",
         "false", true},
@@ -110,7 +113,7 @@ int runMember(const std::vector<std::string>& args) {
   for (const auto& [flag, target] :
        {std::pair<const char*, std::chrono::milliseconds*>{"pod-ready-delay", &config.pod_ready_delay},
         {"job-duration", &config.job_duration}}) {
-    auto d = member::parseDuration(flags.get(flag));
+    auto d = core::parseDuration(flags.get(flag));
     if (!d.isOk()) return fail(std::string("--") + flag + ": " + d.status().message());
     *target = *d;
   }
@@ -138,6 +141,13 @@ int runMember(const std::vector<std::string>& args) {
   opts.etcd_endpoints = splitList(flags.get("etcd-endpoints"));
   opts.insecure_http = flags.getBool("insecure-http");
   opts.durable_commits = flags.getBool("durable-commits");
+  if (auto interval = core::parseDuration(flags.get("compaction-interval")); interval.isOk()) {
+    opts.compaction_interval = *interval;
+  } else {
+    std::fprintf(stderr, "%s: --compaction-interval: %s\n", "member",
+                 interval.status().message().c_str());
+    return 2;
+  }
   opts.install_crds = true;  // MCS ServiceExport/ServiceImport live in members too
   opts.embedded_controllers.push_back(member::MemberSimulator::factory(config));
 

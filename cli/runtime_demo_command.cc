@@ -11,28 +11,19 @@
 #include "cli/flags.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
+#include "core/duration.h"
 #include "core/logging.h"
 #include "runtime/manager.h"
 
 namespace flotilla::cli {
 namespace {
 
-// "15s", "500ms", "2m", or a bare number of seconds.
+// Shares the Go-style parser every command uses.
 bool parseDuration(const std::string& text, std::chrono::milliseconds* out) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    const std::string unit = text.substr(used);
-    double ms;
-    if (unit.empty() || unit == "s") ms = v * 1000;
-    else if (unit == "ms") ms = v;
-    else if (unit == "m") ms = v * 60000;
-    else return false;
-    *out = std::chrono::milliseconds(static_cast<int64_t>(ms));
-    return true;
-  } catch (...) {
-    return false;
-  }
+  auto d = core::parseDuration(text);
+  if (!d.isOk()) return false;
+  *out = *d;
+  return true;
 }
 
 int runDemo(const std::vector<std::string>& args) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "api/yaml.h"
+#include "core/duration.h"
 
 namespace flotilla::member {
 namespace {
@@ -84,34 +85,6 @@ core::Result<Ipv4Range> parseCidr(const std::string& text) {
   r.base = ((a << 24) | (b << 16) | (c << 8) | d) & mask;
   r.prefix = prefix;
   return r;
-}
-
-core::Result<std::chrono::milliseconds> parseDuration(const std::string& text) {
-  if (text == "0") return std::chrono::milliseconds(0);
-  double total_ms = 0;
-  size_t i = 0;
-  if (text.empty()) return core::invalidArgument("empty duration");
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (start == i) return core::invalidArgument("invalid duration \"" + text + "\"");
-    const double value = std::stod(text.substr(start, i - start));
-    size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
-    const std::string unit = text.substr(unit_start, i - unit_start);
-    if (unit == "ms") {
-      total_ms += value;
-    } else if (unit == "s") {
-      total_ms += value * 1000;
-    } else if (unit == "m") {
-      total_ms += value * 60'000;
-    } else if (unit == "h") {
-      total_ms += value * 3'600'000;
-    } else {
-      return core::invalidArgument("invalid duration \"" + text + "\" (units: ms, s, m, h)");
-    }
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(total_ms));
 }
 
 core::Result<std::map<std::string, std::string>> parseLabelList(const std::string& text) {
@@ -196,7 +169,7 @@ core::Status applyConfigYaml(const std::string& yaml_text, MemberConfig& config)
        {std::pair<const char*, std::chrono::milliseconds*>{"podReadyDelay", &config.pod_ready_delay},
         {"jobDuration", &config.job_duration}}) {
     if (!j.contains(key)) continue;
-    auto d = parseDuration(scalarText(j[key]));
+    auto d = core::parseDuration(scalarText(j[key]));
     if (!d.isOk()) return d.status().withContext(key);
     *target = *d;
   }

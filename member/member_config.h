@@ -54,8 +54,6 @@ struct MemberConfig {
   std::chrono::milliseconds job_duration{2000};
 };
 
-// "500ms", "2s", "1m30s", "1h", "0" -> milliseconds.
-core::Result<std::chrono::milliseconds> parseDuration(const std::string& text);
 // "a=b,c=d" -> map (InvalidArgument for an item without '=').
 core::Result<std::map<std::string, std::string>> parseLabelList(const std::string& text);
 // "k=v:NoSchedule,k2:NoExecute" -> corev1.Taint objects.

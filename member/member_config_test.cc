@@ -5,20 +5,6 @@
 namespace flotilla::member {
 namespace {
 
-TEST(ParseDuration, Table) {
-  struct Row {
-    const char* text;
-    int64_t want_ms;
-  };
-  for (const auto& row : std::vector<Row>{{"500ms", 500}, {"2s", 2000}, {"1m30s", 90'000},
-                                          {"1h", 3'600'000}, {"0", 0}, {"1.5s", 1500}}) {
-    auto d = parseDuration(row.text);
-    ASSERT_TRUE(d.isOk()) << row.text;
-    EXPECT_EQ(d->count(), row.want_ms) << row.text;
-  }
-  for (const char* bad : {"", "5", "5x", "ms"}) EXPECT_FALSE(parseDuration(bad).isOk()) << bad;
-}
-
 TEST(ParseTaintList, Table) {
   auto t = parseTaintList("gpu=yes:NoSchedule,dedicated:NoExecute");
   ASSERT_TRUE(t.isOk());

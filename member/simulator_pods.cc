@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "apiserver/object_strategy.h"
+#include "core/duration.h"
 #include "member/endpoint_slices.h"
 #include "member/simulator.h"
 #include "member/workload_status.h"
@@ -231,7 +232,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
     const std::string run_for = annotation(pod, "member.flotilla.io/run-duration");
     std::optional<std::chrono::milliseconds> duration;
     if (!run_for.empty()) {
-      auto d = parseDuration(run_for);
+      auto d = core::parseDuration(run_for);
       if (d.isOk()) duration = *d;
     } else if (ownerKind(pod) == "Job") {
       duration = config_.job_duration;
