@@ -235,10 +235,13 @@ core::Status FakeClient::watch(const GroupVersionResource& gvr, const std::strin
   const uint64_t generation = drop_generation_;
   int cb = -1;
   if (cancel) {
+    // Not under mu_: an already-cancelled token runs the callback at once, and it takes mu_.
+    lock.unlock();
     cb = cancel->onCancel([this] {
       std::lock_guard l(mu_);
       cv_.notify_all();
     });
+    lock.lock();
   }
   ++open_watches_;
   core::Status result;

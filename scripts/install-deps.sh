@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libcpprest-dev nlohmann-json3-dev libyaml-cpp-dev libboost-dev libboost-system-dev
+  nlohmann-json3-dev libyaml-cpp-dev libboost-dev libboost-system-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libssl-dev libsqlite3-dev sqlite3
   etcd-server etcd-client python3-kubernetes python3-yaml prometheus openssl curl
 )
