@@ -57,43 +57,6 @@ bool skipValue(std::string_view s, std::size_t& i) {
 
 }  // namespace
 
-std::optional<std::string> spliceResourceVersion(std::string_view s, int64_t revision) {
-  std::size_t i = 0;
-  skipSpace(s, i);
-  if (i >= s.size() || s[i] != '{') return std::nullopt;
-  ++i;
-  while (true) {
-    skipSpace(s, i);
-    if (i >= s.size() || s[i] != '"') return std::nullopt;
-    const std::size_t key_start = i;
-    if (!skipString(s, i)) return std::nullopt;
-    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
-    skipSpace(s, i);
-    if (i >= s.size() || s[i] != ':') return std::nullopt;
-    ++i;
-    skipSpace(s, i);
-    if (key == "metadata") {
-      if (i >= s.size() || s[i] != '{') return std::nullopt;
-      std::size_t after = i + 1;
-      std::size_t peek = after;
-      skipSpace(s, peek);
-      const bool empty = peek < s.size() && s[peek] == '}';
-      const std::string field = "\"resourceVersion\":\"" + std::to_string(revision) + "\"";
-      std::string out;
-      out.reserve(s.size() + field.size() + 1);
-      out.append(s.substr(0, after));
-      out.append(field);
-      if (!empty) out.push_back(',');
-      out.append(s.substr(after));
-      return out;
-    }
-    if (!skipValue(s, i)) return std::nullopt;
-    skipSpace(s, i);
-    if (i >= s.size() || s[i] != ',') return std::nullopt;
-    ++i;
-  }
-}
-
 std::optional<std::string_view> topLevelMember(std::string_view s, std::string_view wanted) {
   std::size_t i = 0;
   skipSpace(s, i);
@@ -118,6 +81,23 @@ std::optional<std::string_view> topLevelMember(std::string_view s, std::string_v
     if (i >= s.size() || s[i] != ',') return std::nullopt;
     ++i;
   }
+}
+
+std::optional<std::string> spliceResourceVersion(std::string_view s, int64_t revision) {
+  const auto metadata = topLevelMember(s, "metadata");
+  if (!metadata || metadata->empty() || metadata->front() != '{') return std::nullopt;
+  const std::size_t after = static_cast<std::size_t>(metadata->data() - s.data()) + 1;
+  std::size_t peek = after;
+  skipSpace(s, peek);
+  const bool empty = peek < s.size() && s[peek] == '}';
+  const std::string field = "\"resourceVersion\":\"" + std::to_string(revision) + "\"";
+  std::string out;
+  out.reserve(s.size() + field.size() + 1);
+  out.append(s.substr(0, after));
+  out.append(field);
+  if (!empty) out.push_back(',');
+  out.append(s.substr(after));
+  return out;
 }
 
 }  // namespace flotilla::apiserver

@@ -27,6 +27,18 @@ std::string eventLine(const char* type, const Json& object) {
   return line;
 }
 
+// An event around an object already serialised (stored bytes with the revision spliced in).
+std::string rawEventLine(const char* type, const std::string& object_text) {
+  std::string line;
+  line.reserve(object_text.size() + 32);
+  line += "{\"type\":\"";
+  line += type;
+  line += "\",\"object\":";
+  line += object_text;
+  line += "}\n";
+  return line;
+}
+
 std::string errorLine(const core::Status& st) {
   Json status = Json::parse(statusJson(st));
   return eventLine("ERROR", status);
@@ -145,14 +157,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             const char* type = ev.type == storage::EventType::Delete ? "DELETED"
                                : ev.prev_value                       ? "MODIFIED"
                                                                      : "ADDED";
-            std::string line;
-            line.reserve(text->size() + 32);
-            line += "{\"type\":\"";
-            line += type;
-            line += "\",\"object\":";
-            line += *text;
-            line += "}\n";
-            if (!out.write(line)) return;
+            if (!out.write(rawEventLine(type, *text))) return;
             continue;
           }
         }
@@ -175,14 +180,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
               type = "DELETED";
             }
             if (type == nullptr) continue;
-            std::string line;
-            line.reserve(text->size() + 32);
-            line += "{\"type\":\"";
-            line += type;
-            line += "\",\"object\":";
-            line += *text;
-            line += "}\n";
-            if (!out.write(line)) return;
+            if (!out.write(rawEventLine(type, *text))) return;
             continue;
           }
         }
