@@ -59,7 +59,16 @@ core::Result<client::ClientPtr> SecretMemberClients::clientFor(const std::string
   client::ObjectPtr secret;
   if (cj.contains("spec") && cj["spec"].contains("secretRef")) {
     const auto& ref = cj["spec"]["secretRef"];
-    secret = secrets_.get(ref.value("namespace", ""), ref.value("name", ""));
+    const std::string ns = ref.value("namespace", "");
+    const std::string secret_name = ref.value("name", "");
+    secret = secrets_.get(ns, secret_name);
+    // A client without the CA and token would fail every TLS handshake, and whoever keeps it
+    // (member watches) would keep failing after the Secret arrives: refuse until it is cached.
+    if (!secret) {
+      return core::Status(core::Code::Unavailable, "credentials Secret " + ns + "/" +
+                                                       secret_name + " of cluster " + name +
+                                                       " is not in the cache yet");
+    }
   }
   // Only what the client is built from counts: the Cluster's status changes with every probe,
   // and a new client would mean new connections, a new REST mapper and new member watches.
