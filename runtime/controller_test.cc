@@ -176,12 +176,16 @@ TEST(ControllerTest, ErrorsBackOffTerminalErrorsStop) {
     return calls[k];
   };
   ASSERT_TRUE(eventually([&] { return count("a/flaky") == 1 && count("a/bad") == 1 && count("a/later") == 1; }));
-  // Backoff 5 ms, 10 ms, 20 ms ... follows the fake clock.
+  // Backoff 5 ms, 10 ms, 20 ms ... follows the fake clock. The clock moves only once the key is
+  // parked: the reconciler counts a call before the worker requeues it, so advancing earlier
+  // would schedule the retry after the advance (seen under load).
+  ASSERT_TRUE(eventually([&] { return c.queue().isWaiting("a/flaky"); }));
   clock->advance(5ms);
-  ASSERT_TRUE(eventually([&] { return count("a/flaky") == 2; }));
+  ASSERT_TRUE(eventually([&] { return count("a/flaky") == 2 && c.queue().isWaiting("a/flaky"); }));
   clock->advance(10ms);
-  ASSERT_TRUE(eventually([&] { return count("a/flaky") == 3; }));
+  ASSERT_TRUE(eventually([&] { return count("a/flaky") == 3 && c.queue().isWaiting("a/flaky"); }));
   EXPECT_EQ(c.queue().numRequeues("a/flaky"), 3);
+  ASSERT_TRUE(eventually([&] { return c.queue().isWaiting("a/later"); }));
   clock->advance(30s);
   ASSERT_TRUE(eventually([&] { return count("a/later") == 2; }));
   std::this_thread::sleep_for(30ms);

@@ -162,6 +162,11 @@ std::size_t WorkQueue::len() const {
   return queue_.size();
 }
 
+bool WorkQueue::isWaiting(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  return waiting_index_.count(key) > 0;
+}
+
 void WorkQueue::shutDown() {
   {
     std::lock_guard lock(mu_);

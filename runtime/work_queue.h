@@ -74,6 +74,8 @@ class WorkQueue {
   void done(const std::string& key);
 
   std::size_t len() const;
+  // Whether the key is parked for a delayed add (tests wait on this before moving a fake clock).
+  bool isWaiting(const std::string& key) const;
   void shutDown();
   // shutDown() plus waiting until every key handed out has been done().
   void shutDownWithDrain();
