@@ -102,6 +102,31 @@ double procCpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// Every process `flotilla up` started in `dir` (DIR/pids/NAME.pid), by name.
+std::map<std::string, pid_t> federationProcesses(const fs::path& dir) {
+  std::map<std::string, pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir / "pids", ec)) {
+    if (entry.path().extension() != ".pid") continue;
+    long pid = 0;
+    std::ifstream(entry.path()) >> pid;
+    if (pid > 0) out[entry.path().stem().string()] = static_cast<pid_t>(pid);
+  }
+  return out;
+}
+
+// CPU seconds of every process, summed by role: "controller-manager", "host" and "members".
+std::map<std::string, double> cpuByRole(const std::map<std::string, pid_t>& processes) {
+  std::map<std::string, double> out;
+  for (const auto& [name, pid] : processes) {
+    const std::string role =
+        name == "controller-manager" || name == "host" ? name : std::string("members");
+    const double s = procCpuSeconds(pid);
+    if (s >= 0) out[role] += s;
+  }
+  return out;
+}
+
 // The controller manager of the federation in `dir`: DIR/pids/controller-manager.pid when
 // `flotilla up` wrote it, else the process whose command line runs controller-manager with
 // DIR/host.kubeconfig.
@@ -513,6 +538,8 @@ int run(const Options& o) {
 
   // Burst.
   const double cm_cpu0 = cm > 0 ? procCpuSeconds(cm) : 0;
+  const auto processes = federationProcesses(dir);
+  const auto role_cpu0 = cpuByRole(processes);
   const long expected = static_cast<long>(o.templates) * std::min(replicas, o.members);
   const auto burst0 = Clock::now();
   std::atomic<int> next{0}, failed{0};
@@ -561,6 +588,23 @@ int run(const Options& o) {
               got, expected, burst_s, static_cast<double>(got) / burst_s,
               cm > 0 ? static_cast<double>(procStatusKiB(cm, "VmRSS")) / 1024 : -1,
               cm_cpu1 - cm_cpu0, loadAvg().c_str());
+  {
+    // Where the CPU went: the target is about 2 ms of CPU per Work on two cores for 1,000 Works/s.
+    const auto role_cpu1 = cpuByRole(processes);
+    std::string line;
+    double total = 0;
+    for (const auto& [role, after] : role_cpu1) {
+      auto before = role_cpu0.find(role);
+      const double d = after - (before == role_cpu0.end() ? 0 : before->second);
+      total += d;
+      char buf[128];
+      std::snprintf(buf, sizeof(buf), "%s%s %.1f s (%.2f ms/Work)", line.empty() ? "" : ", ",
+                    role.c_str(), d, got > 0 ? 1000 * d / static_cast<double>(got) : 0.0);
+      line += buf;
+    }
+    std::printf("burst CPU: %s; total %.1f s (%.2f ms/Work)\n", line.c_str(), total,
+                got > 0 ? 1000 * total / static_cast<double>(got) : 0.0);
+  }
   std::fflush(stdout);
 
   // Steady.
