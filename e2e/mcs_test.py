@@ -218,6 +218,12 @@ class McsTest(unittest.TestCase):
         self.assertEqual(si["spec"]["ports"], [{"name": "http", "port": 80, "protocol": "TCP"}])
         derived = self.k["member2"].json("get", "service", "-n", "shop", "derived-web")
         self.assertEqual(derived["spec"]["ports"][0]["port"], 80)
+        # spec.ips: the clusterset IP as seen in member2 is its derived Service's cluster IP.
+        wait_until(lambda: self.k["member2"].json(
+            "get", "serviceimports.multicluster.x-k8s.io", "-n", "shop", "web")["spec"].get("ips")
+                   == [self.k["member2"].json("get", "service", "-n", "shop",
+                                              "derived-web")["spec"]["clusterIP"]],
+                   timeout=90, what="member2's ServiceImport spec.ips")
         slices = self.k["member2"].json(
             "get", "endpointslices", "-n", "shop", "-l",
             f"{MCS_LABEL}=web,endpointslice.kubernetes.io/managed-by=mcs.flotilla.io")["items"]

@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
 
 namespace {
 constexpr const char* kFieldManager = "flotilla-mcs";
-const Json kNoCluster;  // an lvalue, so `found ? cluster->json() : kNoCluster` does not copy
+const Json kNoCluster;  // an lvalue, so `found ? object->json() : kNoCluster` does not copy
 }  // namespace
 
 struct McsSyncController::Plan {
@@ -143,9 +143,18 @@ void McsSyncController::planServiceImport(const std::string& ns, const std::stri
     // Slices first: endpoints reaching a consumer is what callers wait for; the derived Service
     // and the import copy follow in the same pass.
     for (const auto& s : slices) desired.push_back({kEndpointSlicesGvr, s, Json()});
-    desired.push_back({kServicesGvr, derivedService(ns, name, import_spec), Json()});
+    // Karmada's flow: the user's import may carry ips, which the derived Service advertises as
+    // its load-balancer ingress. Flotilla's own copies get the derived Service's cluster IP as
+    // their ips instead (known once the member allocated it; its event brings us back).
+    const Json& consumer_import =
+        member_has_user_import ? member_import->json().value("spec", import_spec) : import_spec;
+    desired.push_back({kServicesGvr, derivedService(ns, name, import_spec),
+                       user_import ? derivedServiceStatus(consumer_import) : Json()});
     if (!user_import && !member_has_user_import) {
-      desired.push_back({kServiceImportsGvr, managedServiceImport(ns, name, import_spec, Json()),
+      auto derived = cache->services->indexer().get(ns, kDerivedServicePrefix + name);
+      const Json spec = consumerImportSpec(
+          import_spec, derived && isManagedObject(derived->json()) ? derived->json() : kNoCluster);
+      desired.push_back({kServiceImportsGvr, managedServiceImport(ns, name, spec, Json()),
                          status});
     }
   }

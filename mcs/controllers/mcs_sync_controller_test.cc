@@ -167,6 +167,25 @@ TEST_F(McsSyncTest, ExportImportsReadyEndpointsEverywhereAndUnexportCleansUp) {
   EXPECT_TRUE(get("m1", kServicesGvr, "web").is_object());  // the user's Service stays
 }
 
+TEST_F(McsSyncTest, ImportCopiesCarryTheDerivedServiceClusterIp) {
+  exportFrom("m1", {{"10.1.0.2", true}});
+  settle("shop/web");
+  EXPECT_FALSE(get("m2", kServiceImportsGvr, "web")["spec"].contains("ips"));
+  // The member allocates the derived Service's cluster IP (the fake client does not).
+  Json derived = get("m2", kServicesGvr, "derived-web");
+  ASSERT_TRUE(derived.is_object());
+  derived["spec"]["clusterIP"] = "10.96.3.4";
+  derived["spec"]["clusterIPs"] = {"10.96.3.4"};
+  ASSERT_TRUE(members_["m2"]->update(kServicesGvr, "shop", derived, {}, ""));
+  settle("shop/web");
+  EXPECT_EQ(get("m2", kServiceImportsGvr, "web")["spec"]["ips"], Json::parse(R"(["10.96.3.4"])"));
+  EXPECT_FALSE(get("m1", kServiceImportsGvr, "web")["spec"].contains("ips"));
+  // The host import has no cluster of its own: no ips there.
+  auto host_si = host_->get(kServiceImportsGvr, "shop", "web", "");
+  ASSERT_TRUE(host_si);
+  EXPECT_FALSE((*host_si)->json()["spec"].contains("ips"));
+}
+
 TEST_F(McsSyncTest, NotReadySourceIsWithdrawnAfterTheGrace) {
   exportFrom("m1", {{"10.1.0.2", true}});
   settle("shop/web");

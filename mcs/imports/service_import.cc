@@ -82,6 +82,36 @@ Json derivedService(const std::string& ns, const std::string& name, const Json& 
           {"spec", spec}};
 }
 
+Json consumerImportSpec(const Json& import_spec, const Json& derived_service) {
+  Json spec = import_spec;
+  if (!spec.is_object()) return spec;
+  spec.erase("ips");
+  if (field(spec, "type") != "ClusterSetIP") return spec;
+  const Json& svc_spec = field(derived_service, "spec");
+  Json ips = Json::array();
+  auto add = [&ips](const Json& ip) {
+    if (!ip.is_string()) return;
+    const auto& text = ip.get_ref<const std::string&>();
+    if (text.empty() || text == "None") return;
+    if (std::find(ips.begin(), ips.end(), ip) == ips.end()) ips.push_back(ip);
+  };
+  add(field(svc_spec, "clusterIP"));
+  for (const Json& ip : field(svc_spec, "clusterIPs")) add(ip);
+  if (!ips.empty()) spec["ips"] = std::move(ips);
+  return spec;
+}
+
+Json derivedServiceStatus(const Json& import_spec) {
+  Json ingress = Json::array();
+  for (const Json& ip : field(import_spec, "ips")) {
+    if (ip.is_string() && !ip.get_ref<const std::string&>().empty()) {
+      ingress.push_back({{"ip", ip}});
+    }
+  }
+  if (ingress.empty()) return Json();
+  return {{"loadBalancer", {{"ingress", std::move(ingress)}}}};
+}
+
 Json consumerServiceCopy(const Json& host_service) {
   const Json& meta = field(host_service, "metadata");
   const std::string name = field(meta, "name").is_string() ? meta["name"].get<std::string>() : "";

@@ -31,6 +31,16 @@ Json managedServiceImport(const std::string& ns, const std::string& name, const 
 // The `derived-<name>` Service for a ServiceImport spec.
 Json derivedService(const std::string& ns, const std::string& name, const Json& import_spec);
 
+// The import spec a consumer's ServiceImport copy carries: `import_spec` with `ips` set to the
+// cluster IPs of the consumer's `derived-<name>` Service when the import is ClusterSetIP (the
+// clusterset VIP as seen in that cluster, like GKE's MCS; the KEP leaves the allocation to the
+// implementation). Headless imports and derived Services without an allocated IP yet get no ips.
+Json consumerImportSpec(const Json& import_spec, const Json& derived_service);
+
+// The status of `derived-<name>` when the ServiceImport carries ips of its own (Karmada's flow:
+// the user's ServiceImport): loadBalancer.ingress = spec.ips. Null when there are none.
+Json derivedServiceStatus(const Json& import_spec);
+
 // The consumer copy of a MultiClusterService's Service (host template): the spec without
 // cluster-allocated fields (clusterIP(s), nodePorts, healthCheckNodePort), managed labels.
 Json consumerServiceCopy(const Json& host_service);

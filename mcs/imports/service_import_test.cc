@@ -99,5 +99,61 @@ TEST(ConsumerServiceCopy, DropsClusterAllocatedFields) {
   EXPECT_EQ(copy["spec"]["selector"]["app"], "web");
 }
 
+TEST(ConsumerImportSpec, Table) {
+  const Json ports = Json::parse(R"([{"name":"http","port":80,"protocol":"TCP"}])");
+  auto derived = [](const char* spec) {
+    return Json{{"metadata", {{"name", "derived-web"}}}, {"spec", Json::parse(spec)}};
+  };
+  struct Row {
+    const char* name;
+    Json import_spec;
+    Json derived;
+    Json ips;  // null: no ips
+  } rows[] = {
+      {"cluster set ip takes the derived cluster ip",
+       {{"type", "ClusterSetIP"}, {"ports", ports}},
+       derived(R"({"clusterIP":"10.96.0.7","clusterIPs":["10.96.0.7"]})"),
+       Json::parse(R"(["10.96.0.7"])")},
+      {"dual stack keeps both families once",
+       {{"type", "ClusterSetIP"}, {"ports", ports}},
+       derived(R"({"clusterIP":"10.96.0.7","clusterIPs":["10.96.0.7","fd00::7"]})"),
+       Json::parse(R"(["10.96.0.7","fd00::7"])")},
+      {"not allocated yet", {{"type", "ClusterSetIP"}, {"ports", ports}}, derived("{}"), Json()},
+      {"no derived service", {{"type", "ClusterSetIP"}, {"ports", ports}}, Json(), Json()},
+      {"headless has no ips",
+       {{"type", "Headless"}, {"ports", ports}},
+       derived(R"({"clusterIP":"None"})"),
+       Json()},
+      {"stale ips from elsewhere are replaced",
+       {{"type", "ClusterSetIP"}, {"ports", ports}, {"ips", {"1.2.3.4"}}},
+       derived(R"({"clusterIP":"10.96.0.9"})"),
+       Json::parse(R"(["10.96.0.9"])")},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.name);
+    const Json spec = consumerImportSpec(r.import_spec, r.derived);
+    EXPECT_EQ(spec.value("ips", Json()), r.ips);
+    EXPECT_EQ(spec["ports"], ports);
+    EXPECT_EQ(spec["type"], r.import_spec["type"]);
+  }
+}
+
+TEST(DerivedServiceStatus, Table) {
+  struct Row {
+    const char* name;
+    Json import_spec;
+    Json status;
+  } rows[] = {
+      {"ips become ingress", {{"type", "ClusterSetIP"}, {"ips", {"1.2.3.4", "5.6.7.8"}}},
+       Json::parse(R"({"loadBalancer":{"ingress":[{"ip":"1.2.3.4"},{"ip":"5.6.7.8"}]}})")},
+      {"no ips, no status", {{"type", "ClusterSetIP"}}, Json()},
+      {"empty strings ignored", {{"type", "ClusterSetIP"}, {"ips", {""}}}, Json()},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.name);
+    EXPECT_EQ(derivedServiceStatus(r.import_spec), r.status);
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::mcs
