@@ -154,8 +154,14 @@ void McsSyncController::planServiceImport(const std::string& ns, const std::stri
       auto derived = cache->services->indexer().get(ns, kDerivedServicePrefix + name);
       const Json spec = consumerImportSpec(
           import_spec, derived && isManagedObject(derived->json()) ? derived->json() : kNoCluster);
-      desired.push_back({kServiceImportsGvr, managedServiceImport(ns, name, spec, Json()),
-                         status});
+      // A new ClusterSetIP copy waits for its ips (the derived Service's IP is allocated right
+      // after its create), so it is written once, complete, instead of created then updated.
+      const bool waits_for_ips = !spec.contains("ips") && spec.value("type", "") == "ClusterSetIP" &&
+                                 !member_import;
+      if (!waits_for_ips) {
+        desired.push_back({kServiceImportsGvr, managedServiceImport(ns, name, spec, Json()),
+                           status});
+      }
     }
   }
 }
