@@ -306,6 +306,13 @@ class McsTest(unittest.TestCase):
             self.assertEqual(s["metadata"]["labels"]["kubernetes.io/service-name"], "api")
         # Not a consumer: nothing dispatched to member3.
         self.assertEqual(self.imported_ips("member3", "api"), [])
+        # Karmada's status conditions on the host object.
+        conds = wait_until(lambda: (lambda c: c if len(c) == 2 else None)(
+            {c["type"]: c for c in self.host.json(
+                "get", "multiclusterservices.networking.karmada.io", "-n", "shop", "api")
+             .get("status", {}).get("conditions", [])}), timeout=90, what="MCS conditions")
+        self.assertEqual(conds["ServiceApplied"]["status"], "True")
+        self.assertEqual(conds["EndpointSliceDispatched"]["status"], "True")
 
     def test_3_member_down_and_back(self):
         ips1 = self.ready_pod_ips("member1", "web")

@@ -14,6 +14,7 @@
 #include "mcs/endpoints/consumer_slices.h"
 #include "mcs/endpoints/mcs_labels.h"
 #include "mcs/imports/cluster_sets.h"
+#include "mcs/imports/mcs_conditions.h"
 #include "mcs/imports/object_diff.h"
 #include "mcs/imports/service_import.h"
 
@@ -41,6 +42,8 @@ struct McsSyncController::Plan {
   std::vector<std::string> exporting;  // valid exports' clusters
   bool lagging = false;
   std::optional<milliseconds> recheck;
+  // MultiClusterService: what this pass did, for its status conditions.
+  std::optional<McsPassOutcome> mcs_outcome;
 
   void recheckIn(milliseconds d) {
     if (!recheck || d < *recheck) recheck = d;
@@ -177,6 +180,13 @@ void McsSyncController::planMultiClusterService(const std::string& ns, const std
   const auto consumers = mcsConsumers(mcs->json(), plan.clusters);
   std::set<std::string> involved(providers.begin(), providers.end());
   involved.insert(consumers.begin(), consumers.end());
+  McsPassOutcome& outcome = plan.mcs_outcome.emplace();
+  outcome.host_service_found = host_service != nullptr;
+  outcome.involved = involved;
+  outcome.consumers = {consumers.begin(), consumers.end()};
+  for (const auto& c : involved) {
+    if (!plan.writable.count(c)) outcome.unreachable.insert(c);
+  }
   if (host_service) {
     const Json copy = consumerServiceCopy(host_service->json());
     for (const auto& c : involved) {
@@ -266,6 +276,24 @@ core::Status McsSyncController::writeHostImport(const std::string& ns, const std
   return applyManaged(*host_, desired, actual, nullptr);
 }
 
+core::Status McsSyncController::writeMultiClusterServiceStatus(const std::string& ns,
+                                                              const std::string& name,
+                                                              const McsPassOutcome& outcome) {
+  auto current = caches_.multi_cluster_services->get(ns, name);
+  if (!current) return core::Status();
+  Json obj = current->json();
+  Json& conditions = obj["status"]["conditions"];
+  const std::string now = controllers::nowText(*options_.clock);
+  bool changed = false;
+  for (const auto& c : multiClusterServiceConditions(outcome)) {
+    changed = controllers::setCondition(conditions, {c.type, c.status, c.reason, c.message}, now) ||
+              changed;
+  }
+  if (!changed) return core::Status();
+  auto r = host_->update(kMultiClusterServicesGvr, ns, obj, {kFieldManager}, "status");
+  return r || r.status().code() == core::Code::NotFound ? core::Status() : r.status();
+}
+
 core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     const runtime::Request& request) {
   const std::string& ns = request.namespace_name;
@@ -351,6 +379,7 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     if (!applyNeeded(desired, actual)) continue;
     auto c = member_clients_->clientFor(cluster);
     if (!c) {
+      if (plan.mcs_outcome) plan.mcs_outcome->failures[cluster] = c.status().message();
       note(c.status());
       continue;
     }
@@ -375,9 +404,11 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     }
     if (!job.status.isOk()) {
       core::logger("mcs")->warn("[{}] {}: {}", key, job.cluster, job.status.toString());
+      if (plan.mcs_outcome) plan.mcs_outcome->failures[job.cluster] = job.status.message();
     }
     note(std::move(job.status));
   }
+  if (plan.mcs_outcome) note(writeMultiClusterServiceStatus(ns, name, *plan.mcs_outcome));
   {
     std::lock_guard lock(active_mu_);
     if (anything) {

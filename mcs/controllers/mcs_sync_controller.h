@@ -15,7 +15,9 @@
 //    endpoints (mcs/endpoints).
 //  * MultiClusterService (types [CrossCluster]): the host Service is copied into provider and
 //    consumer clusters that lack one; each consumer gets `<provider>-<slice>` EndpointSlices under
-//    the Service's own name from every available provider other than itself.
+//    the Service's own name from every available provider other than itself. The host object's
+//    status gets Karmada's ServiceApplied and EndpointSliceDispatched conditions, naming the
+//    clusters a write failed in.
 // A source cluster whose Cluster is NotReady keeps its endpoints for `endpoint_grace`, then they
 // are withdrawn everywhere until it is Ready again. Anything managed (label
 // managed-by mcs.flotilla.io) that is no longer desired is deleted, so unexporting or deleting
@@ -34,6 +36,7 @@
 #include "controllers/membership/member_clients.h"
 #include "core/clock.h"
 #include "mcs/controllers/member_caches.h"
+#include "mcs/imports/mcs_conditions.h"
 #include "runtime/reconciler.h"
 
 namespace flotilla::mcs {
@@ -68,6 +71,8 @@ class McsSyncController final : public runtime::Reconciler {
   void planMultiClusterService(const std::string& ns, const std::string& name, Plan& plan);
   core::Status writeExportConditions(const std::string& ns, const std::string& name, Plan& plan);
   core::Status writeHostImport(const std::string& ns, const std::string& name, Plan& plan);
+  core::Status writeMultiClusterServiceStatus(const std::string& ns, const std::string& name,
+                                              const McsPassOutcome& outcome);
 
   client::ClientPtr host_;
   McsHostCaches caches_;

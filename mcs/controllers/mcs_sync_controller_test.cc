@@ -283,6 +283,14 @@ TEST_F(McsSyncTest, MultiClusterServiceDispatchesUnderTheNativeName) {
   EXPECT_EQ(slice["metadata"]["labels"][kServiceNameLabel], "web");
   EXPECT_EQ(slice["metadata"]["annotations"][kProvisionClusterAnnotation], "m1");
   EXPECT_TRUE(get("m1", kEndpointSlicesGvr, "m1-web-abc").is_null());  // never to the source
+  auto mcs = host_->get(kMultiClusterServicesGvr, "shop", "web", "");
+  ASSERT_TRUE(mcs);
+  const Json& conditions = (*mcs)->json()["status"]["conditions"];
+  ASSERT_EQ(conditions.size(), 2u);
+  EXPECT_EQ(conditions[0]["type"], "ServiceApplied");
+  EXPECT_EQ(conditions[0]["status"], "True");
+  EXPECT_EQ(conditions[1]["type"], "EndpointSliceDispatched");
+  EXPECT_EQ(conditions[1]["reason"], "EndpointSliceDispatchedSucceed");
   // Deleting the MultiClusterService removes what it created.
   ASSERT_TRUE(host_->remove(kMultiClusterServicesGvr, "shop", "web", {}).isOk());
   ASSERT_TRUE(eventually([&] { return !mcss_->indexer().get("shop", "web"); }));
