@@ -25,6 +25,7 @@ using std::chrono::milliseconds;
 
 namespace {
 constexpr const char* kFieldManager = "flotilla-mcs";
+constexpr milliseconds kCacheLagRetry{200};
 const Json kNoCluster;  // an lvalue, so `found ? object->json() : kNoCluster` does not copy
 }  // namespace
 
@@ -247,6 +248,10 @@ core::Status McsSyncController::writeExportConditions(const std::string& ns,
       continue;
     }
     auto r = (*c)->update(kServiceExportsGvr, ns, obj, {kFieldManager}, "status");
+    if (r) {
+      members_->ownWrites().record(cluster, kServiceExportsGvr.resource, ns, name,
+                                   (*r)->resourceVersion());
+    }
     if (!r && first.isOk() && r.status().code() != core::Code::NotFound) first = r.status();
   }
   return first;
@@ -385,8 +390,14 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     }
     jobs.push_back({cluster, &desired, std::move(actual), *c, core::Status(), ApplyCounts{}});
   }
-  auto apply = [](MemberJob& job) {
-    job.status = applyManaged(*job.client, *job.desired, job.actual, &job.counts);
+  OwnWrites& own = members_->ownWrites();
+  auto apply = [&own](MemberJob& job) {
+    job.status = applyManaged(*job.client, *job.desired, job.actual, &job.counts,
+                              [&own, &job](const client::GroupVersionResource& gvr,
+                                           const client::Object& written) {
+                                own.record(job.cluster, gvr.resource, written.namespaceName(),
+                                           written.name(), written.resourceVersion());
+                              });
   };
   if (jobs.size() == 1) {
     apply(jobs.front());
@@ -397,7 +408,10 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
     for (auto& r : running) r.get();
   }
   note(host_writes.get());
+  bool cache_lagged = false;
   for (auto& job : jobs) {
+    cache_lagged = cache_lagged || job.counts.already_existed > 0 ||
+                   job.status.code() == core::Code::Conflict;
     if (job.counts.created + job.counts.updated + job.counts.deleted > 0) {
       core::logger("mcs")->debug("[{}] {}: {} created, {} updated, {} deleted", key, job.cluster,
                                  job.counts.created, job.counts.updated, job.counts.deleted);
@@ -419,6 +433,14 @@ core::Result<runtime::ReconcileResult> McsSyncController::reconcile(
   }
   runtime::ReconcileResult result;
   if (plan.recheck) result.requeue_after = *plan.recheck;
+  if (cache_lagged) {
+    // A member cache was behind our own writes (409 on a stale resourceVersion, or a create
+    // that found the object): look again as soon as the cache has caught up, not after the
+    // 2 s retry period, which showed up directly in endpoint latency.
+    const std::chrono::nanoseconds lag = kCacheLagRetry;
+    result.requeue_after = std::min(result.requeue_after.value_or(lag), lag);
+    if (first.code() == core::Code::Conflict) first = core::Status();
+  }
   if (!first.isOk() || plan.lagging) {
     if (!first.isOk() && !core::isRetryable(first.code()) &&
         first.code() != core::Code::Conflict && first.code() != core::Code::AlreadyExists) {

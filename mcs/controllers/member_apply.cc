@@ -28,16 +28,25 @@ bool statusMatches(const ManagedObject& d, const Json& written) {
   return st != written.end() && jsonContains(*st, d.status) && jsonContains(d.status, *st);
 }
 
-core::Status writeStatus(client::Client& member, const ManagedObject& d, const Json& written) {
+void observe(const WriteObserver& on_written, const client::GroupVersionResource& gvr,
+             const client::ObjectPtr& written) {
+  if (on_written && written) on_written(gvr, *written);
+}
+
+core::Status writeStatus(client::Client& member, const ManagedObject& d, const Json& written,
+                         const WriteObserver& on_written) {
   if (statusMatches(d, written)) return core::Status();
   Json body = written;
   body["status"] = d.status;
   const std::string ns = written["metadata"].value("namespace", "");
   auto r = member.update(d.gvr, ns, body, {kFieldManager}, "status");
-  return r ? core::Status() : r.status();
+  if (!r) return r.status();
+  observe(on_written, d.gvr, *r);
+  return core::Status();
 }
 
-core::Status createOne(client::Client& member, const ManagedObject& d) {
+core::Status createOne(client::Client& member, const ManagedObject& d,
+                       const WriteObserver& on_written, ApplyCounts* counts) {
   const std::string ns = d.object["metadata"].value("namespace", "");
   auto r = member.create(d.gvr, ns, d.object, {kFieldManager});
   if (!r && r.status().code() == core::Code::NotFound && !ns.empty()) {
@@ -49,11 +58,14 @@ core::Status createOne(client::Client& member, const ManagedObject& d) {
     // create, before that member's informer caught up). The object's add event is on its way
     // and enqueues the service again; that reconcile compares and updates. Reading and
     // rewriting it here cost two round trips per object whenever a cache lagged. An object of
-    // that name that is not ours stays untouched.
+    // that name that is not ours stays untouched. The caller requeues shortly (the add event
+    // may be the echo of our own earlier create, which it does not report).
+    if (counts) ++counts->already_existed;
     return core::Status();
   }
   if (!r) return r.status();
-  return writeStatus(member, d, (*r)->json());
+  observe(on_written, d.gvr, *r);
+  return writeStatus(member, d, (*r)->json(), on_written);
 }
 
 }  // namespace
@@ -74,7 +86,8 @@ bool applyNeeded(const std::vector<ManagedObject>& desired,
 }
 
 core::Status applyManaged(client::Client& member, const std::vector<ManagedObject>& desired,
-                          const std::vector<ManagedObject>& actual, ApplyCounts* counts) {
+                          const std::vector<ManagedObject>& actual, ApplyCounts* counts,
+                          const WriteObserver& on_written) {
   core::Status first;
   auto note = [&first](core::Status st) {
     if (!st.isOk() && first.isOk()) first = std::move(st);
@@ -84,7 +97,7 @@ core::Status applyManaged(client::Client& member, const std::vector<ManagedObjec
   for (const auto& d : desired) {
     auto it = have.find(identity(d));
     if (it == have.end()) {
-      core::Status st = createOne(member, d);
+      core::Status st = createOne(member, d, on_written, counts);
       if (st.isOk() && counts) ++counts->created;
       note(std::move(st));
       continue;
@@ -99,9 +112,10 @@ core::Status applyManaged(client::Client& member, const std::vector<ManagedObjec
         continue;
       }
       if (counts) ++counts->updated;
-      note(writeStatus(member, d, (*u)->json()));
+      observe(on_written, d.gvr, *u);
+      note(writeStatus(member, d, (*u)->json(), on_written));
     } else {
-      note(writeStatus(member, d, cur));
+      note(writeStatus(member, d, cur, on_written));
     }
   }
   for (const auto& [id, a] : have) {

@@ -6,6 +6,7 @@
 // selects them by label from the member's caches), so nothing of anyone else is ever deleted.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ManagedObject {
 
 struct ApplyCounts {
   int created = 0, updated = 0, deleted = 0;
+  // Creates that found the object already there (the caller's cache lags): the caller should
+  // look again shortly, since the echo of that object may be one it dropped as its own write.
+  int already_existed = 0;
 };
 
 // Whether applyManaged would write anything: lets the caller skip members that already match
@@ -32,9 +36,15 @@ struct ApplyCounts {
 bool applyNeeded(const std::vector<ManagedObject>& desired,
                  const std::vector<ManagedObject>& actual);
 
+// Called with every object a create or update returned (its new resourceVersion), so the
+// caller can recognise the echo of its own write (mcs/controllers/own_writes).
+using WriteObserver =
+    std::function<void(const client::GroupVersionResource& gvr, const client::Object& written)>;
+
 // Applies `desired` over `actual` (same objects, as found in the member's cache). Continues past
 // failures and returns the first error.
 core::Status applyManaged(client::Client& member, const std::vector<ManagedObject>& desired,
-                          const std::vector<ManagedObject>& actual, ApplyCounts* counts);
+                          const std::vector<ManagedObject>& actual, ApplyCounts* counts,
+                          const WriteObserver& on_written = {});
 
 }  // namespace flotilla::mcs

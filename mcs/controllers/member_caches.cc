@@ -59,11 +59,24 @@ core::Status MemberCaches::ensure(const std::string& cluster) {
     const std::string key = serviceKeyOf(*o);
     if (!key.empty()) fn(key);
   };
-  client::EventHandler handler{
-      notify, [notify](const client::ObjectPtr&, const client::ObjectPtr& n) { notify(n); },
-      notify};
-  for (const auto& inf : {cache->exports, cache->services, cache->slices, cache->imports}) {
-    inf->addEventHandler(handler);
+  const std::pair<client::InformerPtr, client::GroupVersionResource> watched[] = {
+      {cache->exports, kServiceExportsGvr},
+      {cache->services, kServicesGvr},
+      {cache->slices, kEndpointSlicesGvr},
+      {cache->imports, kServiceImportsGvr}};
+  for (const auto& [inf, gvr] : watched) {
+    // The echo of our own write: the reconcile that wrote it already saw this state.
+    auto changed = [notify, own = own_writes_, cluster, resource = gvr.resource](
+                       const client::ObjectPtr& o) {
+      if (o && own->consume(cluster, resource, o->namespaceName(), o->name(),
+                            o->resourceVersion())) {
+        return;
+      }
+      notify(o);
+    };
+    inf->addEventHandler(
+        {changed, [changed](const client::ObjectPtr&, const client::ObjectPtr& n) { changed(n); },
+         notify});
   }
   std::shared_ptr<MemberCache> replaced;
   {

@@ -6,6 +6,7 @@
 // maps to that service, an EndpointSlice to its kubernetes.io/service-name, anything else to its
 // own name. Caches are started when a cluster is joined (ensure) and stopped when it leaves
 // (remove); a member that is down keeps its last known state while its informers retry.
+// Adds and updates that are the echo of the sync's own write (ownWrites) are not reported.
 // A cache is bound to the client it was built with: when the member client changes (its
 // credentials Secret arrived or changed after the cache started, e.g. the Cluster event won the
 // race against the Secret informer at start-up), ensure rebuilds it. Otherwise informers built
@@ -23,6 +24,7 @@
 #include "client/informer.h"
 #include "controllers/membership/member_clients.h"
 #include "core/status.h"
+#include "mcs/controllers/own_writes.h"
 
 namespace flotilla::mcs {
 
@@ -67,6 +69,8 @@ class MemberCaches {
   MemberCachePtr get(const std::string& cluster) const;
   std::vector<std::string> clusters() const;
   void shutdown();
+  // Writes the sync made; their echoes are not reported to on_event.
+  OwnWrites& ownWrites() { return *own_writes_; }
 
  private:
   controllers::MemberClientsPtr clients_;
@@ -74,6 +78,7 @@ class MemberCaches {
   client::InformerOptions defaults_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<MemberCache>> caches_;
+  std::shared_ptr<OwnWrites> own_writes_ = std::make_shared<OwnWrites>();
 };
 
 }  // namespace flotilla::mcs

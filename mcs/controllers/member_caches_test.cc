@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <thread>
 
 #include "client/fake_client.h"
@@ -79,6 +81,44 @@ TEST(MemberCachesTest, EnsureFailsWithoutAClientAndRemoveForgetsTheCluster) {
   caches.remove("m1");
   EXPECT_EQ(caches.get("m1"), nullptr);
   EXPECT_TRUE(caches.clusters().empty());
+}
+
+// The echo of the sync's own write is not reported; anybody else's write is.
+TEST(MemberCachesTest, OwnWritesEchoesAreNotReported) {
+  auto clients = std::make_shared<controllers::StaticMemberClients>();
+  std::shared_ptr<client::Client> member = std::make_shared<client::FakeClient>();
+  clients->set("m1", member);
+  std::mutex mu;
+  std::vector<std::string> seen;
+  MemberCaches caches(clients, [&](const std::string& key) {
+    std::lock_guard lock(mu);
+    seen.push_back(key);
+  });
+  ASSERT_TRUE(caches.ensure("m1").isOk());
+  auto cache = caches.get("m1");
+  ASSERT_TRUE(eventually([&] { return cache->synced(); }));
+
+  auto own = member->create(kServiceExportsGvr, "shop", serviceExport("mine"));
+  ASSERT_TRUE(own);
+  caches.ownWrites().record("m1", kServiceExportsGvr.resource, "shop", "mine",
+                            (*own)->resourceVersion());
+  ASSERT_TRUE(member->create(kServiceExportsGvr, "shop", serviceExport("theirs")));
+  ASSERT_TRUE(eventually([&] { return cache->exports->indexer().get("shop", "theirs") != nullptr; }));
+  ASSERT_TRUE(eventually([&] { return cache->exports->indexer().get("shop", "mine") != nullptr; }));
+  std::this_thread::sleep_for(50ms);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seen, std::vector<std::string>{"shop/theirs"});
+  }
+  // A later change of the same object by someone else is reported.
+  Json changed = (*own)->json();
+  changed["metadata"]["labels"] = {{"x", "y"}};
+  ASSERT_TRUE(member->update(kServiceExportsGvr, "shop", changed, {}, ""));
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(mu);
+    return seen.size() == 2 && seen.back() == "shop/mine";
+  }));
+  caches.shutdown();
 }
 
 }  // namespace
