@@ -1,7 +1,9 @@
 #include "apiserver/body_codec.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
+#include <string_view>
 
 #include "api/yaml.h"
 #include "apimachinery/builtin_schema.h"
@@ -114,6 +116,54 @@ std::vector<std::string> duplicateJsonFields(const std::string& text) {
   } finder;
   Json::sax_parse(text, &finder, nlohmann::json::input_format_t::json, false);
   return finder.dups;
+}
+
+namespace {
+
+// Object keys in valid JSON text: strings followed by ':'. Only quotes are looked at, so the scan
+// is a memchr per string.
+std::size_t countJsonKeys(std::string_view text) {
+  std::size_t keys = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const void* open = std::memchr(text.data() + i, '"', text.size() - i);
+    if (open == nullptr) break;
+    i = static_cast<std::size_t>(static_cast<const char*>(open) - text.data()) + 1;
+    // Find the closing quote: one preceded by an even number of backslashes.
+    while (true) {
+      const void* close = std::memchr(text.data() + i, '"', text.size() - i);
+      if (close == nullptr) return keys;
+      const std::size_t q = static_cast<std::size_t>(static_cast<const char*>(close) - text.data());
+      std::size_t b = q;
+      while (b > i && text[b - 1] == '\\') --b;
+      i = q + 1;
+      if ((q - b) % 2 == 0) break;
+    }
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' ||
+                               text[i] == '\r')) {
+      ++i;
+    }
+    if (i < text.size() && text[i] == ':') ++keys;
+  }
+  return keys;
+}
+
+std::size_t countMembers(const Json& v) {
+  std::size_t n = 0;
+  if (v.is_object()) {
+    n += v.size();
+    for (const auto& child : v) n += countMembers(child);
+  } else if (v.is_array()) {
+    for (const auto& child : v) n += countMembers(child);
+  }
+  return n;
+}
+
+}  // namespace
+
+std::vector<std::string> duplicateJsonFields(const std::string& text, const Json& parsed) {
+  if (countJsonKeys(text) == countMembers(parsed)) return {};
+  return duplicateJsonFields(text);
 }
 
 core::Result<PatchType> patchTypeFor(const HttpRequest& req, const ServedResource& r) {

@@ -37,6 +37,10 @@ core::Result<Json> applyPatch(const Json& current, const Json& patch, PatchType 
 
 // Keys that appear twice in one JSON object, as dotted paths (for strict field validation).
 std::vector<std::string> duplicateJsonFields(const std::string& text);
+// duplicateJsonFields(text) for text already parsed into `parsed` (parseJson(text)): counts the
+// keys in the text and the members of the parse, which differ exactly when some object repeats a
+// key (the parse keeps one); only then does it run the full pass that names them.
+std::vector<std::string> duplicateJsonFields(const std::string& text, const Json& parsed);
 
 // Parses JSON text, answering 400 with the parser's complaint.
 core::Result<Json> parseJson(const std::string& text);

@@ -438,13 +438,14 @@ class BeastServer final : public HttpServer {
   }
 
   template <class Stream>
-  bool writeResponse(Stream& stream, const HttpResponse& r, bool keep_alive) {
+  // Takes the body out of `r` (a response can be megabytes; it is sent once).
+  bool writeResponse(Stream& stream, HttpResponse& r, bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
     res.set(http::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res.set(k, v);
     for (const auto& w : r.warnings) res.insert(http::field::warning, "299 - \"" + w + "\"");
     res.keep_alive(keep_alive);
-    res.body() = r.body;
+    res.body() = std::move(r.body);
     res.prepare_payload();
     beast::error_code ec;
     http::write(stream, res, ec);

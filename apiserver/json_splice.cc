@@ -83,6 +83,49 @@ std::optional<std::string_view> topLevelMember(std::string_view s, std::string_v
   }
 }
 
+std::optional<std::string> withoutTopLevelMember(std::string_view s, std::string_view wanted) {
+  std::size_t i = 0;
+  skipSpace(s, i);
+  if (i >= s.size() || s[i] != '{') return std::nullopt;
+  ++i;
+  skipSpace(s, i);
+  if (i < s.size() && s[i] == '}') return std::nullopt;
+  std::size_t previous_comma = std::string_view::npos;
+  while (true) {
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    const std::size_t key_start = i;
+    if (!skipString(s, i)) return std::nullopt;
+    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return std::nullopt;
+    ++i;
+    if (!skipValue(s, i)) return std::nullopt;
+    skipSpace(s, i);
+    if (i >= s.size()) return std::nullopt;
+    const bool more = s[i] == ',';
+    if (!more && s[i] != '}') return std::nullopt;
+    if (key == wanted) {
+      // Drop the member with the comma after it, or (last member) the comma before it.
+      std::size_t from = key_start;
+      std::size_t to = i;
+      if (more) {
+        to = i + 1;
+      } else if (previous_comma != std::string_view::npos) {
+        from = previous_comma;
+      }
+      std::string out;
+      out.reserve(s.size() - (to - from));
+      out.append(s.substr(0, from));
+      out.append(s.substr(to));
+      return out;
+    }
+    if (!more) return std::nullopt;
+    previous_comma = i;
+    ++i;
+  }
+}
+
 std::optional<std::string> spliceResourceVersion(std::string_view s, int64_t revision) {
   const auto metadata = topLevelMember(s, "metadata");
   if (!metadata || metadata->empty() || metadata->front() != '{') return std::nullopt;

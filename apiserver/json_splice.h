@@ -20,4 +20,9 @@ std::optional<std::string> spliceResourceVersion(std::string_view stored, int64_
 // text is not an object or has no such member.
 std::optional<std::string_view> topLevelMember(std::string_view stored, std::string_view key);
 
+// The object text without its top-level member `key` (and the comma that separated it), found
+// as topLevelMember finds it; nullopt when the text is not an object or has no such member. Lets
+// a reader parse metadata without managedFields, usually most of it.
+std::optional<std::string> withoutTopLevelMember(std::string_view object, std::string_view key);
+
 }  // namespace flotilla::apiserver

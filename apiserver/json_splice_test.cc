@@ -35,5 +35,39 @@ TEST(JsonSpliceTest, InsertsResourceVersionIntoTopLevelMetadata) {
   }
 }
 
+TEST(JsonSpliceTest, WithoutTopLevelMemberDropsOneMemberAndItsComma) {
+  struct Row {
+    const char* name;
+    const char* object;
+    const char* key;
+    const char* want;  // nullptr: nullopt
+  };
+  const Row rows[] = {
+      {"first", R"({"a":1,"b":2,"c":3})", "a", R"({"b":2,"c":3})"},
+      {"middle", R"({"a":1,"b":{"x":[1,{"y":"}"}]},"c":3})", "b", R"({"a":1,"c":3})"},
+      {"last", R"({"a":1,"b":2})", "b", R"({"a":1})"},
+      {"only", R"({"a":[1,2]})", "a", R"({})"},
+      {"whitespace", R"( { "a" : 1 , "b" : 2 } )", "a", R"( {  "b" : 2 } )"},
+      {"nested key with the same name stays", R"({"a":{"b":1},"c":2})", "b", nullptr},
+      {"escaped quote in a string value", R"({"a":"x\"b\":","b":1})", "b", R"({"a":"x\"b\":"})"},
+      {"absent", R"({"a":1})", "z", nullptr},
+      {"empty object", R"({})", "a", nullptr},
+      {"not an object", R"([1,2])", "a", nullptr},
+      {"truncated", R"({"a":1,"b":)", "b", nullptr},
+  };
+  for (const auto& row : rows) {
+    auto out = withoutTopLevelMember(row.object, row.key);
+    if (row.want == nullptr) {
+      EXPECT_FALSE(out.has_value()) << row.name;
+      continue;
+    }
+    ASSERT_TRUE(out.has_value()) << row.name;
+    EXPECT_EQ(*out, row.want) << row.name;
+    auto expected = nlohmann::json::parse(row.object);
+    expected.erase(row.key);
+    EXPECT_EQ(nlohmann::json::parse(*out), expected) << row.name;
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::apiserver

@@ -35,6 +35,8 @@ bool fieldSelectorReadsOnlyMetadata(const std::string& field_selector) {
     std::string_view term(field_selector.data() + start, end - start);
     while (!term.empty() && term.front() == ' ') term.remove_prefix(1);
     if (!term.empty() && term.rfind("metadata.", 0) != 0) return false;
+    // ObjectStore::decodeMetadata leaves managedFields out.
+    if (term.rfind("metadata.managedFields", 0) == 0) return false;
     start = end + 1;
   }
   return true;

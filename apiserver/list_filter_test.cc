@@ -17,6 +17,7 @@ TEST(ListFilterTest, FieldSelectorReadsOnlyMetadata) {
       {"status.phase=Running", false},
       {"metadata.name=a,spec.nodeName=n1", false},
       {"spec.nodeName=n1,metadata.name=a", false},
+      {"metadata.managedFields=x", false},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(fieldSelectorReadsOnlyMetadata(c.selector), c.metadata_only) << c.selector;

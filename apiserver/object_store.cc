@@ -75,6 +75,12 @@ core::Result<Json> ObjectStore::decodeMetadata(const std::string& value) {
   for (const char* key : {"apiVersion", "kind", "metadata"}) {
     auto span = topLevelMember(value, key);
     if (!span) continue;
+    // managedFields is most of the metadata text and no reader of this result looks at it.
+    std::optional<std::string> trimmed;
+    if (span->size() > 64 && key == std::string_view("metadata")) {
+      trimmed = withoutTopLevelMember(*span, "managedFields");
+      if (trimmed) span = *trimmed;
+    }
     Json part = Json::parse(span->begin(), span->end(), nullptr, false);
     if (part.is_discarded()) return core::internalError("stored object is not valid JSON");
     obj[key] = std::move(part);
@@ -90,20 +96,36 @@ std::string ObjectStore::encode(const Json& obj) {
   if (meta == obj.end() || !meta->is_object() || !meta->contains("resourceVersion")) {
     return obj.dump();
   }
-  // Same text as dumping a copy without metadata.resourceVersion, but only metadata is copied:
-  // members are written in the object's (sorted) key order, exactly as dump() would.
-  std::string out = "{";
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    if (out.size() > 1) out += ',';
-    out += Json(it.key()).dump();
+  // Same text as dumping a copy without metadata.resourceVersion, written by one serializer into
+  // one string: no copy of metadata (managedFields is most of it) and no per-member temporaries.
+  // Members are written in the object's (sorted) key order, exactly as dump() would.
+  std::string out;
+  nlohmann::detail::serializer<Json> writer(nlohmann::detail::output_adapter<char>(out), ' ');
+  auto member = [&](bool first, const std::string& key, const Json& value) {
+    if (!first) out += ',';
+    writer.dump(Json(key), false, false, 0);
     out += ':';
-    if (it == meta) {
-      Json stripped = *meta;
-      stripped.erase("resourceVersion");
-      out += stripped.dump();
-    } else {
-      out += it->dump();
+    if (&value != &*meta) {
+      writer.dump(value, false, false, 0);
+      return;
     }
+    out += '{';
+    bool first_field = true;
+    for (auto it = meta->begin(); it != meta->end(); ++it) {
+      if (it.key() == "resourceVersion") continue;
+      if (!first_field) out += ',';
+      first_field = false;
+      writer.dump(Json(it.key()), false, false, 0);
+      out += ':';
+      writer.dump(*it, false, false, 0);
+    }
+    out += '}';
+  };
+  out += '{';
+  bool first = true;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    member(first, it.key(), *it);
+    first = false;
   }
   out += '}';
   return out;
@@ -204,7 +226,9 @@ core::Result<ListOutput> ObjectStore::list(const ServedResource& r, const std::s
   return out;
 }
 
-core::Result<Json> ObjectStore::create(const ServedResource& r, Json obj, bool dry_run) {
+core::Result<Json> ObjectStore::create(const ServedResource& r, Json obj, bool dry_run,
+                                       std::string* stored) {
+  if (stored != nullptr) stored->clear();
   const std::string name = objectName(obj);
   const std::string key = keyFor(r, objectNamespace(obj), name);
   if (dry_run) {
@@ -215,7 +239,8 @@ core::Result<Json> ObjectStore::create(const ServedResource& r, Json obj, bool d
     }
     return obj;
   }
-  auto rev = storage_.create(key, encode(obj));
+  std::string value = encode(obj);
+  auto rev = storage_.create(key, value);
   if (!rev.isOk()) {
     if (rev.status().code() == core::Code::AlreadyExists) {
       return core::Status(core::Code::AlreadyExists,
@@ -224,12 +249,14 @@ core::Result<Json> ObjectStore::create(const ServedResource& r, Json obj, bool d
     return rev.status();
   }
   obj["metadata"]["resourceVersion"] = std::to_string(*rev);
+  if (stored != nullptr) *stored = std::move(value);
   return obj;
 }
 
 core::Result<Json> ObjectStore::update(const ServedResource& r, const std::string& ns,
                                        const std::string& name, const Mutation& mutate,
-                                       bool dry_run) {
+                                       bool dry_run, std::string* stored) {
+  if (stored != nullptr) stored->clear();
   const std::string key = keyFor(r, ns, name);
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
     auto kv = storage_.get(key);
@@ -252,7 +279,10 @@ core::Result<Json> ObjectStore::update(const ServedResource& r, const std::strin
       }
     }
     updated["metadata"]["resourceVersion"] = current_rv;
-    if (sameObject(updated, *current)) return *current;  // no-op: no new revision, no event
+    if (sameObject(updated, *current)) {  // no-op: no new revision, no event
+      if (stored != nullptr) *stored = std::move(kv->value);
+      return std::move(*current);
+    }
     if (dry_run) return updated;
     if (hasDeletionTimestamp(updated) && !hasFinalizers(updated)) {
       auto deleted = storage_.remove(key, kv->mod_revision);
@@ -264,7 +294,8 @@ core::Result<Json> ObjectStore::update(const ServedResource& r, const std::strin
       updated["metadata"]["resourceVersion"] = std::to_string(deleted->mod_revision);
       return updated;
     }
-    auto rev = storage_.update(key, encode(updated), kv->mod_revision);
+    std::string value = encode(updated);
+    auto rev = storage_.update(key, value, kv->mod_revision);
     if (!rev.isOk()) {
       if (rev.status().code() == core::Code::Conflict && !pinned) continue;
       if (rev.status().code() == core::Code::Conflict) return conflictError(r, name);
@@ -272,6 +303,7 @@ core::Result<Json> ObjectStore::update(const ServedResource& r, const std::strin
       return rev.status();
     }
     updated["metadata"]["resourceVersion"] = std::to_string(*rev);
+    if (stored != nullptr) *stored = std::move(value);
     return updated;
   }
   return core::Status(core::Code::Conflict, "too many concurrent writers on " +

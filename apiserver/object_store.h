@@ -69,13 +69,19 @@ class ObjectStore {
   core::Result<ListOutput> list(const ServedResource& r, const std::string& ns,
                                 const ListParams& params);
   // Stores a new object (metadata already prepared). AlreadyExists if the name is taken.
-  core::Result<Json> create(const ServedResource& r, Json obj, bool dry_run);
+  // `stored`, when given, receives the bytes now stored for the object (encode() of the result;
+  // empty for a dry run): spliceResourceVersion() of them is the object's JSON without
+  // serialising it again.
+  core::Result<Json> create(const ServedResource& r, Json obj, bool dry_run,
+                            std::string* stored = nullptr);
   // Reads the current object, applies `mutate`, writes it back if it changed, and retries on
   // concurrent writes. If the mutation result carries metadata.resourceVersion, it must match the
   // current one (409 otherwise) and no retry happens. An update that leaves an object being
-  // deleted without finalizers removes it. NotFound when the object does not exist.
+  // deleted without finalizers removes it. NotFound when the object does not exist. `stored` as
+  // for create(): the stored bytes of the result (empty when nothing is stored: dry run, removal).
   core::Result<Json> update(const ServedResource& r, const std::string& ns,
-                            const std::string& name, const Mutation& mutate, bool dry_run);
+                            const std::string& name, const Mutation& mutate, bool dry_run,
+                            std::string* stored = nullptr);
   // update() for a writer that already holds the object it read (an in-process controller's
   // cache): `mutate` runs on `known`, which is written if the stored revision is still the one
   // `known` carries, with no read or parse of the stored value; otherwise it falls back to
@@ -91,9 +97,10 @@ class ObjectStore {
   static core::Result<Json> decode(const std::string& value, int64_t revision);
   // Serialises an object for storage (without resourceVersion).
   static std::string encode(const Json& obj);
-  // Only `metadata` (plus apiVersion and kind) of a stored value: for in-process controllers that
-  // track ownership and deletion state of every object, so they never build the spec and status
-  // trees they do not read.
+  // Only `metadata` (plus apiVersion and kind) of a stored value, without metadata.managedFields:
+  // for in-process controllers that track ownership and deletion state of every object and for
+  // label/metadata selectors, so they never build the spec, status and managedFields trees they
+  // do not read.
   static core::Result<Json> decodeMetadata(const std::string& value);
 
  private:

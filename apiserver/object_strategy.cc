@@ -170,7 +170,11 @@ void prepareForUpdate(const ServedResource& r, const Json& old, Json& updated,
   }
 }
 
-bool sameObject(const Json& a, const Json& b) {
+namespace {
+
+// The original definition of sameObject: compare copies with the ignored fields erased. Kept for
+// the shapes the copy-free comparison below does not handle (metadata missing on one side).
+bool sameObjectByCopy(const Json& a, const Json& b) {
   auto strip = [](const Json& o) {
     Json c = o;
     if (c.is_object() && c.contains("metadata") && c["metadata"].is_object()) {
@@ -184,6 +188,63 @@ bool sameObject(const Json& a, const Json& b) {
     return c;
   };
   return strip(a) == strip(b);
+}
+
+// Walks two objects' members in key order (nlohmann objects are sorted maps), skipping `ignored`
+// on both sides (unless null), and compares values with `same`; equal iff the copies with `ignored`
+// erased would compare equal.
+template <class Same>
+bool sameMembers(const Json& a, const Json& b, const char* ignored, Same same) {
+  auto ia = a.begin();
+  auto ib = b.begin();
+  while (true) {
+    if (ignored != nullptr && ia != a.end() && ia.key() == ignored) ++ia;
+    if (ignored != nullptr && ib != b.end() && ib.key() == ignored) ++ib;
+    if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+    if (ia.key() != ib.key() || !same(ia.key(), *ia, *ib)) return false;
+    ++ia;
+    ++ib;
+  }
+}
+
+bool sameIgnoringTime(const Json& a, const Json& b) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  return sameMembers(a, b, "time", [](const std::string&, const Json& x, const Json& y) {
+    return x == y;
+  });
+}
+
+bool sameManagedFields(const Json& a, const Json& b) {
+  if (!a.is_array() || !b.is_array()) return a == b;
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!sameIgnoringTime(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+bool sameMetadata(const Json& a, const Json& b) {
+  return sameMembers(a, b, "resourceVersion", [](const std::string& key, const Json& x,
+                                                 const Json& y) {
+    return key == "managedFields" ? sameManagedFields(x, y) : x == y;
+  });
+}
+
+}  // namespace
+
+bool sameObject(const Json& a, const Json& b) {
+  // Runs on every update (no-op detection), so it compares in place instead of copying both
+  // objects the way the definition (sameObjectByCopy) reads.
+  if (!a.is_object() || !b.is_object()) return a == b;
+  const auto ma = a.find("metadata");
+  const auto mb = b.find("metadata");
+  const bool a_meta = ma != a.end() && ma->is_object();
+  const bool b_meta = mb != b.end() && mb->is_object();
+  if (!a_meta || !b_meta) return sameObjectByCopy(a, b);
+  if (a.size() != b.size()) return false;
+  return sameMembers(a, b, nullptr, [](const std::string& key, const Json& x, const Json& y) {
+    return key == "metadata" ? sameMetadata(x, y) : x == y;
+  });
 }
 
 std::string newUuid() {

@@ -39,7 +39,18 @@ void SystemControllers::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-ServedResourcePtr SystemControllers::resourceForKey(const std::string& key) const {
+ServedResourcePtr SystemControllers::resourceForKey(const std::string& key) {
+  // Every storage prefix ends in '/', so the prefixes matching a key are exactly those matching
+  // its collection (the key up to its last '/'): the answer depends on the collection alone.
+  const std::string_view collection(key.data(), key.rfind('/') + 1);
+  const uint64_t generation = registry_.generation();
+  if (generation != resource_cache_generation_) {
+    resource_by_collection_.clear();
+    resource_cache_generation_ = generation;
+  }
+  if (auto it = resource_by_collection_.find(collection); it != resource_by_collection_.end()) {
+    return it->second;
+  }
   ServedResourcePtr best;
   for (const auto& r : registry_.all()) {
     const std::string prefix = r->storagePrefix();
@@ -49,6 +60,7 @@ ServedResourcePtr SystemControllers::resourceForKey(const std::string& key) cons
       best = r;
     }
   }
+  resource_by_collection_.emplace(collection, best);
   return best;
 }
 

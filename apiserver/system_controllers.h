@@ -48,7 +48,9 @@ class SystemControllers {
 
   void run(int64_t from_revision);
   void observe(const std::string& key, const std::string* value, int64_t revision);
-  ServedResourcePtr resourceForKey(const std::string& key) const;
+  // The resource stored under `key`; memoised per collection (the key up to its last '/') for
+  // the registry generation it was computed at.
+  ServedResourcePtr resourceForKey(const std::string& key);
   void reconcileCrd(const Json& crd);
   void reconcileNamespace(const std::string& name);
   void processDirty();
@@ -66,6 +68,8 @@ class SystemControllers {
   std::set<std::string> dirty_owners_;                      // uids whose dependents need a look
   std::set<std::string> dirty_keys_;                        // objects to re-check
   std::set<std::string> terminating_namespaces_;
+  std::map<std::string, ServedResourcePtr, std::less<>> resource_by_collection_;
+  uint64_t resource_cache_generation_ = 0;
 };
 
 }  // namespace flotilla::apiserver

@@ -1,11 +1,13 @@
 // Write verbs of ApiHandler: create, update (PUT), patch (JSON, merge, strategic, apply),
 // delete and deletecollection, plus the scale and finalize subresources.
 #include <algorithm>
+#include <charconv>
 
 #include "apiserver/api_handler.h"
 #include "apiserver/api_status.h"
 #include "apiserver/body_codec.h"
 #include "apiserver/field_managers.h"
+#include "apiserver/json_splice.h"
 #include "apiserver/list_filter.h"
 #include "apiserver/object_strategy.h"
 #include "apiserver/request_info.h"
@@ -20,6 +22,36 @@ HttpResponse jsonResponse(int status, const Json& body, std::vector<std::string>
   r.body = body.dump();
   r.warnings = std::move(warnings);
   return r;
+}
+
+// The response to a write that stored `obj` as `stored` (ObjectStore::encode of it): the stored
+// bytes with the resourceVersion spliced in, so the object is not serialised a second time.
+// Falls back to dumping when there are no stored bytes (dry run) or they cannot be spliced.
+HttpResponse storedObjectResponse(int status, const Json& obj, const std::string& stored,
+                                  std::vector<std::string> warnings) {
+  if (!stored.empty()) {
+    const auto meta = obj.find("metadata");
+    const Json* rv = nullptr;
+    if (meta != obj.end() && meta->is_object()) {
+      if (auto it = meta->find("resourceVersion"); it != meta->end() && it->is_string()) rv = &*it;
+    }
+    int64_t revision = 0;
+    if (rv != nullptr) {
+      const std::string& text = rv->get_ref<const std::string&>();
+      const char* end = text.data() + text.size();
+      if (std::from_chars(text.data(), end, revision).ptr != end) revision = 0;
+    }
+    if (revision > 0) {
+      if (auto body = spliceResourceVersion(stored, revision)) {
+        HttpResponse r;
+        r.status = status;
+        r.body = std::move(*body);
+        r.warnings = std::move(warnings);
+        return r;
+      }
+    }
+  }
+  return jsonResponse(status, obj, std::move(warnings));
 }
 
 struct WriteParams {
@@ -57,11 +89,11 @@ core::Result<WriteParams> writeParams(const HttpRequest& req) {
 
 // Strict field validation rejects duplicate JSON fields; Warn reports them.
 core::Status checkDuplicates(const HttpRequest& req, const ServedResource& r,
-                             FieldValidation mode) {
+                             FieldValidation mode, const Json& parsed) {
   if (mode == FieldValidation::Ignore) return core::Status::ok();
   const std::string mt = mediaType(req);
   if (!mt.empty() && mt != "application/json") return core::Status::ok();
-  auto dups = duplicateJsonFields(req.body);
+  auto dups = duplicateJsonFields(req.body, parsed);
   if (dups.empty() || mode == FieldValidation::Warn) return core::Status::ok();
   std::string msg = r.kind + " in version \"" + r.version + "\" cannot be handled as a " + r.kind +
                     ": strict decoding error: ";
@@ -77,7 +109,7 @@ core::Result<Json> decodeWriteBody(const HttpRequest& req, const ServedResource&
                                    const std::string& ns, FieldValidation validation) {
   auto body = decodeBody(req, r);
   if (!body.isOk()) return body.status();
-  FLOTILLA_RETURN_IF_ERROR(checkDuplicates(req, r, validation));
+  FLOTILLA_RETURN_IF_ERROR(checkDuplicates(req, r, validation, *body));
   Json obj = std::move(*body);
   FLOTILLA_RETURN_IF_ERROR(checkTypeAndNamespace(r, ns, obj));
   return obj;
@@ -146,9 +178,10 @@ HttpResponse ApiHandler::handleCreate(const HttpRequest& req, const ServedResour
   const auto now = clock_->wallNow();
   prepareForCreate(r, obj, now, newUuid());
   recordManagedUpdate(r, nullptr, obj, params->manager, "", now);
-  auto created = store_.create(r, std::move(obj), params->dry_run);
+  std::string stored;
+  auto created = store_.create(r, std::move(obj), params->dry_run, &stored);
   if (!created.isOk()) return errorFor(created.status(), r, name);
-  return jsonResponse(201, *created, std::move(warnings));
+  return storedObjectResponse(201, *created, stored, std::move(warnings));
 }
 
 HttpResponse ApiHandler::handleUpdate(const HttpRequest& req, const ServedResource& r,
@@ -166,8 +199,8 @@ HttpResponse ApiHandler::handleUpdate(const HttpRequest& req, const ServedResour
         ") does not match the name on the URL (" + name + ")"));
   }
   obj["metadata"]["name"] = name;
-  const Json& rv = obj["metadata"].value("resourceVersion", Json());
-  if (r.is_custom && (!rv.is_string() || rv.get<std::string>().empty())) {
+  const Json body_rv = obj["metadata"].value("resourceVersion", Json());
+  if (r.is_custom && (!body_rv.is_string() || body_rv.get<std::string>().empty())) {
     return errorFor(invalidObject(r, name, {{"FieldValueInvalid",
                                              "Invalid value: 0x0: must be specified for an update",
                                              "metadata.resourceVersion"}}),
@@ -175,23 +208,37 @@ HttpResponse ApiHandler::handleUpdate(const HttpRequest& req, const ServedResour
   }
   std::vector<std::string> warnings;
   const auto now = clock_->wallNow();
+  // The first attempt takes the decoded body itself; a retry after a concurrent write (rare: only
+  // bodies without a resourceVersion retry) decodes the request again instead of every attempt
+  // copying it.
+  bool body_taken = false;
+  std::string stored;
   auto updated = store_.update(
       r, ns, name,
       [&](const Json& current) -> core::Result<Json> {
-        Json next = obj;
+        Json next;
+        if (!body_taken) {
+          next = std::move(obj);
+          body_taken = true;
+        } else {
+          auto again = decodeWriteBody(req, r, ns, FieldValidation::Ignore);
+          if (!again.isOk()) return again.status();
+          next = std::move(*again);
+          next["metadata"]["name"] = name;
+        }
         prepareForUpdate(r, current, next, subresource);
         if (!subresource.empty()) {
           // The precondition comes from the request body even for /status.
-          next["metadata"]["resourceVersion"] = obj["metadata"].value("resourceVersion", Json());
+          next["metadata"]["resourceVersion"] = body_rv;
         }
         warnings.clear();
         FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings));
         recordManagedUpdate(r, &current, next, params->manager, subresource, now);
         return next;
       },
-      params->dry_run);
+      params->dry_run, &stored);
   if (!updated.isOk()) return errorFor(updated.status(), r, name);
-  return jsonResponse(200, *updated, std::move(warnings));
+  return storedObjectResponse(200, *updated, stored, std::move(warnings));
 }
 
 HttpResponse ApiHandler::handlePatch(const HttpRequest& req, const ServedResource& r,
@@ -212,6 +259,7 @@ HttpResponse ApiHandler::handlePatch(const HttpRequest& req, const ServedResourc
   if (!patch.isOk()) return statusResponse(patch.status());
   std::vector<std::string> warnings;
   const auto now = clock_->wallNow();
+  std::string stored;
   auto updated = store_.update(
       r, ns, name,
       [&](const Json& current) -> core::Result<Json> {
@@ -235,9 +283,9 @@ HttpResponse ApiHandler::handlePatch(const HttpRequest& req, const ServedResourc
         recordManagedUpdate(r, &current, next, params->manager, subresource, now);
         return next;
       },
-      params->dry_run);
+      params->dry_run, &stored);
   if (!updated.isOk()) return errorFor(updated.status(), r, name);
-  return jsonResponse(200, *updated, std::move(warnings));
+  return storedObjectResponse(200, *updated, stored, std::move(warnings));
 }
 
 HttpResponse ApiHandler::handleApply(const HttpRequest& req, const ServedResource& r,
@@ -271,6 +319,7 @@ HttpResponse ApiHandler::handleApply(const HttpRequest& req, const ServedResourc
   }
   std::vector<std::string> warnings;
   const auto now = clock_->wallNow();
+  std::string stored;
   auto existing = store_.get(r, ns, name);
   if (!existing.isOk() && existing.status().code() != core::Code::NotFound) {
     return errorFor(existing.status(), r, name);
@@ -285,8 +334,8 @@ HttpResponse ApiHandler::handleApply(const HttpRequest& req, const ServedResourc
     core::Status ns_ok = checkNamespaceWritable(r, ns);
     if (!ns_ok.isOk()) return errorFor(ns_ok, r, name);
     prepareForCreate(r, obj, now, newUuid());
-    auto created = store_.create(r, std::move(obj), params->dry_run);
-    if (created.isOk()) return jsonResponse(201, *created, std::move(warnings));
+    auto created = store_.create(r, std::move(obj), params->dry_run, &stored);
+    if (created.isOk()) return storedObjectResponse(201, *created, stored, std::move(warnings));
     if (created.status().code() != core::Code::AlreadyExists) {
       return errorFor(created.status(), r, name);
     }
@@ -306,9 +355,9 @@ HttpResponse ApiHandler::handleApply(const HttpRequest& req, const ServedResourc
         FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings));
         return next;
       },
-      params->dry_run);
+      params->dry_run, &stored);
   if (!updated.isOk()) return errorFor(updated.status(), r, name);
-  return jsonResponse(200, *updated, std::move(warnings));
+  return storedObjectResponse(200, *updated, stored, std::move(warnings));
 }
 
 HttpResponse ApiHandler::handleDelete(const HttpRequest& req, const ServedResource& r,
