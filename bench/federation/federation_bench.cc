@@ -35,12 +35,23 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/federation_process.h"
 #include "client/informer.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
 
 using namespace flotilla;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::clientFrom;
+using bench::clusterReady;
+using bench::cpuByRole;
+using bench::federationProcesses;
+using bench::loadAvg;
+using bench::percentile;
+using bench::procCpuSeconds;
+using bench::procStatusKiB;
+using bench::secondsSince;
+using bench::waitForReadyLine;
 namespace fs = std::filesystem;
 
 namespace {
@@ -66,66 +77,11 @@ struct Options {
   std::string flotilla = FLOTILLA_BINARY_DIR "/bin/flotilla";
 };
 
-double secondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
-std::string loadAvg() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
-// A field of /proc/<pid>/status in KiB (VmRSS, VmHWM); -1 when unreadable.
-long procStatusKiB(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
 
-// User + system CPU seconds of a process.
-double procCpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(text.substr(close + 2));
-  std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> f; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(f);
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
-// Every process `flotilla up` started in `dir` (DIR/pids/NAME.pid), by name.
-std::map<std::string, pid_t> federationProcesses(const fs::path& dir) {
-  std::map<std::string, pid_t> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir / "pids", ec)) {
-    if (entry.path().extension() != ".pid") continue;
-    long pid = 0;
-    std::ifstream(entry.path()) >> pid;
-    if (pid > 0) out[entry.path().stem().string()] = static_cast<pid_t>(pid);
-  }
-  return out;
-}
 
-// CPU seconds of every process, summed by role: "controller-manager", "host" and "members".
-std::map<std::string, double> cpuByRole(const std::map<std::string, pid_t>& processes) {
-  std::map<std::string, double> out;
-  for (const auto& [name, pid] : processes) {
-    const std::string role =
-        name == "controller-manager" || name == "host" ? name : std::string("members");
-    const double s = procCpuSeconds(pid);
-    if (s >= 0) out[role] += s;
-  }
-  return out;
-}
 
 // The controller manager of the federation in `dir`: DIR/pids/controller-manager.pid when
 // `flotilla up` wrote it, else the process whose command line runs controller-manager with
@@ -296,26 +252,7 @@ class Arrivals {
   long objects_ = 0;
 };
 
-core::Result<client::ClientPtr> clientFrom(const fs::path& kubeconfig, double qps) {
-  auto kc = client::loadKubeconfigFile(kubeconfig.string());
-  if (!kc) return kc.status();
-  auto rc = kc->restConfig();
-  if (!rc) return rc.status();
-  rc->qps = qps;
-  rc->burst = static_cast<int>(qps);
-  auto rest = client::RestClient::create(*rc);
-  if (!rest) return rest.status();
-  return client::ClientPtr(*rest);
-}
 
-bool clusterReady(const client::ObjectPtr& c) {
-  const auto status = c->json().value("status", nlohmann::json::object());
-  const auto conds = status.value("conditions", nlohmann::json::array());
-  for (const auto& cond : conds) {
-    if (cond.value("type", "") == "Ready") return cond.value("status", "") == "True";
-  }
-  return false;
-}
 
 bool parseArgs(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
@@ -365,43 +302,12 @@ bool parseArgs(int argc, char** argv, Options* o) {
   return true;
 }
 
-// `flotilla up` as a child process in its own process group; stopped with SIGTERM at the end.
+// `flotilla up` as a child process; stopped with SIGTERM at the end.
 pid_t startUp(const Options& o, const fs::path& dir) {
-  const fs::path config = dir / "federation.yaml";
-  std::ofstream(config) << federationConfig(o.members);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::fopen((dir / "up.log").c_str(), "w");
-    if (f != nullptr) {
-      dup2(fileno(f), 1);
-      dup2(fileno(f), 2);
-    }
-    execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
-          dir.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
+  return bench::startFlotillaUp(o.flotilla, dir, federationConfig(o.members));
 }
 
-bool waitForReadyLine(pid_t up, const fs::path& log, std::chrono::seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    std::ifstream in(log);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("federation ready") != std::string::npos) return true;
-    int st;
-    if (waitpid(up, &st, WNOHANG) == up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
-}
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
 
 int run(const Options& o) {
   fs::path dir = o.dir;
@@ -590,20 +496,7 @@ int run(const Options& o) {
               cm_cpu1 - cm_cpu0, loadAvg().c_str());
   {
     // Where the CPU went: the target is about 2 ms of CPU per Work on two cores for 1,000 Works/s.
-    const auto role_cpu1 = cpuByRole(processes);
-    std::string line;
-    double total = 0;
-    for (const auto& [role, after] : role_cpu1) {
-      auto before = role_cpu0.find(role);
-      const double d = after - (before == role_cpu0.end() ? 0 : before->second);
-      total += d;
-      char buf[128];
-      std::snprintf(buf, sizeof(buf), "%s%s %.1f s (%.2f ms/Work)", line.empty() ? "" : ", ",
-                    role.c_str(), d, got > 0 ? 1000 * d / static_cast<double>(got) : 0.0);
-      line += buf;
-    }
-    std::printf("burst CPU: %s; total %.1f s (%.2f ms/Work)\n", line.c_str(), total,
-                got > 0 ? 1000 * total / static_cast<double>(got) : 0.0);
+    std::printf("burst CPU: %s\n", bench::cpuReport(role_cpu0, cpuByRole(processes), got, "Work").c_str());
   }
   std::fflush(stdout);
 

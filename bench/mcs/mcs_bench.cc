@@ -35,12 +35,21 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/federation_process.h"
 #include "client/informer.h"
 #include "client/kubeconfig.h"
 #include "client/rest_client.h"
 
 using namespace flotilla;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::clientFrom;
+using bench::clusterReady;
+using bench::loadAvg;
+using bench::pace;
+using bench::percentile;
+using bench::pidOf;
+using bench::procCpuSeconds;
+using bench::waitForReadyLine;
 using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -68,48 +77,12 @@ struct Options {
   int mcs_workers = 0;  // > 0: passed to the controller manager as --mcs-workers
 };
 
-std::string loadAvg() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
-double procCpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(text.substr(close + 2));
-  std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> f; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(f);
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
-pid_t pidOf(const fs::path& dir, const std::string& name) {
-  std::ifstream in(dir / "pids" / (name + ".pid"));
-  long pid = -1;
-  in >> pid;
-  return static_cast<pid_t>(pid);
-}
 
 std::string member(int i) { return "m" + std::to_string(i); }
 std::string service(int i) { return "svc-" + std::to_string(i); }
 
-core::Result<client::ClientPtr> clientFrom(const fs::path& kubeconfig, double qps) {
-  auto kc = client::loadKubeconfigFile(kubeconfig.string());
-  if (!kc) return kc.status();
-  auto rc = kc->restConfig();
-  if (!rc) return rc.status();
-  rc->qps = qps;
-  rc->burst = static_cast<int>(qps);
-  auto rest = client::RestClient::create(*rc);
-  if (!rest) return rest.status();
-  return client::ClientPtr(*rest);
-}
 
 // Ready addresses of a slice, sorted and joined: the value consumers must converge to.
 std::string readySignature(const Json& slice) {
@@ -191,12 +164,6 @@ class Tracker {
   int superseded_ = 0;
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
 
 void report(const char* what, const std::vector<double>& ms, int expected) {
   std::printf("%s: %zu/%d measured, P50 %.0f ms, P99 %.0f ms, max %.0f ms (load %s)\n", what,
@@ -270,61 +237,18 @@ bool parseArgs(int argc, char** argv, Options* o) {
 }
 
 pid_t startUp(const Options& o, const fs::path& dir) {
-  const fs::path config = dir / "federation.yaml";
-  {
-    std::ofstream out(config);
-    out << "apiVersion: flotilla.io/v1alpha1\nkind: Federation\nhost:\n  storage: sqlite\n"
-           "members:\n";
-    for (int i = 0; i < o.members; ++i) out << "  - name: " << member(i) << "\n    nodes: 1\n";
+  std::string config =
+      "apiVersion: flotilla.io/v1alpha1\nkind: Federation\nhost:\n  storage: sqlite\nmembers:\n";
+  for (int i = 0; i < o.members; ++i) config += "  - name: " + member(i) + "\n    nodes: 1\n";
+  std::vector<std::string> extra;
+  if (o.mcs_workers > 0) {
+    extra.push_back("--controller-manager-arg=--mcs-workers=" + std::to_string(o.mcs_workers));
   }
-  // Built before fork: the child only execs.
-  const std::string workers =
-      "--controller-manager-arg=--mcs-workers=" + std::to_string(o.mcs_workers);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::fopen((dir / "up.log").c_str(), "w");
-    if (f != nullptr) {
-      dup2(fileno(f), 1);
-      dup2(fileno(f), 2);
-    }
-    if (o.mcs_workers > 0) {
-      execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
-            dir.c_str(), workers.c_str(), static_cast<char*>(nullptr));
-    } else {
-      execl(o.flotilla.c_str(), o.flotilla.c_str(), "up", "--config", config.c_str(), "--dir",
-            dir.c_str(), static_cast<char*>(nullptr));
-    }
-    _exit(127);
-  }
-  return pid;
+  return bench::startFlotillaUp(o.flotilla, dir, config, extra);
 }
 
-bool waitForReadyLine(pid_t up, const fs::path& log, std::chrono::seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    std::ifstream in(log);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("federation ready") != std::string::npos) return true;
-    int st;
-    if (waitpid(up, &st, WNOHANG) == up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
-}
 
-bool clusterReady(const client::ObjectPtr& c) {
-  for (const auto& cond : c->json().value("status", Json::object()).value("conditions",
-                                                                          Json::array())) {
-    if (cond.value("type", "") == "Ready") return cond.value("status", "") == "True";
-  }
-  return false;
-}
 
-// Paces a loop at `rate` per second from its start.
-void pace(Clock::time_point start, long i, double rate) {
-  const auto at = start + std::chrono::microseconds(static_cast<long>(i * 1e6 / rate));
-  std::this_thread::sleep_until(at);
-}
 
 int run(const Options& o) {
   fs::path dir = o.dir;
@@ -374,6 +298,8 @@ int run(const Options& o) {
   }
   const pid_t cm = pidOf(dir, "controller-manager");
   const double cm_cpu0 = cm > 0 ? procCpuSeconds(cm) : 0;
+  const auto processes = bench::federationProcesses(dir);
+  auto cpu_mark = bench::cpuByRole(processes);
 
   Tracker tracker(o.members);
   std::vector<client::ClientPtr> members;
@@ -450,6 +376,9 @@ int run(const Options& o) {
                 o.services, std::chrono::duration<double>(Clock::now() - start).count(),
                 errors.load(), tracker.pending());
     report("export -> endpoints in every consumer", tracker.takeLatencies(), o.services);
+    const auto cpu = bench::cpuByRole(processes);
+    std::printf("export CPU: %s\n", bench::cpuReport(cpu_mark, cpu, o.services, "service").c_str());
+    cpu_mark = cpu;
   }
 
   // Phase 2: churn.
@@ -492,6 +421,8 @@ int run(const Options& o) {
                 total, achieved, errors.load(), tracker.superseded(), tracker.pending());
     report("readiness change -> every consumer", tracker.takeLatencies(),
            static_cast<int>(total));
+    std::printf("churn CPU: %s\n",
+                bench::cpuReport(cpu_mark, bench::cpuByRole(processes), total, "flip").c_str());
   }
   if (cm > 0) {
     std::printf("controller manager CPU during the run: %.1f s\n", procCpuSeconds(cm) - cm_cpu0);
