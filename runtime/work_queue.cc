@@ -50,7 +50,8 @@ WorkQueue::WorkQueue(WorkQueueOptions options)
     : clock_(options.clock ? options.clock : std::make_shared<core::RealClock>()),
       limiter_(options.rate_limiter ? options.rate_limiter : defaultControllerRateLimiter(clock_)),
       metrics_(std::move(options.metrics)),
-      max_poll_(options.max_poll) {}
+      max_poll_(options.max_poll),
+      real_clock_(dynamic_cast<const core::RealClock*>(clock_.get()) != nullptr) {}
 
 WorkQueue::~WorkQueue() {
   shutDown();
@@ -163,7 +164,7 @@ std::size_t WorkQueue::len() const {
 }
 
 bool WorkQueue::isWaiting(const std::string& key) const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(delay_mu_);
   return waiting_index_.count(key) > 0;
 }
 
@@ -206,7 +207,11 @@ void WorkQueue::delayLoop() {
       lock.lock();
       continue;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(max_poll_);
+    // A real clock is the condition variable's own: sleep until the earliest key is due (an
+    // addAfter wakes the loop). Polling at max_poll is for fake clocks that tests move; with
+    // dozens of queues it was thousands of idle wake-ups a second.
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        real_clock_ ? std::chrono::milliseconds(60000) : max_poll_);
     if (!waiting_.empty()) wait = std::min(wait, waiting_.begin()->first - now);
     delay_cv_.wait_for(lock, wait);
   }

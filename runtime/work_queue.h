@@ -90,6 +90,7 @@ class WorkQueue {
   RateLimiterPtr limiter_;
   QueueMetricsPtr metrics_;
   std::chrono::milliseconds max_poll_;
+  bool real_clock_;  // the delay thread may sleep until the earliest key is due
 
   mutable std::mutex mu_;
   std::condition_variable cv_;          // queue non-empty / shutdown
@@ -102,7 +103,7 @@ class WorkQueue {
   bool shutting_down_ = false;
 
   // Delayed keys: ready time → key; a key keeps only its earliest ready time.
-  std::mutex delay_mu_;
+  mutable std::mutex delay_mu_;
   std::condition_variable delay_cv_;
   std::multimap<core::Clock::TimePoint, std::string> waiting_;
   std::unordered_map<std::string, core::Clock::TimePoint> waiting_index_;
