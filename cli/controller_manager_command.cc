@@ -115,6 +115,11 @@ int runControllerManager(const std::vector<std::string>& args) {
                 "how long member status changes are gathered into one Work or binding status "
                 "write (0 = write each at once)",
                 "300ms"},
+               {"status-settle",
+                "after applying a Work, how long its status write may wait for the member objects "
+                "to turn Healthy (one write instead of one per intermediate state); bindings wait "
+                "up to twice this for all their Works to report (0 = write each state)",
+                "5s"},
                {"enable-taint-manager",
                 "evict bindings from clusters with untolerated NoExecute taints (false to disable)",
                 "true"},
@@ -162,6 +167,7 @@ int runControllerManager(const std::vector<std::string>& args) {
       !parseDuration(flags.get("cluster-success-threshold"), &cs_options.success_threshold) ||
       !parseDuration(flags.get("work-status-period"), &ex_options.status_period) ||
       !parseDuration(flags.get("status-coalesce"), &ex_options.status_coalesce) ||
+      !parseDuration(flags.get("status-settle"), &ex_options.status_settle) ||
       !parseDuration(flags.get("kind-discovery-period"), &kind_discovery_period)) {
     std::fprintf(stderr, "controller-manager: bad duration flag\n");
     return 2;
@@ -495,8 +501,11 @@ int runControllerManager(const std::vector<std::string>& args) {
 
   // Binding status → template status.
   BindingStatusCaches bscaches{&rb_cache, &crb_cache, &works->indexer()};
+  BindingStatusOptions bs_options;
+  bs_options.settle = 2 * ex_options.status_settle;
   auto& binding_status = add("binding-status", std::make_shared<BindingStatusController>(
-                                                   *host, bscaches, templates.get(), nullptr));
+                                                   *host, bscaches, templates.get(), nullptr,
+                                                   bs_options));
   binding_status.watch(*rbs);
   binding_status.watch(*crbs);
   // Work status changes of one binding arrive one Work at a time; gathered for a moment, they

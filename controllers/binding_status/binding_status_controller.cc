@@ -38,11 +38,13 @@ void addAvailableCondition(const nlohmann::json& templ, nlohmann::json& status,
 BindingStatusController::BindingStatusController(client::ClientPtr host,
                                                  BindingStatusCaches caches,
                                                  const TemplateStore* templates,
-                                                 core::ClockPtr clock)
+                                                 core::ClockPtr clock,
+                                                 BindingStatusOptions options)
     : host_(std::move(host)),
       caches_(caches),
       templates_(templates),
-      clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()) {}
+      clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
+      options_(options) {}
 
 core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     const runtime::Request& request) {
@@ -51,7 +53,10 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   const client::Indexer* cache =
       cluster_scoped ? caches_.cluster_resource_bindings : caches_.resource_bindings;
   client::ObjectPtr cached = cache->get(ns, request.name);
-  if (!cached || cached->deleting()) return runtime::ReconcileResult{};
+  if (!cached || cached->deleting()) {
+    settle_.release(request.key());
+    return runtime::ReconcileResult{};
+  }
   // Private parses (tree()): a tree kept on every cached binding, Work and template would cost
   // several times its text, for as long as it is cached.
   const auto b_tree = cached->tree();
@@ -69,12 +74,15 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   nlohmann::json items = nlohmann::json::array();
   std::vector<api::AggregatedStatusItem> typed;
   bool all_applied = !targets.empty();
+  // Not scheduled yet, or a target's Work missing or not reported Applied yet.
+  bool unreported = targets.empty();
   for (const auto& cluster : targets) {
     auto it = works_by_cluster.find(cluster);
     api::AggregatedStatusItem item;
     item.cluster_name = cluster;
     if (it == works_by_cluster.end()) {
       all_applied = false;
+      unreported = true;
       continue;  // no Work yet: nothing to report for this cluster
     }
     const std::string_view status_text = it->second->rawMember({"status"});
@@ -83,6 +91,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     if (!ws.is_object()) ws = nlohmann::json::object();
     const auto conditions = ws.value("conditions", nlohmann::json::array());
     item.applied = conditionStatus(conditions, kConditionApplied) == "True";
+    unreported = unreported || conditionStatus(conditions, kConditionApplied).empty();
     for (const auto& c : conditions) {
       if (c.value("type", "") == kConditionApplied && !item.applied) {
         item.applied_message = c.value("message", "");
@@ -97,6 +106,15 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     all_applied = all_applied && item.applied;
     items.push_back(api::toJson(item));
     typed.push_back(std::move(item));
+  }
+
+  if (unreported) {
+    // The first rollout: the missing reports are coming (each Work's own write waits for its
+    // member objects to settle); one write with all of them beats one per Work.
+    auto d = settle_.hold(request.key(), clock_->now(), options_.settle);
+    if (d.wait) return runtime::ReconcileResult{d.left};
+  } else {
+    settle_.release(request.key());
   }
 
   const std::string now = nowText(*clock_);

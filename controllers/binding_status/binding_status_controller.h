@@ -4,14 +4,20 @@
 // binding's `status.aggregatedStatus` and `FullyApplied` condition, then lets the interpreter
 // aggregate those into the resource template's own `.status` on the host (readyReplicas,
 // availableReplicas, observedGeneration, conditions), so `kubectl wait` on the host works.
-// Writes happen only when the computed status differs from the current one.
+// Writes happen only when the computed status differs from the current one, and not while the
+// binding is still rolling out for the first time (some target's Work missing or not yet reported
+// by the execution controller), for at most `settle`: the binding and its template then get one
+// status write carrying every cluster instead of one per Work as they report.
 #pragma once
+
+#include <chrono>
 
 #include "client/client.h"
 #include "client/indexer.h"
 #include "controllers/templates/template_store.h"
 #include "core/clock.h"
 #include "runtime/reconciler.h"
+#include "runtime/status_hold.h"
 
 namespace flotilla::controllers {
 
@@ -21,10 +27,16 @@ struct BindingStatusCaches {
   const client::Indexer* works = nullptr;  // with kWorkBindingIndex
 };
 
+struct BindingStatusOptions {
+  // How long the status write may wait for every target's Work to report (0 = write at once).
+  std::chrono::milliseconds settle{0};
+};
+
 class BindingStatusController final : public runtime::Reconciler {
  public:
   BindingStatusController(client::ClientPtr host, BindingStatusCaches caches,
-                          const TemplateStore* templates, core::ClockPtr clock);
+                          const TemplateStore* templates, core::ClockPtr clock,
+                          BindingStatusOptions options = {});
   core::Result<runtime::ReconcileResult> reconcile(const runtime::Request& request) override;
 
  private:
@@ -32,6 +44,8 @@ class BindingStatusController final : public runtime::Reconciler {
   BindingStatusCaches caches_;
   const TemplateStore* templates_;
   core::ClockPtr clock_;
+  BindingStatusOptions options_;
+  runtime::StatusHold settle_;  // bindings whose first report waits for all their Works
 };
 
 // The interpreter's Deployment aggregation sums replica counts but reports no conditions; the

@@ -75,5 +75,66 @@ TEST(BindingStatusControllerTest, AggregatesWorksIntoBindingAndTemplate) {
   EXPECT_EQ(conditionStatus(t["status"]["conditions"], "Available"), "True");
 }
 
+
+TEST(BindingStatusControllerTest, FirstReportWaitsForEveryWorkWithinTheSettleWindow) {
+  // One row per situation: which Works exist and have reported, how far the clock moved since
+  // the first reconcile, and whether the binding status was written.
+  struct Row {
+    const char* name;
+    bool m2_exists;
+    bool m2_reported;
+    int advance_ms;
+    bool written;
+  };
+  const std::vector<Row> rows = {
+      {"all reported: written at once", true, true, 0, true},
+      {"a Work not reported yet: held", true, false, 0, false},
+      {"a Work missing: held", false, false, 0, false},
+      {"a Work not reported after the window: written", true, false, 1000, true},
+  };
+  for (const auto& row : rows) {
+    auto host = std::make_shared<client::FakeClient>();
+    auto d = testing::deployment("default", "web", 3);
+    ASSERT_TRUE(host->create(kDeployments, "default", d, {}));
+    ASSERT_TRUE(host->create(
+        kResourceBindingsGvr, "default",
+        {{"metadata", {{"name", "web-deployment"}, {"namespace", "default"}}},
+         {"spec",
+          {{"resource", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+                         {"namespace", "default"}, {"name", "web"}}},
+           {"clusters", {{{"name", "m1"}, {"replicas", 1}}, {{"name", "m2"}, {"replicas", 2}}}}}}},
+        {}));
+    ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1", work("m1", 1, true), {}));
+    if (row.m2_exists) {
+      auto w2 = work("m2", 2, true);
+      if (!row.m2_reported) w2.erase("status");
+      ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m2", w2, {}));
+    }
+    TemplateStore templates;
+    client::Indexer rbs, crbs, works;
+    works.addIndex(kWorkBindingIndex, workBindingIndex);
+    testing::loadCache(*host, kResourceBindingsGvr, rbs);
+    testing::loadCache(*host, kWorksGvr, works);
+    auto clock = std::make_shared<core::FakeClock>();
+    BindingStatusController controller(host, {&rbs, &crbs, &works}, &templates, clock,
+                                       BindingStatusOptions{std::chrono::milliseconds(1000)});
+    auto r = controller.reconcile({"default", "web-deployment"});
+    ASSERT_TRUE(r.isOk()) << row.name << ": " << r.status().toString();
+    if (row.advance_ms > 0) {
+      EXPECT_TRUE(r->requeue_after.has_value()) << row.name;
+      clock->advance(std::chrono::milliseconds(row.advance_ms));
+      r = controller.reconcile({"default", "web-deployment"});
+      ASSERT_TRUE(r.isOk()) << row.name << ": " << r.status().toString();
+    }
+    auto b = (*host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+    EXPECT_EQ(b.contains("status") && b["status"].contains("aggregatedStatus"), row.written)
+        << row.name << ": " << b.dump();
+    if (!row.written) {
+      ASSERT_TRUE(r->requeue_after.has_value()) << row.name;
+      EXPECT_EQ(*r->requeue_after, std::chrono::milliseconds(1000)) << row.name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::controllers

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/work_types.h"
+#include "client/json_scan.h"
 #include "controllers/execution/covered_by.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
@@ -42,16 +43,40 @@ bool managedByWork(const nlohmann::json& observed, const std::string& work_names
          metaString(observed, "annotations", kWorkNamespaceAnnotation) == work_namespace;
 }
 
-std::size_t memberFingerprint(const nlohmann::json& observed) {
-  if (!observed.is_object()) return std::hash<std::string>{}(observed.dump());
-  nlohmann::json copy = observed;
-  copy.erase("status");
-  if (auto m = copy.find("metadata"); m != copy.end() && m->is_object()) {
-    m->erase("resourceVersion");
-    m->erase("managedFields");
-  }
-  return std::hash<std::string>{}(copy.dump());
+std::size_t memberFingerprint(const client::Object& observed) {
+  // The same hash as a tree's would be is not needed, only equality across versions of one
+  // object from one server: hash the text spans of every member but status, resourceVersion and
+  // managedFields. A server that reorders members only costs a retain + coveredBy check.
+  const std::string& text = observed.raw();
+  const char* p = text.data();
+  const char* end = p + text.size();
+  client::json_scan::skipSpace(p, end);
+  std::hash<std::string_view> h;
+  std::size_t seed = 0;
+  auto mix = [&seed, &h](std::string_view v) {
+    seed ^= h(v) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+  };
+  bool ok = p != end && *p == '{' &&
+            client::json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+              if (k == "status") return true;
+              mix(k);
+              if (k != "metadata" || v.empty() || v.front() != '{') {
+                mix(v);
+                return true;
+              }
+              const char* mp = v.data();
+              return client::json_scan::forEachMember(
+                  mp, v.data() + v.size(), [&](std::string_view mk, std::string_view mv) {
+                    if (mk == "resourceVersion" || mk == "managedFields") return true;
+                    mix(mk);
+                    mix(mv);
+                    return true;
+                  });
+            });
+  if (!ok) return std::hash<std::string>{}(text);
+  return seed;
 }
+
 
 ExecutionController::ExecutionController(client::ClientPtr host, const client::Indexer& works,
                                          MemberClientsPtr members, core::ClockPtr clock,
@@ -155,13 +180,50 @@ core::Result<runtime::ReconcileResult> ExecutionController::cleanup(const client
   return runtime::ReconcileResult{};
 }
 
+bool ExecutionController::sameInputsAsLastPass(const client::Object& work,
+                                               const std::string& cluster,
+                                               const Member& member) {
+  if (!member_objects_) return false;
+  PassInputs last;
+  {
+    std::lock_guard lock(mu_);
+    auto it = last_pass_.find(work.key());
+    if (it == last_pass_.end() || it->second.work != work.resourceVersion()) return false;
+    last = it->second;
+  }
+  for (const auto& o : last.objects) {
+    auto cached = member_objects_->get(cluster, member.client, o.gvr, o.ns, o.name);
+    if (!cached.synced || !cached.object ||
+        cached.object->resourceVersion() != o.resource_version) {
+      return false;
+    }
+  }
+  return true;
+}
+
 core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     const runtime::Request& request) {
   const std::string cluster = clusterOfExecutionNamespace(request.namespace_name);
   if (cluster.empty()) return runtime::ReconcileResult{};
   client::ObjectPtr work = works_.get(request.namespace_name, request.name);
-  if (!work) return runtime::ReconcileResult{};
-  if (work->deleting()) return cleanup(work, cluster);
+  if (!work) {
+    settle_.release(request.key());
+    std::lock_guard lock(mu_);
+    last_pass_.erase(request.key());
+    return runtime::ReconcileResult{};
+  }
+  if (work->deleting()) {
+    settle_.release(work->key());
+    {
+      std::lock_guard lock(mu_);
+      last_pass_.erase(work->key());
+    }
+    return cleanup(work, cluster);
+  }
+  if (!settle_.active(work->key())) {
+    auto member = memberFor(cluster);
+    if (member && sameInputsAsLastPass(*work, cluster, *member)) return runtime::ReconcileResult{};
+  }
   const nlohmann::json w = privateTree(*work);
   if (w["spec"].value("suspendDispatching", false)) return runtime::ReconcileResult{};
 
@@ -190,8 +252,11 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
 
   std::string failure;
   bool created_any = false;
+  bool updated_any = false;
+  bool all_healthy = true;
   bool all_watched = member_objects_ != nullptr;
   nlohmann::json manifest_statuses = nlohmann::json::array();
+  PassInputs inputs;
   const auto manifests = w["spec"]["workload"].value("manifests", nlohmann::json::array());
   for (size_t ordinal = 0; ordinal < manifests.size(); ++ordinal) {
     const nlohmann::json& desired = manifests[ordinal];
@@ -226,6 +291,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       observed = member->client->get(mapping->gvr, ns, name);
     }
     client::ObjectPtr live;
+    std::optional<nlohmann::json> live_tree;  // the parse of `live`, when one was made
     if (!observed && observed.status().code() == core::Code::NotFound) {
       ensureNamespace(cluster, *member, ns);
       auto created = member->client->create(mapping->gvr, ns, desired, {kFieldManager});
@@ -249,7 +315,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       if (!observed) return observed.status();
       live = *observed;
       // The cache must not keep a tree of every member object; work on a private parse.
-      const nlohmann::json live_json = privateTree(*live);
+      nlohmann::json live_json = privateTree(*live);
       if (!managedByWork(live_json, request.namespace_name, request.name) && !overwrite) {
         failure = gvk.kind + " " + client::objectKey(ns, name) + " already exists in the cluster " +
                   cluster + " and the " + kConflictResolutionAnnotation +
@@ -261,7 +327,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       const bool unchanged =
           applied && applied->work == work->resourceVersion() &&
           (applied->member == live->resourceVersion() ||
-           applied->fingerprint == memberFingerprint(live_json));
+           applied->fingerprint == memberFingerprint(*live));
       std::optional<nlohmann::json> retained;
       if (!unchanged) {
         auto r = interpreter::retain(desired, live_json);
@@ -285,17 +351,21 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
         }
         live = *updated;
         applied.reset();
+        updated_any = true;
+      } else {
+        live_tree = std::move(live_json);
       }
     }
-    const nlohmann::json live_json = privateTree(*live);
+    const nlohmann::json live_json = live_tree ? std::move(*live_tree) : privateTree(*live);
     if (!applied || applied->member != live->resourceVersion()) {
       applied = AppliedVersions{work->resourceVersion(), live->resourceVersion(),
-                                applied ? applied->fingerprint : memberFingerprint(live_json)};
+                                applied ? applied->fingerprint : memberFingerprint(*live)};
     }
     {
       std::lock_guard lock(mu_);
       applied_[applied_key] = *applied;
     }
+    inputs.objects.push_back({mapping->gvr, ns, name, live->resourceVersion()});
     nlohmann::json item = {{"identifier",
                             {{"ordinal", ordinal},
                              {"version", gvk.version},
@@ -307,6 +377,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     auto reflected = interpreter::reflectStatus(live_json);
     if (reflected && !reflected->is_null()) item["status"] = *reflected;
     item["health"] = interpreter::interpretHealth(live_json);
+    all_healthy = all_healthy && item["health"] == api::kHealthHealthy;
     manifest_statuses.push_back(std::move(item));
   }
 
@@ -319,21 +390,40 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     setCondition(conditions, {kConditionApplied, "False", "AppliedFailed", failure}, now);
   }
   status["conditions"] = std::move(conditions);
+  all_healthy = all_healthy && !manifest_statuses.empty();
   if (manifest_statuses.empty()) {
     status.erase("manifestStatuses");
   } else {
     status["manifestStatuses"] = std::move(manifest_statuses);
   }
-  if (created_any && failure.empty() && options_.status_coalesce.count() > 0) {
+  if (options_.status_settle.count() > 0) {
+    // Just applied (or still settling since): the status we have is about to be superseded by
+    // the member's controllers; hold the write until every manifest is Healthy or the window
+    // ends. Failures are news at once.
+    const std::string work_key = work->key();
+    if (!failure.empty() || all_healthy) {
+      settle_.release(work_key);
+    } else if (created_any || updated_any || settle_.active(work_key)) {
+      auto d = settle_.hold(work_key, clock_->now(), options_.status_settle);
+      if (!d.wait && (created_any || updated_any)) {
+        // A new apply after an earlier hold ran out: a new window.
+        settle_.release(work_key);
+        d = settle_.hold(work_key, clock_->now(), options_.status_settle);
+      }
+      if (d.wait) return runtime::ReconcileResult{d.left};
+    }
+  } else if (created_any && failure.empty() && options_.status_coalesce.count() > 0) {
     // Just created: the status we have is the create response's, about to be superseded.
     return runtime::ReconcileResult{options_.status_coalesce};
   }
+  inputs.work = work->resourceVersion();
   if (status != w.value("status", nlohmann::json::object())) {
     nlohmann::json next = w;
     next["status"] = status;
     auto written =
         host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
     if (!written) return written.status();
+    inputs.work = (*written)->resourceVersion();
     // Our own status write moved the Work's resourceVersion; that alone is no reason to
     // re-apply the manifests.
     std::lock_guard lock(mu_);
@@ -350,7 +440,15 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   }
   // Watched member objects report their own changes; without a watch (or after a failure) look
   // again after the status period.
-  if (all_watched && failure.empty()) return runtime::ReconcileResult{};
+  if (all_watched && failure.empty()) {
+    std::lock_guard lock(mu_);
+    last_pass_[work->key()] = std::move(inputs);
+    return runtime::ReconcileResult{};
+  }
+  {
+    std::lock_guard lock(mu_);
+    last_pass_.erase(work->key());
+  }
   return runtime::ReconcileResult{options_.status_period};
 }
 

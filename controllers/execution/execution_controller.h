@@ -20,6 +20,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "client/client.h"
 #include "client/indexer.h"
@@ -28,6 +30,7 @@
 #include "controllers/membership/member_clients.h"
 #include "core/clock.h"
 #include "runtime/reconciler.h"
+#include "runtime/status_hold.h"
 
 namespace flotilla::controllers {
 
@@ -40,6 +43,12 @@ struct ExecutionOptions {
   // (0 = write at once). Member object events arrive with the same delay (the composition root
   // enqueues them with addAfter), so one Work's burst of member updates is one reconcile.
   std::chrono::milliseconds status_coalesce{0};
+  // After applying (creating or updating a member object), how long the Work's status write may
+  // wait for every manifest to turn Healthy, so that the Applied condition and the member's
+  // settled status go to the host in one write instead of one per intermediate state. A failure
+  // is written at once, and so is the status once everything is Healthy; a state that does not
+  // settle within the window is written as it is (0 = no hold; status_coalesce applies).
+  std::chrono::milliseconds status_settle{0};
 };
 
 class ExecutionController final : public runtime::Reconciler {
@@ -70,6 +79,23 @@ class ExecutionController final : public runtime::Reconciler {
     std::size_t fingerprint = 0;
   };
 
+  // The inputs of a Work's last complete pass (everything applied, watched and reported): the
+  // Work's resourceVersion (after our status write) and each member object's. A pass over the
+  // same inputs would compute the same status, so a wake-up that finds them unchanged (a stale
+  // requeue, an event for a version already seen) ends before parsing anything.
+  struct PassInputs {
+    std::string work;
+    struct MemberObject {
+      client::GroupVersionResource gvr;
+      std::string ns;
+      std::string name;
+      std::string resource_version;
+    };
+    std::vector<MemberObject> objects;
+  };
+  bool sameInputsAsLastPass(const client::Object& work, const std::string& cluster,
+                            const Member& member);
+
   client::ClientPtr host_;
   const client::Indexer& works_;
   MemberClientsPtr members_;
@@ -79,15 +105,17 @@ class ExecutionController final : public runtime::Reconciler {
   std::mutex mu_;
   std::map<std::string, Member> mappers_;
   std::map<std::string, AppliedVersions> applied_;  // work key + "#" + ordinal
+  std::unordered_map<std::string, PassInputs> last_pass_;  // work key
   std::set<std::pair<std::string, std::string>> namespaces_;  // (cluster, namespace) known to exist
+  runtime::StatusHold settle_;  // Works whose status write waits for their manifests to settle
 };
 
 // Whether `observed` in a member was put there by the Work `work_namespace/work_name`.
 bool managedByWork(const nlohmann::json& observed, const std::string& work_namespace,
                    const std::string& work_name);
 
-// A hash of a member object without its status, resourceVersion and managedFields: equal before
-// and after the member's controllers only reported status.
-std::size_t memberFingerprint(const nlohmann::json& observed);
+// A hash of a member object without its status, resourceVersion and managedFields, read from its
+// text without a tree: equal before and after the member's controllers only reported status.
+std::size_t memberFingerprint(const client::Object& observed);
 
 }  // namespace flotilla::controllers

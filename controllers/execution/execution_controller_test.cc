@@ -198,5 +198,100 @@ TEST(ExecutionControllerTest, WorkOfMemberObjectTable) {
   }
 }
 
+
+TEST(ExecutionControllerTest, StatusWaitsForHealthyMembersWithinTheSettleWindow) {
+  // After a create, the Work's status is held until the member object is Healthy, or written
+  // as it is once the window has passed.
+  struct Row {
+    const char* name;
+    bool member_turns_healthy;
+    int advance_ms;
+    bool written;
+    const char* health;
+  };
+  const std::vector<Row> rows = {
+      {"just created: held", false, 0, false, ""},
+      {"healthy within the window: written", true, 100, true, "Healthy"},
+      {"still unhealthy after the window: written as it is", false, 1000, true, "Unhealthy"},
+  };
+  for (const auto& row : rows) {
+    auto host = std::make_shared<client::FakeClient>();
+    auto member = std::make_shared<testing::ServedFakeClient>();
+    auto members = std::make_shared<StaticMemberClients>();
+    members->set("m1", member);
+    client::Indexer works;
+    auto clock = std::make_shared<core::FakeClock>();
+    ExecutionOptions options;
+    options.status_settle = std::chrono::milliseconds(1000);
+    ExecutionController controller(host, works, members, clock, options);
+    ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1",
+                             workFor(testing::deployment("default", "web", 2)), {}));
+    testing::loadCache(*host, kWorksGvr, works);
+    auto r = controller.reconcile({"karmada-es-m1", "web-abc"});
+    ASSERT_TRUE(r.isOk()) << row.name << ": " << r.status().toString();
+    ASSERT_TRUE(r->requeue_after.has_value()) << row.name;
+    EXPECT_EQ(*r->requeue_after, std::chrono::milliseconds(1000)) << row.name;
+    if (row.member_turns_healthy) {
+      auto live = (*member->get(kDeployments, "default", "web"))->json();
+      live["status"] = {{"replicas", 2}, {"readyReplicas", 2}, {"availableReplicas", 2},
+                        {"updatedReplicas", 2},
+                        {"observedGeneration", live["metadata"].value("generation", 0)}};
+      ASSERT_TRUE(member->update(kDeployments, "default", live, {}, "status"));
+    }
+    if (row.advance_ms > 0) {
+      clock->advance(std::chrono::milliseconds(row.advance_ms));
+      r = controller.reconcile({"karmada-es-m1", "web-abc"});
+      ASSERT_TRUE(r.isOk()) << row.name << ": " << r.status().toString();
+    }
+    auto w = (*host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->json();
+    EXPECT_EQ(w.contains("status"), row.written)
+        << row.name << ": " << w.dump() << " member "
+        << (*member->get(kDeployments, "default", "web"))->json().dump();
+    if (row.written) {
+      EXPECT_EQ(conditionStatus(w["status"]["conditions"], "Applied"), "True") << row.name;
+      EXPECT_EQ(w["status"]["manifestStatuses"][0]["health"], row.health) << row.name;
+    }
+  }
+}
+
+TEST(ExecutionControllerTest, MemberFingerprintIgnoresStatusAndBookkeeping) {
+  const std::string base =
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",)"
+      R"("resourceVersion":"1","labels":{"a":"b"}},"spec":{"replicas":2}})";
+  struct Row {
+    const char* name;
+    std::string other;
+    bool same;
+  };
+  const std::vector<Row> rows = {
+      {"identical", base, true},
+      {"status added",
+       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",)"
+       R"("resourceVersion":"1","labels":{"a":"b"}},"spec":{"replicas":2},)"
+       R"("status":{"replicas":2}})",
+       true},
+      {"resourceVersion and managedFields moved",
+       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",)"
+       R"("resourceVersion":"7","managedFields":[{"manager":"x"}],"labels":{"a":"b"}},)"
+       R"("spec":{"replicas":2}})",
+       true},
+      {"spec changed",
+       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",)"
+       R"("resourceVersion":"1","labels":{"a":"b"}},"spec":{"replicas":3}})",
+       false},
+      {"label changed",
+       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",)"
+       R"("resourceVersion":"1","labels":{"a":"c"}},"spec":{"replicas":2}})",
+       false},
+  };
+  auto a = client::Object::parse(base);
+  ASSERT_TRUE(a);
+  for (const auto& row : rows) {
+    auto b = client::Object::parse(row.other);
+    ASSERT_TRUE(b) << row.name;
+    EXPECT_EQ(memberFingerprint(**a) == memberFingerprint(**b), row.same) << row.name;
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::controllers
