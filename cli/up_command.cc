@@ -47,6 +47,7 @@ struct MemberSpec {
 
 struct FederationSpec {
   std::string host_storage = "sqlite";
+  std::vector<std::string> host_etcd_endpoints;  // with storage etcd: the etcd the host uses
   std::vector<MemberSpec> members;
   std::vector<std::string> bootstrap;  // files applied after the joins (relative to the config)
 };
@@ -108,7 +109,40 @@ core::Result<FederationSpec> loadConfig(const std::string& path) {
   FederationSpec spec;
   try {
     YAML::Node root = YAML::LoadFile(path);
-    if (root["host"]) spec.host_storage = scalar(root["host"], "storage", "sqlite");
+    if (const YAML::Node host = root["host"]) {
+      if (!host.IsMap()) return core::invalidArgument(path + ": host: must be a map");
+      spec.host_storage = scalar(host, "storage", "sqlite");
+      if (spec.host_storage != "sqlite" && spec.host_storage != "etcd") {
+        return core::invalidArgument(path + ": host.storage: must be sqlite or etcd, got \"" +
+                                     spec.host_storage + "\"");
+      }
+      if (const YAML::Node eps = host["etcdEndpoints"]) {
+        if (eps.IsScalar()) {
+          std::stringstream list(eps.as<std::string>());
+          for (std::string e; std::getline(list, e, ',');) {
+            if (!e.empty()) spec.host_etcd_endpoints.push_back(e);
+          }
+        } else if (eps.IsSequence()) {
+          for (const auto& e : eps) {
+            if (!e.IsScalar()) {
+              return core::invalidArgument(path + ": host.etcdEndpoints: must be a list of URLs");
+            }
+            spec.host_etcd_endpoints.push_back(e.as<std::string>());
+          }
+        } else {
+          return core::invalidArgument(path + ": host.etcdEndpoints: must be a list of URLs");
+        }
+      }
+      if (spec.host_storage == "etcd" && spec.host_etcd_endpoints.empty()) {
+        return core::invalidArgument(
+            path + ": host.etcdEndpoints: required with storage etcd (e.g. "
+                   "[http://127.0.0.1:2379]; flotilla up does not start etcd itself)");
+      }
+      if (spec.host_storage == "sqlite" && !spec.host_etcd_endpoints.empty()) {
+        return core::invalidArgument(path +
+                                     ": host.etcdEndpoints: only used with storage etcd");
+      }
+    }
     if (!root["members"] || !root["members"].IsSequence() || root["members"].size() == 0) {
       return core::invalidArgument(path + ": members: at least one member cluster is required");
     }
@@ -303,9 +337,14 @@ int runUp(const std::vector<std::string>& args) {
 
   // Host API server.
   const std::string host_dir = (dir / "host").string();
-  auto host = spawn("host", {self, "apiserver", "--listen", "127.0.0.1:0", "--data-dir", host_dir,
-                             "--storage", spec->host_storage},
-                    (dir / "logs" / "host.log").string());
+  std::vector<std::string> host_argv = {self, "apiserver", "--listen", "127.0.0.1:0",
+                                        "--data-dir", host_dir, "--storage", spec->host_storage};
+  if (!spec->host_etcd_endpoints.empty()) {
+    std::string joined;
+    for (const auto& e : spec->host_etcd_endpoints) joined += (joined.empty() ? "" : ",") + e;
+    host_argv.insert(host_argv.end(), {"--etcd-endpoints", joined});
+  }
+  auto host = spawn("host", host_argv, (dir / "logs" / "host.log").string());
   if (!host.isOk()) return fail(host.status());
   children.push_back(*host);
   writeChildFiles(dir, children.back());

@@ -230,5 +230,42 @@ class SlowlorisTest(ServerTestCase):
         self.assert_server_alive()
 
 
+class UpConfigTest(unittest.TestCase):
+    """`flotilla up` refuses a bad federation config with a message naming the file and field,
+    before starting anything."""
+
+    CASES = [
+        ("no members", "host: {storage: sqlite}\nmembers: []\n", "members"),
+        ("unknown storage", "host: {storage: mysql}\nmembers: [{name: a}]\n",
+         "host.storage: must be sqlite or etcd"),
+        ("etcd without endpoints", "host: {storage: etcd}\nmembers: [{name: a}]\n",
+         "host.etcdEndpoints: required with storage etcd"),
+        ("endpoints without etcd",
+         "host: {storage: sqlite, etcdEndpoints: [http://127.0.0.1:1]}\nmembers: [{name: a}]\n",
+         "host.etcdEndpoints: only used with storage etcd"),
+        ("bad endpoints", "host: {storage: etcd, etcdEndpoints: {a: b}}\nmembers: [{name: a}]\n",
+         "host.etcdEndpoints: must be a list"),
+        ("member without name", "members: [{nodes: 1}]\n", "members[0].name: required"),
+    ]
+
+    def test_bad_configs(self):
+        import subprocess
+        import tempfile
+        from harness import flotilla_binary
+        with tempfile.TemporaryDirectory() as d:
+            for name, text, expected in self.CASES:
+                with self.subTest(name):
+                    path = os.path.join(d, "federation.yaml")
+                    with open(path, "w") as f:
+                        f.write("apiVersion: flotilla.io/v1alpha1\nkind: Federation\n" + text)
+                    p = subprocess.run([flotilla_binary(), "up", "--config", path, "--dir",
+                                        os.path.join(d, "fed")], capture_output=True, text=True,
+                                       timeout=60, stdin=subprocess.DEVNULL)
+                    self.assertNotEqual(p.returncode, 0, p.stdout + p.stderr)
+                    self.assertIn(path, p.stderr)
+                    self.assertIn(expected, p.stderr)
+                    self.assertNotIn("ready", p.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -57,7 +57,8 @@ import unittest
 
 import yaml
 
-from harness import Kubectl, _OutputPump, flotilla_binary, wait_until, dump_yaml
+from harness import (Etcd, Kubectl, _OutputPump, dump_yaml, flotilla_binary, storage_backend,
+                     wait_until)
 
 CONTROLLER_MANAGER = "controller-manager"
 HOST = "host"
@@ -83,7 +84,7 @@ def member_spec(name, provider=None, region=None, zones=None, nodes=3, node_cpu=
 class Federation:
     def __init__(self, workdir, members, price_book=None, probe_period="1s",
                  failure_threshold="4s", up_args=(), controller_manager_args=(),
-                 member_args=(), storage="sqlite"):
+                 member_args=(), storage="sqlite", etcd_endpoint=None):
         self.workdir = workdir
         self.dir = os.path.join(workdir, "federation")
         self.members_cfg = list(members)
@@ -96,6 +97,7 @@ class Federation:
         self.controller_manager_args = list(controller_manager_args)
         self.member_args = list(member_args)
         self.storage = storage
+        self.etcd_endpoint = etcd_endpoint  # the host's etcd when storage is "etcd"
         self.proc = None
         self.pump = None
         self.restarted = {}  # name -> Popen of processes this object restarted
@@ -105,8 +107,11 @@ class Federation:
     # ---- start / stop -------------------------------------------------------------------------
     def write_config(self):
         os.makedirs(self.workdir, exist_ok=True)
+        host = {"storage": self.storage}
+        if self.storage == "etcd":
+            host["etcdEndpoints"] = [self.etcd_endpoint]
         cfg = {"apiVersion": "flotilla.io/v1alpha1", "kind": "Federation",
-               "host": {"storage": self.storage}, "members": self.members_cfg}
+               "host": host, "members": self.members_cfg}
         if self.price_books:
             pb_path = os.path.join(self.workdir, "pricebooks.yaml")
             with open(pb_path, "w") as f:
@@ -354,11 +359,17 @@ class FederationTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.workdir = temp_workdir(cls.__name__)
+        # FLOTILLA_STORAGE=etcd: the host keeps its objects in a real etcd the test starts.
+        storage = storage_backend()
+        cls.etcd = None
+        if storage == "etcd":
+            cls.etcd = Etcd(cls.workdir).start()
         cls.fed = Federation(cls.workdir, cls.members, price_book=cls.price_book,
                              probe_period=cls.probe_period,
                              failure_threshold=cls.failure_threshold, up_args=cls.up_args,
                              controller_manager_args=cls.controller_manager_args,
-                             member_args=cls.member_args)
+                             member_args=cls.member_args, storage=storage,
+                             etcd_endpoint=cls.etcd.endpoint if cls.etcd else None)
         cls.addClassCleanup(cls._cleanup_federation)
         cls.fed.start()
         cls.host = cls.fed.host
@@ -366,6 +377,8 @@ class FederationTestCase(unittest.TestCase):
     @classmethod
     def _cleanup_federation(cls):
         cls.fed.stop()
+        if cls.etcd:
+            cls.etcd.stop()
         remove_workdir(cls.workdir)
 
     def new_namespace(self, prefix=None):
