@@ -98,6 +98,7 @@ core::Status MemberSimulator::start() {
     if (!resources_[static_cast<size_t>(k)]) {
       return core::internalError(std::string("the API server does not serve ") + plural);
     }
+    prefixes_[static_cast<size_t>(k)] = resources_[static_cast<size_t>(k)]->storagePrefix();
   }
   FLOTILLA_RETURN_IF_ERROR(ensureNodes());
   int64_t revision = 0;
@@ -201,14 +202,15 @@ void MemberSimulator::run(int64_t revision) {
       delayed_.erase(delayed_.begin());
     }
     processQueue();
+    if (dirty_.empty()) logWrites();
   }
   watch_->cancel();
 }
 
 void MemberSimulator::observe(const storage::Event& event) {
   for (int k = 0; k < kKindCount; ++k) {
-    const std::string prefix = resources_[static_cast<size_t>(k)]->storagePrefix();
-    if (event.key.rfind(prefix, 0) != 0) continue;
+    const std::string& prefix = prefixes_[static_cast<size_t>(k)];
+    if (event.key.compare(0, prefix.size(), prefix) != 0) continue;
     const std::string key = event.key.substr(prefix.size());
     // The echo of a write we applied to the cache already: skip it before paying for a parse.
     auto seen = revisions_.find(WorkKey{k, key});
@@ -304,6 +306,7 @@ void MemberSimulator::onChange(int kind, const std::string& key, const Json* old
     }
     case kNode: {
       usage_.reset();
+      schedulable_nodes_.reset();
       for (const auto& [k, ds] : cache_[kDaemonSet]) enqueue(kDaemonSet, k);
       for (const auto& p : unscheduled_) enqueue(kPod, p);
       if (new_obj == nullptr) {
@@ -433,7 +436,7 @@ std::vector<const Json*> MemberSimulator::ownedBy(int kind, const std::string& o
   return out;
 }
 
-core::Result<Json> MemberSimulator::createObject(int kind, Json obj) {
+core::Result<const Json*> MemberSimulator::createObject(int kind, Json obj) {
   const auto& r = *resources_[static_cast<size_t>(kind)];
   auto& meta = obj["metadata"];
   if (!meta.contains("name") && meta.contains("generateName")) {
@@ -442,10 +445,22 @@ core::Result<Json> MemberSimulator::createObject(int kind, Json obj) {
   obj["apiVersion"] = r.apiVersion();
   obj["kind"] = r.kind;
   apiserver::prepareForCreate(r, obj, clock_->wallNow(), apiserver::newUuid());
+  const bool started = kind == kPod && admitNewPod(obj);
+  const std::string uid = started ? apiserver::objectUid(obj) : "";
   auto created = store_.create(r, std::move(obj), false);
   if (!created.isOk()) return created.status();
-  applyObject(kind, keyOf(*created), *created, revisionOf(*created));
-  return created;
+  ++writes_[static_cast<size_t>(kind)];
+  const std::string key = keyOf(*created);
+  const int64_t revision = revisionOf(*created);
+  applyObject(kind, key, std::move(*created), revision);
+  if (started) {
+    // The kubelet's ready timer runs from the admission, as for a pod bound later.
+    phase_since_[uid] = clock_->now();
+    enqueueAfter(kPod, key, config_.pod_ready_delay);
+  }
+  const Json* cached_obj = cached(kind, key);
+  if (cached_obj == nullptr) return core::internalError("created " + key + " vanished");
+  return cached_obj;
 }
 
 core::Status MemberSimulator::updateObject(int kind, const Json& current,
@@ -453,11 +468,16 @@ core::Status MemberSimulator::updateObject(int kind, const Json& current,
   const auto& r = *resources_[static_cast<size_t>(kind)];
   // `current` is the cache's copy at its revision: written without re-reading it when still
   // current.
+  const int64_t before = revisionOf(current);
   auto updated = store_.updateFrom(r, current, mutate);
   if (!updated.isOk()) {
     return updated.status().code() == core::Code::NotFound ? core::Status::ok() : updated.status();
   }
-  applyObject(kind, keyOf(*updated), *updated, revisionOf(*updated));
+  const int64_t revision = revisionOf(*updated);
+  if (revision != before) ++writes_[static_cast<size_t>(kind)];
+  // `current` may be the cache's entry that applyObject replaces: nothing reads it after this.
+  const std::string key = keyOf(*updated);
+  applyObject(kind, key, std::move(*updated), revision);
   return core::Status::ok();
 }
 
@@ -486,6 +506,7 @@ core::Status MemberSimulator::removeObject(int kind, const Json& obj) {
     }
     return removed.status();
   }
+  ++writes_[static_cast<size_t>(kind)];
   const std::string key = keyOf(obj);
   if (removed->deleted) {
     auto rev = store_.currentRevision();
@@ -494,6 +515,24 @@ core::Status MemberSimulator::removeObject(int kind, const Json& obj) {
     applyObject(kind, key, removed->object, revisionOf(removed->object));
   }
   return core::Status::ok();
+}
+
+void MemberSimulator::logWrites() {
+  uint64_t total = 0;
+  for (uint64_t n : writes_) total += n;
+  const auto t = clock_->now();
+  if (total == writes_logged_ || t - writes_logged_at_ < std::chrono::seconds(10)) return;
+  writes_logged_ = total;
+  writes_logged_at_ = t;
+  std::string by_kind;
+  for (int k = 0; k < kKindCount; ++k) {
+    const uint64_t n = writes_[static_cast<size_t>(k)];
+    if (n == 0) continue;
+    by_kind += (by_kind.empty() ? "" : ", ") + resources_[static_cast<size_t>(k)]->plural + " " +
+               std::to_string(n);
+  }
+  core::logger("member")->info("[{}] simulator writes so far: {} ({})", config_.name, total,
+                               by_kind);
 }
 
 std::string MemberSimulator::now() const { return core::formatRfc3339(clock_->wallNow()); }

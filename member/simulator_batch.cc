@@ -159,7 +159,7 @@ core::Status MemberSimulator::reconcileCronJob(const std::string& key) {
         if (!created.isOk() && created.status().code() != core::Code::AlreadyExists) {
           return created.status();
         }
-        if (created.isOk()) running.push_back(*created);
+        if (created.isOk()) running.push_back(**created);
       }
       status["lastScheduleTime"] = core::formatRfc3339(*due);
     }

@@ -116,12 +116,76 @@ std::string MemberSimulator::allocateIp(const Ipv4Range& range, const std::set<s
   return "";
 }
 
-core::Status MemberSimulator::schedule(const Json& pod) {
-  std::vector<Json> nodes;
-  for (const auto& [name, node] : cache_[kNode]) {
-    if (!node["metadata"].contains("deletionTimestamp")) nodes.push_back(node);
+const std::vector<Json>& MemberSimulator::schedulableNodes() {
+  if (!schedulable_nodes_) {
+    schedulable_nodes_.emplace();
+    for (const auto& [name, node] : cache_[kNode]) {
+      if (!node["metadata"].contains("deletionTimestamp")) schedulable_nodes_->push_back(node);
+    }
   }
-  const ScheduleDecision decision = schedulePod(pod, nodes, nodeUsage());
+  return *schedulable_nodes_;
+}
+
+bool MemberSimulator::admitNewPod(Json& pod) {
+  Json& spec = pod["spec"];
+  if (!pod.contains("status") || !pod["status"].is_object()) pod["status"] = Json::object();
+  Json& status = pod["status"];
+  const std::string ts = now();
+  std::string node_name = spec.value("nodeName", "");
+  if (node_name.empty()) {
+    const ScheduleDecision decision = schedulePod(pod, schedulableNodes(), nodeUsage());
+    if (decision.node.empty()) {
+      setCondition(status, "PodScheduled", "False", "Unschedulable", decision.message, ts);
+      dropEmpty(status, false);
+      return false;
+    }
+    node_name = decision.node;
+    spec["nodeName"] = node_name;
+    setCondition(status, "PodScheduled", "True", "", "", ts);
+    dropEmpty(status, true);
+  }
+  const Json* node = cached(kNode, node_name);
+  // A vanished node or an exhausted CIDR: reconcilePod deals with the pod once it exists.
+  if (node == nullptr) return false;
+  Json started = status;
+  if (!kubeletStart(pod, *node, ts, started).isOk()) return false;
+  status = std::move(started);
+  return true;
+}
+
+core::Status MemberSimulator::kubeletStart(const Json& pod, const Json& node,
+                                           const std::string& ts, Json& status) {
+  std::string ip = status.value("podIP", "");
+  if (ip.empty()) ip = allocateIp(config_.pod_range, pod_ips_, &pod_ip_cursor_);
+  if (ip.empty()) return core::Status(core::Code::Unavailable, "pod CIDR exhausted");
+  std::string host_ip;
+  for (const auto& a : node.value("status", Json::object()).value("addresses", Json::array())) {
+    if (a.value("type", "") == "InternalIP") host_ip = a.value("address", "");
+  }
+  status["phase"] = "Pending";
+  if (!status.contains("qosClass")) status["qosClass"] = podQosClass(pod["spec"]);
+  status["hostIP"] = host_ip;
+  status["hostIPs"] = Json::array({{{"ip", host_ip}}});
+  status["podIP"] = ip;
+  status["podIPs"] = Json::array({{{"ip", ip}}});
+  status["startTime"] = ts;
+  setCondition(status, "PodReadyToStartContainers", "True", "", "", ts);
+  setCondition(status, "Initialized", "True", "", "", ts);
+  std::string names;
+  for (const auto& c : pod["spec"].value("containers", Json::array())) {
+    names += (names.empty() ? "" : " ") + c.value("name", "");
+  }
+  const std::string unready = "containers with unready status: [" + names + "]";
+  setCondition(status, "Ready", "False", "ContainersNotReady", unready, ts);
+  setCondition(status, "ContainersReady", "False", "ContainersNotReady", unready, ts);
+  setCondition(status, "PodScheduled", "True", "", "", ts);
+  dropEmpty(status, false);
+  status["containerStatuses"] = containerStatuses(pod, "waiting", ts, 0);
+  return core::Status::ok();
+}
+
+core::Status MemberSimulator::schedule(const Json& pod) {
+  const ScheduleDecision decision = schedulePod(pod, schedulableNodes(), nodeUsage());
   const std::string ts = now();
   if (decision.node.empty()) {
     Json status = pod.value("status", Json::object());
@@ -180,32 +244,7 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
 
   if (!status.contains("startTime")) {
     // The kubelet admits the pod: addresses, start time, containers being created.
-    std::string ip = status.value("podIP", "");
-    if (ip.empty()) ip = allocateIp(config_.pod_range, pod_ips_, &pod_ip_cursor_);
-    if (ip.empty()) return core::Status(core::Code::Unavailable, "pod CIDR exhausted");
-    std::string host_ip;
-    for (const auto& a : node->value("status", Json::object()).value("addresses", Json::array())) {
-      if (a.value("type", "") == "InternalIP") host_ip = a.value("address", "");
-    }
-    status["phase"] = "Pending";
-    if (!status.contains("qosClass")) status["qosClass"] = podQosClass(pod["spec"]);
-    status["hostIP"] = host_ip;
-    status["hostIPs"] = Json::array({{{"ip", host_ip}}});
-    status["podIP"] = ip;
-    status["podIPs"] = Json::array({{{"ip", ip}}});
-    status["startTime"] = ts;
-    setCondition(status, "PodReadyToStartContainers", "True", "", "", ts);
-    setCondition(status, "Initialized", "True", "", "", ts);
-    std::string names;
-    for (const auto& c : pod["spec"].value("containers", Json::array())) {
-      names += (names.empty() ? "" : " ") + c.value("name", "");
-    }
-    const std::string unready = "containers with unready status: [" + names + "]";
-    setCondition(status, "Ready", "False", "ContainersNotReady", unready, ts);
-    setCondition(status, "ContainersReady", "False", "ContainersNotReady", unready, ts);
-    setCondition(status, "PodScheduled", "True", "", "", ts);
-    dropEmpty(status, false);
-    status["containerStatuses"] = containerStatuses(pod, "waiting", ts, 0);
+    FLOTILLA_RETURN_IF_ERROR(kubeletStart(pod, *node, ts, status));
     phase_since_[uid] = t;
     enqueueAfter(kPod, key, config_.pod_ready_delay);
     return updateStatus(kPod, pod, status);

@@ -44,6 +44,14 @@ bool deleteFirst(const Json* a, const Json* b) {
   return (*a)["metadata"].value("creationTimestamp", "") > (*b)["metadata"].value("creationTimestamp", "");
 }
 
+// Progressing=True with reason NewReplicaSetAvailable: nothing left to time out.
+bool rolledOut(const Json& status) {
+  for (const auto& c : status.value("conditions", Json::array())) {
+    if (c.value("type", "") == "Progressing") return c.value("reason", "") == "NewReplicaSetAvailable";
+  }
+  return false;
+}
+
 int ordinalOf(const std::string& pod_name, const std::string& set_name) {
   if (pod_name.size() <= set_name.size() + 1 || pod_name.rfind(set_name + "-", 0) != 0) return -1;
   const std::string suffix = pod_name.substr(set_name.size() + 1);
@@ -116,7 +124,7 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
     pod["metadata"]["generateName"] = apiserver::objectName(rs) + "-";
     auto created = createObject(kPod, std::move(pod));
     if (!created.isOk()) return created.status();
-    pods.push_back(*created);
+    pods.push_back(**created);
   }
   const Json* latest = cached(kReplicaSet, key);
   if (latest == nullptr) return core::Status::ok();
@@ -143,6 +151,7 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
     max_revision = std::max(max_revision, revisionNumber(rs));
     if (labelOf(rs, "pod-template-hash") == hash) new_rs = &rs;
   }
+  std::string revision;  // the revision annotation to set (with the status: one write)
   if (!paused) {
     const std::string next_revision = std::to_string(new_rs != nullptr && revisionNumber(*new_rs) == max_revision
                                                          ? max_revision
@@ -177,6 +186,9 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
       if (!created.isOk() && created.status().code() != core::Code::AlreadyExists) {
         return created.status();
       }
+      // Its pods and status now rather than on a later pass, so the Deployment's first status
+      // below already counts them (one status write instead of two).
+      if (created.isOk()) FLOTILLA_RETURN_IF_ERROR(reconcileReplicaSet(ns + "/" + new_name));
     } else if (specReplicas(*new_rs) != desired ||
                std::to_string(revisionNumber(*new_rs)) != next_revision) {
       FLOTILLA_RETURN_IF_ERROR(updateObject(kReplicaSet, *new_rs, [&](const Json& cur) -> core::Result<Json> {
@@ -190,6 +202,7 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
         out["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"] = replicas_text;
         return out;
       }));
+      FLOTILLA_RETURN_IF_ERROR(reconcileReplicaSet(ns + "/" + new_name));
     }
     // Old replica sets go away once the new one is available enough to carry the load (all at
     // once; Recreate does not wait).
@@ -208,15 +221,7 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
         }));
       }
     }
-    const std::string revision = next_revision;
-    const Json annotations = deployment["metadata"].value("annotations", Json::object());
-    if (annotations.value(kRevisionAnnotation, "") != revision) {
-      FLOTILLA_RETURN_IF_ERROR(updateObject(kDeployment, deployment, [&](const Json& cur) -> core::Result<Json> {
-        Json out = cur;
-        out["metadata"]["annotations"][kRevisionAnnotation] = revision;
-        return out;
-      }));
-    }
+    revision = next_revision;
   }
   std::vector<OwnedReplicaSet> owned;
   for (const Json* rs : ownedBy(kReplicaSet, apiserver::objectUid(deployment))) {
@@ -227,12 +232,22 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
   Json status = deploymentStatus(*latest, owned, new_name, now());
   if (paused) {
     setCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now(), true);
-  } else if (conditionStatus(status["conditions"], "Progressing") == "True") {
-    // Look again when the progress deadline would pass.
+  } else if (conditionStatus(status["conditions"], "Progressing") == "True" &&
+             !rolledOut(status)) {
+    // Look again when the progress deadline would pass (a finished rollout has none).
     const int64_t deadline = spec.value("progressDeadlineSeconds", 600);
     enqueueAfter(kDeployment, key, std::chrono::seconds(deadline) + std::chrono::seconds(1));
   }
-  return updateStatus(kDeployment, *latest, status);
+  const Json& meta = (*latest)["metadata"];
+  const bool annotate = !revision.empty() && (!meta.contains("annotations") ||
+                                              meta["annotations"].value(kRevisionAnnotation, "") != revision);
+  if (!annotate) return updateStatus(kDeployment, *latest, status);
+  return updateObject(kDeployment, *latest, [&](const Json& cur) -> core::Result<Json> {
+    Json out = cur;
+    out["metadata"]["annotations"][kRevisionAnnotation] = revision;
+    out["status"] = status;
+    return out;
+  });
 }
 
 core::Status MemberSimulator::reconcileStatefulSet(const std::string& key) {
@@ -292,7 +307,7 @@ core::Status MemberSimulator::reconcileStatefulSet(const std::string& key) {
       if (created.status().code() == core::Code::AlreadyExists) break;  // old one still going
       return created.status();
     }
-    pods[i] = *created;
+    pods[i] = **created;
     if (!parallel) break;
   }
   // Rolling update: replace the highest outdated pod once all are ready.

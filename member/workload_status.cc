@@ -179,20 +179,25 @@ Json deploymentStatus(const Json& deployment, const std::vector<OwnedReplicaSet>
   if (complete) {
     setCondition(status, "Progressing", "True", "NewReplicaSetAvailable",
                  "ReplicaSet \"" + new_rs + "\" has successfully progressed.", now, true);
-  } else if (progressing == nullptr) {
+  } else if (progressing == nullptr ||
+             !field(*progressing, "message").is_string() ||
+             (*progressing)["message"].get<std::string>().find("\"" + new_rs + "\"") ==
+                 std::string::npos) {
+    // A replica set this condition has not spoken of yet: the rollout to it starts.
     setCondition(status, "Progressing", "True", "NewReplicaSetCreated",
                  "Created new replica set \"" + new_rs + "\"", now, true);
   } else if (timed_out || field(*progressing, "reason") == "ProgressDeadlineExceeded") {
     setCondition(status, "Progressing", "False", "ProgressDeadlineExceeded",
                  "ReplicaSet \"" + new_rs + "\" has timed out progressing.", now, true);
-  } else {
+  } else if (progressed || last_progress.empty()) {
+    // Only progress (more pods updated, ready or available) rewords the condition and restarts
+    // the deadline, as kube's DeploymentProgressing: without it the condition stays as it is
+    // (NewReplicaSetCreated until the first pod counts), so a pass that saw nothing new does not
+    // write.
     setCondition(status, "Progressing", "True", "ReplicaSetUpdated",
                  "ReplicaSet \"" + new_rs + "\" is progressing.", now, true);
-    // Only progress (more pods updated, ready or available) restarts the deadline; a change of
-    // wording alone does not.
-    const std::string stamp = progressed || last_progress.empty() ? now : last_progress;
     for (auto& c : status["conditions"]) {
-      if (field(c, "type") == "Progressing") c["lastUpdateTime"] = stamp;
+      if (field(c, "type") == "Progressing") c["lastUpdateTime"] = now;
     }
   }
   return status;

@@ -102,7 +102,8 @@ TEST(DeploymentStatus, ProgressDeadline) {
     }
     return std::string();
   };
-  EXPECT_EQ(reason(d["status"]), "ReplicaSetUpdated");
+  // Nothing progressed since the first pass: the condition stays as it was (no write).
+  EXPECT_EQ(reason(d["status"]), "NewReplicaSetCreated");
   EXPECT_EQ(reason(deploymentStatus(d, stuck, "web-new", "2026-01-01T00:01:00Z")),
             "ProgressDeadlineExceeded");
   // Progress before the deadline keeps it going.
@@ -110,6 +111,39 @@ TEST(DeploymentStatus, ProgressDeadline) {
       {"web-new", 2, {{"replicas", 2}, {"availableReplicas", 2}, {"readyReplicas", 2}}}};
   EXPECT_EQ(reason(deploymentStatus(d, better, "web-new", "2026-01-01T00:00:50Z")),
             "NewReplicaSetAvailable");
+}
+
+// The Progressing condition over a rollout, pass by pass, as kube's deployment controller words
+// it: created, then updated only when pods progressed, then available; a new template starts
+// over with the new replica set's name.
+TEST(DeploymentStatus, ProgressingAcrossPasses) {
+  auto rs = [](const char* name, int spec, int have, int ready) {
+    return OwnedReplicaSet{name, spec, {{"replicas", have}, {"readyReplicas", ready}, {"availableReplicas", ready}}};
+  };
+  struct Pass {
+    const char* name;
+    std::vector<OwnedReplicaSet> sets;
+    std::string new_rs, reason;
+  };
+  const std::vector<Pass> passes = {
+      {"created with its pods", {rs("web-a", 2, 2, 0)}, "web-a", "NewReplicaSetCreated"},
+      {"nothing new", {rs("web-a", 2, 2, 0)}, "web-a", "NewReplicaSetCreated"},
+      {"one pod ready", {rs("web-a", 2, 2, 1)}, "web-a", "ReplicaSetUpdated"},
+      {"all ready", {rs("web-a", 2, 2, 2)}, "web-a", "NewReplicaSetAvailable"},
+      {"new template", {rs("web-a", 2, 2, 2), rs("web-b", 2, 2, 0)}, "web-b",
+       "NewReplicaSetCreated"},
+      {"new pods ready, old scaled down", {rs("web-a", 0, 0, 0), rs("web-b", 2, 2, 2)}, "web-b",
+       "NewReplicaSetAvailable"},
+  };
+  Json d = deployment(2);
+  for (const auto& pass : passes) {
+    d["status"] = deploymentStatus(d, pass.sets, pass.new_rs, "2026-01-01T00:00:00Z");
+    std::string reason;
+    for (const auto& c : d["status"]["conditions"]) {
+      if (c["type"] == "Progressing") reason = c["reason"];
+    }
+    EXPECT_EQ(reason, pass.reason) << pass.name;
+  }
 }
 
 TEST(ReplicaSetStatus, CountsReadyPods) {
