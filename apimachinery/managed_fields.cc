@@ -478,11 +478,81 @@ core::Result<Json> serverSideApply(const Json* live, const Json& applied, const 
   return obj;
 }
 
+namespace {
+
+// The fields a write can own, grouped by where they sit: one group per top-level member, and one
+// per metadata member. Groups that only hold system fields (apiVersion, kind, server-owned
+// metadata, managedFields) are left out: withoutSystemFields drops every path in them.
+struct FieldGroup {
+  FieldPath prefix;  // [f:<member>] or [f:metadata, f:<member>]
+  const SchemaNode* schema = nullptr;
+};
+
+bool systemMetadataField(const std::string& name) {
+  return name == "managedFields" || name == "resourceVersion" || name == "uid" ||
+         name == "creationTimestamp" || name == "generation" || name == "name" ||
+         name == "namespace" || name == "selfLink" || name == "deletionTimestamp" ||
+         name == "deletionGracePeriodSeconds" || name == "generateName";
+}
+
+// The value at a group's prefix in `obj`, or null.
+const Json* groupValue(const Json& obj, const FieldGroup& g) {
+  return locate(obj, g.prefix, g.prefix.size());
+}
+
+// Whether `obj` has the shape the grouped computation below assumes: an object whose schema is
+// not atomic and whose metadata (when present) is a non-atomic object. Anything else takes the
+// definition's path (copies and whole-object field sets).
+bool groupable(const Json& obj, const SchemaNode* schema) {
+  if (!obj.is_object() || atomicObject(schema)) return false;
+  auto meta = obj.find("metadata");
+  if (meta == obj.end()) return true;
+  return meta->is_object() && !atomicObject(child(schema, "metadata"));
+}
+
+std::vector<FieldGroup> ownableGroups(const Json& obj, const SchemaNode* schema) {
+  std::vector<FieldGroup> groups;
+  for (const auto& [k, v] : obj.items()) {
+    if (k == "apiVersion" || k == "kind") continue;
+    if (k != "metadata") {
+      groups.push_back({{"f:" + k}, child(schema, k)});
+      continue;
+    }
+    const SchemaNode* meta_schema = child(schema, "metadata");
+    for (const auto& [m, mv] : v.items()) {
+      if (systemMetadataField(m)) continue;
+      groups.push_back({{"f:metadata", "f:" + m}, child(meta_schema, m)});
+    }
+  }
+  return groups;
+}
+
+// collect() of one group's value with the group's prefix: exactly the paths that
+// fieldSetOf(whole object) has under that prefix.
+void collectGroup(const Json& value, const FieldGroup& g, FieldSet& out) {
+  FieldPath prefix = g.prefix;
+  collect(value, g.schema, prefix, out, static_cast<int>(g.prefix.size()));
+}
+
+}  // namespace
+
 void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* schema,
                            const ApplyRequest& req) {
   if (!updated.is_object()) return;
-  const Json new_clean = withoutManagedFields(updated);
-  const FieldSet new_set = withoutSystemFields(fieldSetOf(new_clean, schema));
+  // Field sets are built per group straight from `updated` and `old` (no copies without
+  // managedFields), and a group whose value did not change contributes no changed field without
+  // walking the old side: on a typical write only status or a label changes, so the old object's
+  // field set is mostly never built. Same result as the definition (the fallback below).
+  const bool grouped = groupable(updated, schema) && (old == nullptr || groupable(*old, schema));
+  FieldSet new_set;
+  std::vector<FieldGroup> groups;
+  if (grouped) {
+    groups = ownableGroups(updated, schema);
+    for (const auto& g : groups) collectGroup(*groupValue(updated, g), g, new_set);
+    new_set = withoutSystemFields(std::move(new_set));
+  } else {
+    new_set = withoutSystemFields(fieldSetOf(withoutManagedFields(updated), schema));
+  }
   // A request that changes managedFields itself is taken at its word (kubectl's client-side to
   // server-side apply migration patches them); "[{}]" resets them; otherwise the stored ones
   // carry over.
@@ -503,7 +573,27 @@ void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* sch
   FieldSet changed;
   if (old == nullptr) {
     changed = new_set;
+  } else if (grouped) {
+    // No path in new_set runs through managedFields, so locating in the objects themselves finds
+    // what locating in copies without it would.
+    for (const auto& g : groups) {
+      const Json* nv = groupValue(updated, g);
+      const Json* ov = groupValue(*old, g);
+      // An unchanged group: the old object has the same paths under it, with the same values.
+      if (ov != nullptr && *ov == *nv) continue;
+      FieldSet old_paths;
+      if (ov != nullptr) collectGroup(*ov, g, old_paths);
+      for (auto p = new_set.lower_bound(g.prefix);
+           p != new_set.end() && p->size() >= g.prefix.size() &&
+           std::equal(g.prefix.begin(), g.prefix.end(), p->begin());
+           ++p) {
+        const Json* n = locate(updated, *p, p->size());
+        const Json* o = old_paths.count(*p) ? locate(*old, *p, p->size()) : nullptr;
+        if (o == nullptr || n == nullptr || *o != *n) changed.insert(*p);
+      }
+    }
   } else {
+    const Json new_clean = withoutManagedFields(updated);
     const Json old_clean = withoutManagedFields(*old);
     const FieldSet old_set = withoutSystemFields(fieldSetOf(old_clean, schema));
     for (const auto& p : new_set) {
@@ -511,6 +601,8 @@ void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* sch
       const Json* ov = old_set.count(p) ? locate(old_clean, p, p.size()) : nullptr;
       if (ov == nullptr || nv == nullptr || *ov != *nv) changed.insert(p);
     }
+  }
+  if (old != nullptr) {
     // Fields that disappeared are no longer owned by anyone.
     for (auto& e : entries) {
       for (auto it = e.set.begin(); it != e.set.end();) {

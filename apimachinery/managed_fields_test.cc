@@ -309,3 +309,61 @@ TEST(ManagedFieldsTest, BuiltinDeploymentSchema) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+// recordUpdateOwnership builds field sets per top-level (and metadata) member and skips members
+// that did not change; these rows pin what the whole-object definition gives.
+TEST(ManagedFieldsTest, UpdateOwnershipPerChangedField) {
+  const Json live = Json::parse(R"({"metadata":{"name":"d","resourceVersion":"3",
+    "labels":{"app":"a"},"finalizers":["f"],
+    "managedFields":[{"manager":"creator","operation":"Update","apiVersion":"v1","time":"t0",
+      "fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:finalizers":{"v:\"f\"":{}},
+        "f:labels":{"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"c\"}":{".":{},
+        "f:image":{},"f:name":{}}},"f:replicas":{}}}}]},
+    "spec":{"replicas":1,"containers":[{"name":"c","image":"i1"}]},"status":{"phase":"P"}})");
+  const Json creator_all = fields(live, "creator");
+  struct Row {
+    const char* name;
+    const char* patch;    // JSON patch from live to the update
+    const char* writer;   // the writer's fieldsV1, or "null" when it owns nothing
+    const char* creator;  // the creator's fieldsV1 afterwards, or "" for unchanged
+  };
+  const Row rows[] = {
+      {"status only", R"([{"op":"replace","path":"/status/phase","value":"Q"}])",
+       R"({"f:status":{"f:phase":{}}})", ""},
+      {"new label; resourceVersion is not a field",
+       R"([{"op":"add","path":"/metadata/labels/env","value":"e"},
+           {"op":"replace","path":"/metadata/resourceVersion","value":"4"}])",
+       R"({"f:metadata":{"f:labels":{"f:env":{}}}})", ""},
+      {"removed label: nobody owns it, the emptied map is the writer's",
+       R"([{"op":"remove","path":"/metadata/labels/app"}])", R"({"f:metadata":{"f:labels":{}}})",
+       R"({"f:metadata":{"f:finalizers":{"v:\"f\"":{}}},"f:spec":{"f:containers":{
+           "k:{\"name\":\"c\"}":{".":{},"f:image":{},"f:name":{}}},"f:replicas":{}}})"},
+      {"keyed list item changes",
+       R"([{"op":"replace","path":"/spec/containers/0/image","value":"i2"}])",
+       R"({"f:spec":{"f:containers":{"k:{\"name\":\"c\"}":{".":{},"f:image":{}}}}})",
+       R"({"f:metadata":{"f:finalizers":{"v:\"f\"":{}},"f:labels":{"f:app":{}}},"f:spec":{
+           "f:containers":{"k:{\"name\":\"c\"}":{"f:name":{}}},"f:replicas":{}}})"},
+      {"a duplicate key locates the first item, which did not change",
+       R"([{"op":"add","path":"/spec/containers/-","value":{"name":"c","image":"dup"}}])", "null",
+       ""},
+      {"1.0 equals 1", R"([{"op":"replace","path":"/spec/replicas","value":1.0}])", "null", ""},
+      {"server-owned metadata", R"([{"op":"add","path":"/metadata/generation","value":7}])",
+       "null", ""},
+      {"removed spec", R"([{"op":"remove","path":"/spec"}])", "null",
+       R"({"f:metadata":{"f:finalizers":{"v:\"f\"":{}},"f:labels":{"f:app":{}}}})"},
+  };
+  for (const auto& row : rows) {
+    Json updated = live.patch(Json::parse(row.patch));
+    ApplyRequest req = request("writer", false, "t1");
+    recordUpdateOwnership(&live, updated, &schema().root(), req);
+    EXPECT_EQ(fields(updated, "writer"), Json::parse(row.writer)) << row.name;
+    const Json creator = std::string(row.creator).empty() ? creator_all : Json::parse(row.creator);
+    EXPECT_EQ(fields(updated, "creator"), creator) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery
