@@ -240,10 +240,9 @@ void ConsistencyController::report(const ServiceView& view,
              "the ServiceExport in " + m.name);
       }
     }
-    auto host_export = host_->get(kServiceExportsGvr, ns, name);
-    if (host_export) {
-      note(setConsistentCondition(*host_, kServiceExportsGvr, (*host_export)->json(), consistent,
-                                  reason, message),
+    if (const Json* host_export = findObject(state.service_exports, ns, name)) {
+      note(setConsistentCondition(*host_, kServiceExportsGvr, *host_export, consistent, reason,
+                                  message),
            "the host ServiceExport");
     }
   }

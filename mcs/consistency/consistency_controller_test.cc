@@ -163,6 +163,25 @@ TEST(ConsistencyController, HandDeletedSliceIsRepairedAfterConfirmation) {
             std::string::npos);
 }
 
+// Karmada's flow keeps a ServiceExport on the host too (propagated by a policy): it carries the
+// same condition, found in the one host LIST of the check.
+TEST(ConsistencyController, HostServiceExportGetsTheConditionToo) {
+  Federation f;
+  ASSERT_TRUE(f.host->create(kServiceExportsGvr, "shop",
+                             {{"apiVersion", "multicluster.x-k8s.io/v1alpha1"},
+                              {"kind", "ServiceExport"},
+                              {"metadata", {{"name", "web"}, {"namespace", "shop"}}}})
+                  .isOk());
+  f.check();
+  auto e = f.host->get(kServiceExportsGvr, "shop", "web", "");
+  ASSERT_TRUE(e);
+  std::string status;
+  for (const auto& c : (*e)->json()["status"].value("conditions", Json::array())) {
+    if (c.value("type", "") == kConsistentCondition) status = c.value("status", "");
+  }
+  EXPECT_EQ(status, "True");
+}
+
 TEST(ConsistencyController, StaleAndExtraSlicesAreRepaired) {
   Federation f;
   auto s = f.b->get(kEndpointSlicesGvr, "shop", kImported, "");

@@ -1,6 +1,7 @@
 #include "mcs/consistency/federation_reader.h"
 
 #include <algorithm>
+#include <future>
 
 #include "controllers/wire/karmada_names.h"
 #include "mcs/controllers/member_caches.h"
@@ -50,24 +51,33 @@ core::Result<FederationState> readFederation(client::Client& host,
   if (!imports) return imports.status();
   auto mcss = listAll(host, kMultiClusterServicesGvr, options.namespace_name, true);
   if (!mcss) return mcss.status();
+  auto exports = listAll(host, kServiceExportsGvr, options.namespace_name, true);
+  if (!exports) return exports.status();
   state.service_imports = std::move(*imports);
   state.multi_cluster_services = std::move(*mcss);
-  for (auto& cluster : *clusters) {
-    MemberState m;
-    m.name = cluster["metadata"].value("name", "");
-    m.cluster = std::move(cluster);
-    auto c = members.clientFor(m.name);
-    core::Status st = c ? readMember(**c, options.namespace_name, m) : c.status();
-    if (!st.isOk()) {
-      m.reachable = false;
-      m.error = st.message();
-      m.service_exports.clear();
-      m.services.clear();
-      m.service_imports.clear();
-      m.endpoint_slices.clear();
-    }
-    state.members.push_back(std::move(m));
+  state.service_exports = std::move(*exports);
+  state.members.resize(clusters->size());
+  // Members are read concurrently: one slow or unreachable member (its client's timeouts) must
+  // not stretch the whole check by ten.
+  std::vector<std::future<void>> reads;
+  for (std::size_t i = 0; i < clusters->size(); ++i) {
+    MemberState& m = state.members[i];
+    m.name = (*clusters)[i]["metadata"].value("name", "");
+    m.cluster = std::move((*clusters)[i]);
+    reads.push_back(std::async(std::launch::async, [&members, &m, &options] {
+      auto c = members.clientFor(m.name);
+      core::Status st = c ? readMember(**c, options.namespace_name, m) : c.status();
+      if (!st.isOk()) {
+        m.reachable = false;
+        m.error = st.message();
+        m.service_exports.clear();
+        m.services.clear();
+        m.service_imports.clear();
+        m.endpoint_slices.clear();
+      }
+    }));
   }
+  for (auto& r : reads) r.get();
   std::sort(state.members.begin(), state.members.end(),
             [](const MemberState& a, const MemberState& b) { return a.name < b.name; });
   return state;

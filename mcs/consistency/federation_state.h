@@ -23,7 +23,8 @@ struct MemberState {
 };
 
 struct FederationState {
-  std::vector<Json> service_imports, multi_cluster_services, services;  // host objects
+  // Host objects. ServiceExports on the host exist in Karmada's flow (propagated by a policy).
+  std::vector<Json> service_imports, multi_cluster_services, services, service_exports;
   std::vector<MemberState> members;                                     // sorted by name
 };
 
