@@ -206,12 +206,6 @@ core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
   bool report_ready = healthy;
   if (!held && was_known && (old_ready == "True") != healthy) report_ready = old_ready == "True";
 
-  nlohmann::json status = old_status;
-  if (healthy) {
-    for (auto it = obs.collected.begin(); it != obs.collected.end(); ++it) {
-      status[it.key()] = it.value();
-    }
-  }
   const std::string now_text = nowText(*clock_);
   ConditionValue ready{kConditionReady, "True", "ClusterReady", "cluster is healthy and ready to "
                        "accept workloads"};
@@ -220,33 +214,69 @@ core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
     ready.reason = obs.probe == Probe::Unreachable ? "ClusterNotReachable" : "ClusterNotReady";
     ready.message = obs.message.empty() ? "cluster is not ready" : obs.message;
   }
-  nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
-  setCondition(conditions, ready, now_text);
-  status["conditions"] = std::move(conditions);
-
-  if (status != old_status) {
-    nlohmann::json next = current;
-    next["status"] = status;
-    auto written = host_->update(kClustersGvr, "", next, {kFieldManager}, "status");
-    if (!written) return written.status();
-    core::logger("cluster-status")->debug("[{}] status updated (Ready={})", request.name,
-                                          ready.status);
-  }
-
-  // Readiness taints on spec: re-read after the status write so the update carries a fresh
-  // resourceVersion.
-  const nlohmann::json old_taints =
-      current.value("spec", nlohmann::json::object()).value("taints", nlohmann::json::array());
-  const nlohmann::json taints = readinessTaints(
-      old_taints, report_ready, obs.probe == Probe::Unreachable, now_text);
-  if (taints != old_taints) {
+  // What this probe says, laid over a version of the Cluster's status.
+  auto observed_status = [&](const nlohmann::json& base) {
+    nlohmann::json status = base;
+    if (healthy) {
+      for (auto it = obs.collected.begin(); it != obs.collected.end(); ++it) {
+        status[it.key()] = it.value();
+      }
+    }
+    nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
+    setCondition(conditions, ready, now_text);
+    status["conditions"] = std::move(conditions);
+    return status;
+  };
+  auto wanted_taints = [&](const nlohmann::json& obj) {
+    return readinessTaints(
+        obj.value("spec", nlohmann::json::object()).value("taints", nlohmann::json::array()),
+        report_ready, obs.probe == Probe::Unreachable, now_text);
+  };
+  // The cache may lag our own last write or another writer's (taint-policy writes spec.taints):
+  // a write from it gets 409. Then, once, the current version is read and the change re-derived
+  // from it. The taints in particular are always derived from the version they are written
+  // over: taints computed from a stale copy and written onto a fresh one dropped the
+  // taint-policy's NoExecute taint, which it put back, and so on.
+  nlohmann::json latest = current;
+  auto refetch = [&]() -> core::Status {
     auto fresh = host_->get(kClustersGvr, "", request.name);
     if (!fresh) return fresh.status();
-    nlohmann::json next = (*fresh)->json();
+    latest = *(*fresh)->tree();
+    return core::Status();
+  };
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const nlohmann::json base_status = latest.value("status", nlohmann::json::object());
+    nlohmann::json status = observed_status(base_status);
+    if (status == base_status) break;
+    nlohmann::json next = latest;
+    next["status"] = std::move(status);
+    auto written = host_->update(kClustersGvr, "", next, {kFieldManager}, "status");
+    if (written) {
+      latest = *(*written)->tree();
+      core::logger("cluster-status")->debug("[{}] status updated (Ready={})", request.name,
+                                            ready.status);
+      break;
+    }
+    if (written.status().code() != core::Code::Conflict || attempt == 1) return written.status();
+    FLOTILLA_RETURN_IF_ERROR(refetch());
+  }
+
+  // Readiness taints on spec.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const nlohmann::json taints = wanted_taints(latest);
+    if (taints == latest.value("spec", nlohmann::json::object())
+                      .value("taints", nlohmann::json::array())) {
+      break;
+    }
+    nlohmann::json next = latest;
     next["spec"]["taints"] = taints;
     auto written = host_->update(kClustersGvr, "", next, {kFieldManager});
-    if (!written) return written.status();
-    core::logger("cluster-status")->info("[{}] taints now {}", request.name, taints.dump());
+    if (written) {
+      core::logger("cluster-status")->info("[{}] taints now {}", request.name, taints.dump());
+      break;
+    }
+    if (written.status().code() != core::Code::Conflict || attempt == 1) return written.status();
+    FLOTILLA_RETURN_IF_ERROR(refetch());
   }
   return requeue;
 }

@@ -100,6 +100,28 @@ TEST(ClusterStatusControllerTest, UnreachableAfterThresholdGetsTaint) {
   EXPECT_TRUE(c["spec"]["taints"].empty());
 }
 
+TEST(ClusterStatusControllerTest, StaleCacheNeitherFailsNorDropsAnotherWritersTaint) {
+  // The cache lags the server: another writer (taint-policy) added a NoExecute taint that the
+  // cached copy lacks. The status write from the stale copy conflicts and is redone from the
+  // current version; the readiness taint joins the other writer's taint instead of replacing it.
+  Fixture f;
+  EXPECT_EQ(conditionStatus(f.reconcile()["status"]["conditions"], "Ready"), "True");
+  f.member->setReachable(false);
+  f.reconcile();
+  f.clock->advance(std::chrono::seconds(31));
+  testing::loadCache(*f.host, kClustersGvr, f.clusters);  // the cache as of now
+  auto fresh = (*f.host->get(kClustersGvr, "", "m1", ""))->json();
+  fresh["spec"]["taints"] = {{{"key", "cluster.karmada.io/not-ready"}, {"effect", "NoExecute"}}};
+  ASSERT_TRUE(f.host->update(kClustersGvr, "", fresh, {}, ""));
+  auto r = f.controller->reconcile({"", "m1"});  // from the stale cache
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  auto c = (*f.host->get(kClustersGvr, "", "m1", ""))->json();
+  EXPECT_EQ(conditionStatus(c["status"]["conditions"], "Ready"), "False");
+  ASSERT_EQ(c["spec"]["taints"].size(), 2u) << c["spec"].dump();
+  EXPECT_EQ(c["spec"]["taints"][0]["effect"], "NoExecute");
+  EXPECT_EQ(c["spec"]["taints"][1]["key"], kTaintUnreachable);
+}
+
 TEST(ClusterStatusControllerTest, CollectsAtMostEveryCollectPeriod) {
   Fixture f;
   auto& m = f.member->fake();
