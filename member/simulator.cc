@@ -484,7 +484,10 @@ core::Status MemberSimulator::updateObject(int kind, const Json& current,
 core::Status MemberSimulator::updateStatus(int kind, const Json& current, const Json& status) {
   if (current.contains("status") && current["status"] == status) return core::Status::ok();
   return updateObject(kind, current, [&status](const Json& latest) -> core::Result<Json> {
-    Json out = latest;
+    Json out = Json::object();  // everything but the old status, which is replaced anyway
+    for (auto it = latest.begin(); it != latest.end(); ++it) {
+      if (it.key() != "status") out[it.key()] = it.value();
+    }
     out["status"] = status;
     return out;
   });
@@ -540,10 +543,13 @@ std::string MemberSimulator::now() const { return core::formatRfc3339(clock_->wa
 Json MemberSimulator::podFromTemplate(const Json& pod_template, const std::string& ns,
                                       const Json& owner, const std::string& owner_kind,
                                       const std::string& owner_api_version) {
-  const Json tmeta = pod_template.value("metadata", Json::object());
   Json meta = {{"namespace", ns}};
-  for (const char* f : {"labels", "annotations"}) {
-    if (tmeta.contains(f) && tmeta[f].is_object()) meta[f] = tmeta[f];
+  if (auto tmeta = pod_template.find("metadata");
+      tmeta != pod_template.end() && tmeta->is_object()) {
+    for (const char* f : {"labels", "annotations"}) {
+      auto it = tmeta->find(f);
+      if (it != tmeta->end() && it->is_object()) meta[f] = *it;
+    }
   }
   meta["ownerReferences"] = Json::array({{{"apiVersion", owner_api_version},
                                           {"kind", owner_kind},

@@ -18,16 +18,23 @@ std::string str(const Json& obj, const char* a, const char* b) {
   return y != x->end() && y->is_string() ? y->get<std::string>() : "";
 }
 
+// obj[name], or null: a reference, not a copy.
+const Json& member(const Json& obj, const char* name) {
+  static const Json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(name);
+  return it == obj.end() ? kNull : *it;
+}
+
 std::string annotation(const Json& obj, const char* name) {
-  const Json meta = obj.value("metadata", Json::object());
-  const Json annotations = meta.value("annotations", Json::object());
-  auto it = annotations.find(name);
-  return it != annotations.end() && it->is_string() ? it->get<std::string>() : "";
+  const Json& value = member(member(member(obj, "metadata"), "annotations"), name);
+  return value.is_string() ? value.get<std::string>() : "";
 }
 
 std::string ownerKind(const Json& obj) {
-  const Json meta = obj.value("metadata", Json::object());
-  for (const auto& r : meta.value("ownerReferences", Json::array())) {
+  const Json& refs = member(member(obj, "metadata"), "ownerReferences");
+  if (!refs.is_array()) return "";
+  for (const auto& r : refs) {
     if (r.is_object() && r.value("controller", false)) return r.value("kind", "");
   }
   return "";
@@ -211,7 +218,7 @@ core::Status MemberSimulator::schedule(const Json& pod) {
 core::Status MemberSimulator::reconcilePod(const std::string& key) {
   const Json* found = cached(kPod, key);
   if (found == nullptr) return core::Status::ok();
-  const Json pod = *found;
+  const Json& pod = *found;  // the cache's entry: each path below writes it last
   if (pod["metadata"].contains("deletionTimestamp") || podIsTerminal(pod)) return core::Status::ok();
   const std::string node_name = str(pod, "spec", "nodeName");
   if (node_name.empty()) return schedule(pod);

@@ -13,6 +13,14 @@ constexpr const char* kRevisionAnnotation = "deployment.kubernetes.io/revision";
 
 bool deleting(const Json& obj) { return obj["metadata"].contains("deletionTimestamp"); }
 
+// obj[name] when it is an object, else an empty object: a reference, not a copy.
+const Json& objectField(const Json& obj, const char* name) {
+  static const Json kEmpty = Json::object();
+  if (!obj.is_object()) return kEmpty;
+  auto it = obj.find(name);
+  return it != obj.end() && it->is_object() ? *it : kEmpty;
+}
+
 bool active(const Json& pod) { return !deleting(pod) && !podIsTerminal(pod); }
 
 int64_t revisionNumber(const Json& rs) {
@@ -97,7 +105,9 @@ std::optional<Json> strategyDefaults(const Json& obj, bool stateful_set) {
 core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
   const Json* found = cached(kReplicaSet, key);
   if (found == nullptr || deleting(*found)) return core::Status::ok();
-  const Json rs = *found;
+  // References into the cache stay valid while this pass writes other objects (the map keeps its
+  // nodes; a write replaces the value in place), so nothing is copied.
+  const Json& rs = *found;
   const std::string ns = apiserver::objectNamespace(rs);
   const int32_t desired = specReplicas(rs);
   std::vector<const Json*> live;
@@ -108,7 +118,7 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
   }
   // A ReplicaSet replaces failed pods; the finished ones are removed so they do not pile up.
   for (const auto& p : finished) FLOTILLA_RETURN_IF_ERROR(removeObject(kPod, p));
-  std::vector<Json> pods;
+  std::vector<const Json*> pods;
   if (static_cast<int32_t>(live.size()) > desired) {
     std::sort(live.begin(), live.end(), deleteFirst);
     const size_t extra = live.size() - static_cast<size_t>(desired);
@@ -117,14 +127,14 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
     live.erase(live.begin(), live.begin() + static_cast<std::ptrdiff_t>(extra));
     for (const auto& p : doomed) FLOTILLA_RETURN_IF_ERROR(removeObject(kPod, p));
   }
-  for (const Json* p : live) pods.push_back(*p);
-  const Json pod_template = rs["spec"].value("template", Json::object());
+  pods = std::move(live);
+  const Json& pod_template = objectField(rs["spec"], "template");
   for (int32_t i = static_cast<int32_t>(pods.size()); i < desired; ++i) {
     Json pod = podFromTemplate(pod_template, ns, rs, "ReplicaSet", "apps/v1");
     pod["metadata"]["generateName"] = apiserver::objectName(rs) + "-";
     auto created = createObject(kPod, std::move(pod));
     if (!created.isOk()) return created.status();
-    pods.push_back(**created);
+    pods.push_back(*created);
   }
   const Json* latest = cached(kReplicaSet, key);
   if (latest == nullptr) return core::Status::ok();
@@ -134,22 +144,22 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
 core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
   const Json* found = cached(kDeployment, key);
   if (found == nullptr || deleting(*found)) return core::Status::ok();
-  const Json deployment = *found;
+  // A reference into the cache: this pass writes the Deployment last (see reconcileReplicaSet).
+  const Json& deployment = *found;
   const std::string ns = apiserver::objectNamespace(deployment);
   const std::string name = apiserver::objectName(deployment);
   const int32_t desired = specReplicas(deployment);
-  const Json spec = deployment.value("spec", Json::object());
+  const Json& spec = objectField(deployment, "spec");
   const bool paused = spec.value("paused", false);
-  const std::string hash = templateHash(spec.value("template", Json::object()));
+  const std::string hash = templateHash(objectField(spec, "template"));
   const std::string new_name = name + "-" + hash;
 
-  std::vector<Json> sets;
-  for (const Json* rs : ownedBy(kReplicaSet, apiserver::objectUid(deployment))) sets.push_back(*rs);
+  const std::vector<const Json*> sets = ownedBy(kReplicaSet, apiserver::objectUid(deployment));
   int64_t max_revision = 0;
   const Json* new_rs = nullptr;
-  for (const auto& rs : sets) {
-    max_revision = std::max(max_revision, revisionNumber(rs));
-    if (labelOf(rs, "pod-template-hash") == hash) new_rs = &rs;
+  for (const Json* rs : sets) {
+    max_revision = std::max(max_revision, revisionNumber(*rs));
+    if (labelOf(*rs, "pod-template-hash") == hash) new_rs = rs;
   }
   std::string revision;  // the revision annotation to set (with the status: one write)
   if (!paused) {
@@ -158,7 +168,7 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
                                                          : max_revision + 1);
     const std::string replicas_text = std::to_string(desired);
     if (new_rs == nullptr) {
-      Json pod_template = withLabel(spec.value("template", Json::object()), "pod-template-hash", hash);
+      Json pod_template = withLabel(objectField(spec, "template"), "pod-template-hash", hash);
       Json selector = spec.value("selector", Json::object());
       selector["matchLabels"]["pod-template-hash"] = hash;
       Json labels = pod_template["metadata"].value("labels", Json::object());
@@ -211,9 +221,9 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
         fresh == nullptr ? 0 : fresh->value("status", Json::object()).value("availableReplicas", 0);
     const bool recreate = spec.value("strategy", Json::object()).value("type", "") == "Recreate";
     if (recreate || new_available >= desired - maxUnavailable(deployment)) {
-      for (const auto& rs : sets) {
-        if (labelOf(rs, "pod-template-hash") == hash || specReplicas(rs) == 0) continue;
-        FLOTILLA_RETURN_IF_ERROR(updateObject(kReplicaSet, rs, [](const Json& cur) -> core::Result<Json> {
+      for (const Json* rs : sets) {
+        if (labelOf(*rs, "pod-template-hash") == hash || specReplicas(*rs) == 0) continue;
+        FLOTILLA_RETURN_IF_ERROR(updateObject(kReplicaSet, *rs, [](const Json& cur) -> core::Result<Json> {
           Json out = cur;
           out["spec"]["replicas"] = 0;
           out["metadata"]["generation"] = out["metadata"].value("generation", 1) + 1;

@@ -96,10 +96,10 @@ void setCondition(Json& status, const std::string& type, const std::string& valu
   conditions.push_back(std::move(updated));
 }
 
-Json replicaSetStatus(const Json& replica_set, const std::vector<Json>& active_pods) {
+Json replicaSetStatus(const Json& replica_set, const std::vector<const Json*>& active_pods) {
   Json status = field(replica_set, "status").is_object() ? replica_set["status"] : Json::object();
   int64_t ready = 0;
-  for (const auto& p : active_pods) ready += podIsReady(p) ? 1 : 0;
+  for (const Json* p : active_pods) ready += podIsReady(*p) ? 1 : 0;
   status["replicas"] = static_cast<int64_t>(active_pods.size());
   setCount(status, "fullyLabeledReplicas", static_cast<int64_t>(active_pods.size()));
   setCount(status, "readyReplicas", ready);

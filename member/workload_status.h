@@ -30,7 +30,7 @@ void setCondition(Json& status, const std::string& type, const std::string& valu
                   bool deployment_style = false);
 
 // What a ReplicaSet counts over its active (non-terminal, not deleting) pods.
-Json replicaSetStatus(const Json& replica_set, const std::vector<Json>& active_pods);
+Json replicaSetStatus(const Json& replica_set, const std::vector<const Json*>& active_pods);
 
 struct OwnedReplicaSet {
   std::string name;

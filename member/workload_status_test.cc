@@ -148,7 +148,8 @@ TEST(DeploymentStatus, ProgressingAcrossPasses) {
 
 TEST(ReplicaSetStatus, CountsReadyPods) {
   Json rs = {{"metadata", {{"generation", 2}}}, {"spec", {{"replicas", 3}}}};
-  Json s = replicaSetStatus(rs, {readyPod(true), readyPod(false), readyPod(true)});
+  const std::vector<Json> pods = {readyPod(true), readyPod(false), readyPod(true)};
+  Json s = replicaSetStatus(rs, {&pods[0], &pods[1], &pods[2]});
   EXPECT_EQ(s["replicas"], 3);
   EXPECT_EQ(s["readyReplicas"], 2);
   EXPECT_EQ(s["availableReplicas"], 2);
