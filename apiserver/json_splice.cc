@@ -126,6 +126,13 @@ std::optional<std::string> withoutTopLevelMember(std::string_view s, std::string
   }
 }
 
+std::optional<std::string> metadataWithoutManagedFields(std::string_view stored) {
+  const auto metadata = topLevelMember(stored, "metadata");
+  if (!metadata || metadata->empty() || metadata->front() != '{') return std::nullopt;
+  if (auto trimmed = withoutTopLevelMember(*metadata, "managedFields")) return trimmed;
+  return std::string(*metadata);
+}
+
 std::optional<std::string> spliceResourceVersion(std::string_view s, int64_t revision) {
   const auto metadata = topLevelMember(s, "metadata");
   if (!metadata || metadata->empty() || metadata->front() != '{') return std::nullopt;

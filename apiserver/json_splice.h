@@ -25,4 +25,9 @@ std::optional<std::string_view> topLevelMember(std::string_view stored, std::str
 // a reader parse metadata without managedFields, usually most of it.
 std::optional<std::string> withoutTopLevelMember(std::string_view object, std::string_view key);
 
+// The text of a stored object's top-level "metadata" object without its managedFields member:
+// what ownership, deletion and selector logic reads. Two versions of an object with equal texts
+// agree on all of that. nullopt when there is no metadata object.
+std::optional<std::string> metadataWithoutManagedFields(std::string_view stored);
+
 }  // namespace flotilla::apiserver

@@ -69,5 +69,32 @@ TEST(JsonSpliceTest, WithoutTopLevelMemberDropsOneMemberAndItsComma) {
   }
 }
 
+TEST(JsonSpliceTest, MetadataWithoutManagedFields) {
+  struct Row {
+    const char* name;
+    const char* stored;
+    const char* want;  // nullptr: nullopt
+  };
+  const Row rows[] = {
+      {"managedFields dropped",
+       R"({"kind":"X","metadata":{"labels":{"a":"b"},"managedFields":[{"manager":"m"}],"name":"n"},"spec":{}})",
+       R"({"labels":{"a":"b"},"name":"n"})"},
+      {"no managedFields", R"({"metadata":{"name":"n"}})", R"({"name":"n"})"},
+      {"nested managedFields stays", R"({"metadata":{"x":{"managedFields":1}}})",
+       R"({"x":{"managedFields":1}})"},
+      {"no metadata", R"({"spec":{"metadata":{}}})", nullptr},
+      {"metadata not an object", R"({"metadata":"x"})", nullptr},
+  };
+  for (const auto& row : rows) {
+    auto out = metadataWithoutManagedFields(row.stored);
+    if (row.want == nullptr) {
+      EXPECT_FALSE(out.has_value()) << row.name;
+      continue;
+    }
+    ASSERT_TRUE(out.has_value()) << row.name;
+    EXPECT_EQ(*out, row.want) << row.name;
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::apiserver

@@ -77,7 +77,7 @@ core::Result<Json> ObjectStore::decodeMetadata(const std::string& value) {
     if (!span) continue;
     // managedFields is most of the metadata text and no reader of this result looks at it.
     std::optional<std::string> trimmed;
-    if (span->size() > 64 && key == std::string_view("metadata")) {
+    if (key == std::string_view("metadata")) {
       trimmed = withoutTopLevelMember(*span, "managedFields");
       if (trimmed) span = *trimmed;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "apiserver/crd_support.h"
+#include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
 #include "core/logging.h"
 #include "spdlog/spdlog.h"
@@ -146,7 +147,24 @@ void SystemControllers::run(int64_t from_revision) {
 
 void SystemControllers::observe(const std::string& key, const std::string* value,
                                 int64_t revision) {
+  const bool is_crd = key.rfind(kCrdPrefix, 0) == 0;
   auto old = objects_.find(key);
+  std::optional<std::string> metadata_text;
+  if (value != nullptr && !is_crd) {
+    metadata_text = metadataWithoutManagedFields(*value);
+    if (metadata_text && old != objects_.end() && old->second.metadata_text == *metadata_text) {
+      // The same metadata as tracked (a status or spec write): the index stays as it is; mark
+      // what observing it afresh (untrack, then track the same) marks, without parsing it again.
+      Tracked& t = old->second;
+      dirty_owners_.insert(t.uid);
+      if (t.uid.empty()) uid_to_key_.erase(t.uid);
+      for (const auto& owner : t.owner_uids) dirty_owners_.insert(owner);
+      t.resource = resourceForKey(key);
+      if (!t.owner_uids.empty()) dirty_keys_.insert(key);
+      if (t.deleting && (t.foreground || t.orphan)) dirty_owners_.insert(t.uid);
+      return;
+    }
+  }
   if (old != objects_.end()) {
     const Tracked& t = old->second;
     // Deleted or replaced: dependents of the old uid may now be orphaned.
@@ -169,11 +187,11 @@ void SystemControllers::observe(const std::string& key, const std::string* value
     }
     return;
   }
-  const bool is_crd = key.rfind(kCrdPrefix, 0) == 0;
   auto obj = is_crd ? ObjectStore::decode(*value, revision) : ObjectStore::decodeMetadata(*value);
   if (!obj.isOk()) return;
   Tracked t;
   t.key = key;
+  if (metadata_text) t.metadata_text = std::move(*metadata_text);
   t.resource = resourceForKey(key);
   t.ns = objectNamespace(*obj);
   t.name = objectName(*obj);

@@ -44,6 +44,8 @@ class SystemControllers {
     bool deleting = false;
     bool foreground = false;
     bool orphan = false;
+    // The stored metadata text (without managedFields) this was built from; empty for CRDs.
+    std::string metadata_text;
   };
 
   void run(int64_t from_revision);

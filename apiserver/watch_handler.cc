@@ -168,8 +168,16 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             const bool now_matches = filter(*meta);
             bool was_matching = false;
             if (ev.type == storage::EventType::Put && ev.prev_value) {
-              auto prev = ObjectStore::decodeMetadata(*ev.prev_value);
-              was_matching = prev.isOk() && filter(*prev);
+              // Most updates leave metadata alone (status writes): then the previous version
+              // matched exactly when this one does, and is not parsed.
+              const auto now_meta = metadataWithoutManagedFields(*ev.value);
+              const auto prev_meta = metadataWithoutManagedFields(*ev.prev_value);
+              if (now_meta && prev_meta && *now_meta == *prev_meta) {
+                was_matching = now_matches;
+              } else {
+                auto prev = ObjectStore::decodeMetadata(*ev.prev_value);
+                was_matching = prev.isOk() && filter(*prev);
+              }
             }
             const char* type = nullptr;
             if (ev.type == storage::EventType::Delete) {

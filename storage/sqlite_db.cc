@@ -104,6 +104,14 @@ core::Status SqliteConnection::exec(const char* sql) {
   return sqliteError(db_, rc, message.c_str());
 }
 
+core::Status SqliteConnection::execCached(const char* sql) {
+  auto stmt = prepare(sql);
+  if (!stmt.isOk()) return stmt.status();
+  auto status = stmt->run();
+  if (status.isOk()) return status;
+  return core::Status(status.code(), std::string("sqlite exec '") + sql + "': " + status.message());
+}
+
 core::Result<SqliteStatement> SqliteConnection::prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) return SqliteStatement(db_, it->second);

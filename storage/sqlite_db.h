@@ -64,6 +64,9 @@ class SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   core::Status exec(const char* sql);
+  // exec() for one statement run again and again (BEGIN/COMMIT of every write batch): prepared
+  // once and kept in the statement cache instead of compiled on every call.
+  core::Status execCached(const char* sql);
   // A statement from the connection's cache, prepared on first use.
   core::Result<SqliteStatement> prepare(const std::string& sql);
 

@@ -57,6 +57,9 @@ struct PendingWrite {
   int64_t revision = 0;
   KeyValue removed;
   bool done = false;
+  // Signalled (under the storage mutex) when `done` is set: each writer is woken for its own
+  // write only, not with every other writer waiting on the next batch.
+  std::condition_variable done_cv;
 };
 
 // One queued compaction; runs in chunks between write batches.
@@ -182,33 +185,32 @@ class SqliteStorage final : public Storage {
   SqliteWriterStats stats() const { return {commits_.load(), writes_.load()}; }
 
  private:
-  PendingWrite submit(WriteOp op, const std::string& key, const std::string& value,
+  // What a write came to (PendingWrite itself stays put: it owns the writer's wakeup).
+  struct WriteOutcome {
+    core::Status status;
+    int64_t revision = 0;
+    KeyValue removed;
+  };
+
+  WriteOutcome submit(WriteOp op, const std::string& key, const std::string& value,
                       int64_t expected) {
+    if (expected < 0) return {core::invalidArgument("negative expected revision")};
+    if (value.size() > options_.max_value_bytes) {
+      return {core::Status(core::Code::TooLarge, "value of " + std::to_string(value.size()) +
+                                                     " bytes exceeds the limit of " +
+                                                     std::to_string(options_.max_value_bytes))};
+    }
     PendingWrite write;
     write.op = op;
     write.key = key;
     write.value = value;
     write.expected = expected;
-    if (expected < 0) {
-      write.status = core::invalidArgument("negative expected revision");
-      return write;
-    }
-    if (value.size() > options_.max_value_bytes) {
-      write.status =
-          core::Status(core::Code::TooLarge, "value of " + std::to_string(value.size()) +
-                                                 " bytes exceeds the limit of " +
-                                                 std::to_string(options_.max_value_bytes));
-      return write;
-    }
     std::unique_lock lock(mu_);
-    if (stopping_) {
-      write.status = core::Status(core::Code::Unavailable, "storage closed");
-      return write;
-    }
+    if (stopping_) return {core::Status(core::Code::Unavailable, "storage closed")};
     queue_.push_back(&write);
     queue_cv_.notify_all();
-    done_cv_.wait(lock, [&] { return write.done; });
-    return write;
+    write.done_cv.wait(lock, [&] { return write.done; });
+    return {std::move(write.status), write.revision, std::move(write.removed)};
   }
 
   void writerLoop() {
@@ -229,10 +231,14 @@ class SqliteStorage final : public Storage {
       if (!batch.empty()) {
         commitBatch(batch);
         {
+          // Notified with the lock held: a woken writer returns (destroying its PendingWrite)
+          // only after taking the lock, so no notify touches a write that is gone.
           std::lock_guard lock(mu_);
-          for (auto* write : batch) write->done = true;
+          for (auto* write : batch) {
+            write->done = true;
+            write->done_cv.notify_one();
+          }
         }
-        done_cv_.notify_all();
         batch.clear();
       }
       if (compaction != nullptr && compactionStep(*compaction)) {
@@ -259,14 +265,14 @@ class SqliteStorage final : public Storage {
     std::vector<Event> events;
     events.reserve(batch.size());
     int64_t next = revision_.load() + 1;
-    core::Status status = writer_conn_->exec("BEGIN IMMEDIATE");
+    core::Status status = writer_conn_->execCached("BEGIN IMMEDIATE");
     if (status.isOk()) {
       for (auto* write : batch) {
         status = applyWrite(*write, next, events);
         if (!status.isOk()) break;
       }
     }
-    if (status.isOk()) status = writer_conn_->exec("COMMIT");
+    if (status.isOk()) status = writer_conn_->execCached("COMMIT");
     if (!status.isOk()) {
       (void)writer_conn_->exec("ROLLBACK");
       core::logger("storage")->error("sqlite write batch of {} failed: {}", batch.size(),
