@@ -34,6 +34,7 @@
 #include "controllers/membership/member_clients.h"
 #include "controllers/scheduler/scheduler_controller.h"
 #include "controllers/taint_manager/taint_manager.h"
+#include "controllers/application_failover/application_failover_controller.h"
 #include "controllers/taint_policy/taint_policy_controller.h"
 #include "controllers/templates/kind_discovery.h"
 #include "controllers/templates/template_store.h"
@@ -123,6 +124,10 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"enable-taint-manager",
                 "evict bindings from clusters with untolerated NoExecute taints (false to disable)",
                 "true"},
+               {"enable-application-failover",
+                "evict bindings whose policy sets failover.application from clusters where the "
+                "workload stays Unhealthy past tolerationSeconds (false to disable)",
+                "true"},
                {"no-execute-taint-eviction-purge-mode",
                 "purge mode when the policy sets none: Gracefully or Directly", "Gracefully"},
                {"graceful-eviction-timeout",
@@ -175,6 +180,12 @@ int runControllerManager(const std::vector<std::string>& args) {
   std::chrono::milliseconds eviction_timeout{};
   if (!parseDuration(flags.get("graceful-eviction-timeout"), &eviction_timeout)) {
     std::fprintf(stderr, "controller-manager: bad --graceful-eviction-timeout\n");
+    return 2;
+  }
+  const std::string application_failover_flag = flags.get("enable-application-failover");
+  if (application_failover_flag != "true" && application_failover_flag != "false") {
+    std::fprintf(stderr,
+                 "controller-manager: --enable-application-failover must be true or false\n");
     return 2;
   }
   const std::string taint_manager_flag = flags.get("enable-taint-manager");
@@ -471,6 +482,15 @@ int runControllerManager(const std::vector<std::string>& args) {
           return bindingsOnCluster(rb_cache, crb_cache, c->name());
         },
         spec_changed);
+  }
+  if (application_failover_flag == "true") {
+    // Health lives in the bindings' status: every binding change may start or end a timer.
+    auto& application_failover =
+        add("application-failover",
+            std::make_shared<ApplicationFailoverController>(
+                *host, ApplicationFailoverCaches{&rb_cache, &crb_cache}, events));
+    application_failover.watch(*rbs);
+    application_failover.watch(*crbs);
   }
   GracefulEvictionOptions ge_options;
   ge_options.timeout = std::chrono::duration_cast<std::chrono::seconds>(eviction_timeout);
