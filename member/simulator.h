@@ -106,6 +106,11 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   core::Status kubeletStart(const Json& pod, const Json& node, const std::string& ts,
                             Json& status);
   const std::vector<Json>& schedulableNodes();
+  // Whether a controller's status over these pods may wait: some are not Ready, and the kubelet
+  // reports every one of those Ready within kStatusCoalesce. A status written now would be
+  // superseded that soon, and each pod's Ready write enqueues its controller again, which then
+  // writes once ("replicas 1, ready 1" instead of "replicas 1" and then "ready 1").
+  bool statusCanWait(const std::vector<const Json*>& pods) const;
   core::Status reconcileService(const std::string& key);
   core::Status reconcileEndpointSlices(const Json& service);
   std::string allocateIp(const Ipv4Range& range, const std::set<std::string>& used,

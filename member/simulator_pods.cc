@@ -160,6 +160,26 @@ bool MemberSimulator::admitNewPod(Json& pod) {
   return true;
 }
 
+bool MemberSimulator::statusCanWait(const std::vector<const Json*>& pods) const {
+  // Short enough not to hide a slow start (a pod that takes longer shows up as not ready).
+  constexpr std::chrono::milliseconds kStatusCoalesce{1000};
+  const auto deadline = clock_->now() + kStatusCoalesce;
+  bool waiting = false;
+  for (const Json* p : pods) {
+    if (podIsReady(*p)) continue;
+    if (str(*p, "status", "phase") != "Pending" || str(*p, "status", "startTime").empty() ||
+        member(*p, "metadata").contains("deletionTimestamp")) {
+      return false;
+    }
+    auto since = phase_since_.find(apiserver::objectUid(*p));
+    if (since == phase_since_.end() || since->second + config_.pod_ready_delay > deadline) {
+      return false;
+    }
+    waiting = true;
+  }
+  return waiting;
+}
+
 core::Status MemberSimulator::kubeletStart(const Json& pod, const Json& node,
                                            const std::string& ts, Json& status) {
   std::string ip = status.value("podIP", "");

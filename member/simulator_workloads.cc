@@ -138,6 +138,7 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
   }
   const Json* latest = cached(kReplicaSet, key);
   if (latest == nullptr) return core::Status::ok();
+  if (statusCanWait(pods)) return core::Status::ok();  // written when they are Ready
   return updateStatus(kReplicaSet, *latest, replicaSetStatus(*latest, pods));
 }
 
@@ -247,6 +248,17 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
     // Look again when the progress deadline would pass (a finished rollout has none).
     const int64_t deadline = spec.value("progressDeadlineSeconds", 600);
     enqueueAfter(kDeployment, key, std::chrono::seconds(deadline) + std::chrono::seconds(1));
+  }
+  if (!paused) {
+    // While the new pods are about to be Ready, the status (and the revision annotation with
+    // it) waits for them, like the ReplicaSets' (statusCanWait): one write, not two.
+    std::vector<const Json*> pods;
+    for (const Json* rs : ownedBy(kReplicaSet, apiserver::objectUid(*latest))) {
+      for (const Json* p : ownedBy(kPod, apiserver::objectUid(*rs))) {
+        if (active(*p)) pods.push_back(p);
+      }
+    }
+    if (statusCanWait(pods)) return core::Status::ok();
   }
   const Json& meta = (*latest)["metadata"];
   const bool annotate = !revision.empty() && (!meta.contains("annotations") ||
