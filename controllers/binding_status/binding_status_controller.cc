@@ -57,19 +57,24 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     settle_.release(request.key());
     return runtime::ReconcileResult{};
   }
-  // Private parses (tree()): a tree kept on every cached binding, Work and template would cost
-  // several times its text, for as long as it is cached.
-  const auto b_tree = cached->tree();
-  const nlohmann::json& b = *b_tree;
-  const auto spec = b.value("spec", nlohmann::json::object());
+  // Private parses of the members read (rawMember): a tree kept on every cached binding, Work
+  // and template would cost several times its text, for as long as it is cached, and most passes
+  // (a Work reported while others have not) need only spec.clusters and the Works' status.
+  auto parsed = [](const client::Object& o, std::initializer_list<std::string_view> path,
+                   nlohmann::json fallback) {
+    const std::string_view text = o.rawMember(path);
+    if (text.empty()) return fallback;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_discarded() || j.type() != fallback.type() ? fallback : j;
+  };
 
   std::map<std::string, client::ObjectPtr> works_by_cluster;
   for (const auto& w : caches_.works->byIndex(kWorkBindingIndex, request.key())) {
     works_by_cluster[clusterOfExecutionNamespace(w->namespaceName())] = w;
   }
   std::set<std::string> targets;
-  for (const auto& c : spec.value("clusters", nlohmann::json::array())) {
-    targets.insert(c.value("name", ""));
+  for (const auto& c : parsed(*cached, {"spec", "clusters"}, nlohmann::json::array())) {
+    if (c.is_object()) targets.insert(c.value("name", ""));
   }
   nlohmann::json items = nlohmann::json::array();
   std::vector<api::AggregatedStatusItem> typed;
@@ -118,7 +123,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   }
 
   const std::string now = nowText(*clock_);
-  nlohmann::json status = b.value("status", nlohmann::json::object());
+  nlohmann::json status = parsed(*cached, {"status"}, nlohmann::json::object());
   const nlohmann::json old_status = status;
   if (items.empty()) {
     status.erase("aggregatedStatus");
@@ -139,7 +144,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   }
   status["conditions"] = std::move(conditions);
   if (status != old_status) {
-    nlohmann::json next = b;
+    nlohmann::json next = *cached->tree();
     next["status"] = status;
     auto written = host_->update(cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr,
                                  ns, next, {kFieldManager}, "status");
@@ -147,7 +152,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   }
 
   // The template's status, aggregated by the interpreter.
-  const auto& res = spec.value("resource", nlohmann::json::object());
+  const auto res = parsed(*cached, {"spec", "resource"}, nlohmann::json::object());
   auto kind = templates_->kindFor(res.value("apiVersion", ""), res.value("kind", ""));
   if (!kind || typed.empty()) return runtime::ReconcileResult{};
   client::ObjectPtr templ = templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
