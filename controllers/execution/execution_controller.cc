@@ -210,6 +210,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     settle_.release(request.key());
     std::lock_guard lock(mu_);
     last_pass_.erase(request.key());
+    manifest_ids_.erase(request.key());
     return runtime::ReconcileResult{};
   }
   if (work->deleting()) {
@@ -217,6 +218,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     {
       std::lock_guard lock(mu_);
       last_pass_.erase(work->key());
+      manifest_ids_.erase(work->key());
     }
     return cleanup(work, cluster);
   }
@@ -224,11 +226,26 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     auto member = memberFor(cluster);
     if (member && sameInputsAsLastPass(*work, cluster, *member)) return runtime::ReconcileResult{};
   }
-  const nlohmann::json w = privateTree(*work);
-  if (w["spec"].value("suspendDispatching", false)) return runtime::ReconcileResult{};
+  // The Work's tree (its manifests are most of it) is parsed only when a manifest is applied or
+  // the status written: a pass that only collects member status (most passes: member events)
+  // reads the manifests' identities remembered for this Work version and its status text.
+  std::optional<nlohmann::json> w_tree;
+  auto w = [&]() -> const nlohmann::json& {
+    if (!w_tree) w_tree = privateTree(*work);
+    return *w_tree;
+  };
+  if (work->rawMember({"spec", "suspendDispatching"}) == "true") {
+    return runtime::ReconcileResult{};
+  }
 
   const std::string now = nowText(*clock_);
-  nlohmann::json status = w.value("status", nlohmann::json::object());
+  const nlohmann::json old_status = [&] {
+    const std::string_view text = work->rawMember({"status"});
+    nlohmann::json j = text.empty() ? nlohmann::json::object()
+                                    : nlohmann::json::parse(text, nullptr, false);
+    return j.is_object() ? j : nlohmann::json::object();
+  }();
+  nlohmann::json status = old_status;
   nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
   auto member = memberFor(cluster);
   if (!member) {
@@ -237,8 +254,8 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
                   "cannot reach cluster " + cluster + ": " + member.status().message()},
                  now);
     status["conditions"] = conditions;
-    if (status != w.value("status", nlohmann::json::object())) {
-      nlohmann::json next = w;
+    if (status != old_status) {
+      nlohmann::json next = w();
       next["status"] = status;
       (void)host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
     }
@@ -248,7 +265,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     return runtime::ReconcileResult{std::max<std::chrono::milliseconds>(
         options_.status_period, std::chrono::seconds(5))};
   }
-  const bool overwrite = metaString(w, "annotations", kConflictResolutionAnnotation) == "overwrite";
+  const bool overwrite = work->annotation(kConflictResolutionAnnotation) == "overwrite";
 
   std::string failure;
   bool created_any = false;
@@ -257,18 +274,47 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   bool all_watched = member_objects_ != nullptr;
   nlohmann::json manifest_statuses = nlohmann::json::array();
   PassInputs inputs;
-  const auto manifests = w["spec"]["workload"].value("manifests", nlohmann::json::array());
-  for (size_t ordinal = 0; ordinal < manifests.size(); ++ordinal) {
-    const nlohmann::json& desired = manifests[ordinal];
-    auto gvk = client::gvkFromApiVersion(desired.value("apiVersion", ""), desired.value("kind", ""));
+  std::vector<ManifestId> ids;
+  {
+    std::lock_guard lock(mu_);
+    auto it = manifest_ids_.find(work->key());
+    if (it != manifest_ids_.end() && it->second.first == work->resourceVersion()) {
+      ids = it->second.second;
+    }
+  }
+  const nlohmann::json* manifests = nullptr;  // in w(), once parsed
+  auto desired_at = [&](size_t ordinal) -> const nlohmann::json& {
+    static const nlohmann::json kNone = nlohmann::json::object();
+    if (manifests == nullptr) {
+      const nlohmann::json& spec = w().contains("spec") ? w()["spec"] : kNone;
+      const nlohmann::json& workload = spec.contains("workload") ? spec["workload"] : kNone;
+      manifests = workload.contains("manifests") && workload["manifests"].is_array()
+                      ? &workload["manifests"]
+                      : &kNone;
+    }
+    return ordinal < manifests->size() ? (*manifests)[ordinal] : kNone;
+  };
+  if (ids.empty()) {
+    desired_at(0);
+    for (const auto& m : *manifests) {
+      const auto meta = m.value("metadata", nlohmann::json::object());
+      ids.push_back({m.value("apiVersion", ""), m.value("kind", ""), meta.value("namespace", ""),
+                     meta.value("name", "")});
+    }
+    std::lock_guard lock(mu_);
+    manifest_ids_[work->key()] = {work->resourceVersion(), ids};
+  }
+  for (size_t ordinal = 0; ordinal < ids.size(); ++ordinal) {
+    const ManifestId& id = ids[ordinal];
+    auto gvk = client::gvkFromApiVersion(id.api_version, id.kind);
     auto mapping = member->mapper->mappingForKind(gvk);
     if (!mapping) {
       failure = "cluster " + cluster + " does not serve " + gvk.groupVersion() + " " + gvk.kind +
                 ": " + mapping.status().message();
       continue;
     }
-    const std::string ns = mapping->namespaced ? desired["metadata"].value("namespace", "") : "";
-    const std::string name = desired["metadata"].value("name", "");
+    const std::string ns = mapping->namespaced ? id.ns : "";
+    const std::string& name = id.name;
     const std::string applied_key = work->key() + "#" + std::to_string(ordinal);
     std::optional<AppliedVersions> applied;
     {
@@ -294,7 +340,8 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     std::optional<nlohmann::json> live_tree;  // the parse of `live`, when one was made
     if (!observed && observed.status().code() == core::Code::NotFound) {
       ensureNamespace(cluster, *member, ns);
-      auto created = member->client->create(mapping->gvr, ns, desired, {kFieldManager});
+      auto created =
+          member->client->create(mapping->gvr, ns, desired_at(ordinal), {kFieldManager});
       if (created) {
         live = *created;
         created_any = true;
@@ -330,7 +377,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
            applied->fingerprint == memberFingerprint(*live));
       std::optional<nlohmann::json> retained;
       if (!unchanged) {
-        auto r = interpreter::retain(desired, live_json);
+        auto r = interpreter::retain(desired_at(ordinal), live_json);
         if (!r) return runtime::terminalError(r.status());
         retained = std::move(*r);
         retained->erase("status");  // member-owned; never part of our write
@@ -417,8 +464,8 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     return runtime::ReconcileResult{options_.status_coalesce};
   }
   inputs.work = work->resourceVersion();
-  if (status != w.value("status", nlohmann::json::object())) {
-    nlohmann::json next = w;
+  if (status != old_status) {
+    nlohmann::json next = w();
     next["status"] = status;
     auto written =
         host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
@@ -433,6 +480,10 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       if (it->second.work == work->resourceVersion()) {
         it->second.work = (*written)->resourceVersion();
       }
+    }
+    if (auto it = manifest_ids_.find(work->key());
+        it != manifest_ids_.end() && it->second.first == work->resourceVersion()) {
+      it->second.first = (*written)->resourceVersion();
     }
   }
   if (!failure.empty()) {

@@ -93,6 +93,14 @@ class ExecutionController final : public runtime::Reconciler {
     };
     std::vector<MemberObject> objects;
   };
+  // What a pass needs of a manifest when it only collects status: the rest of the Work's tree is
+  // parsed only to apply or to write.
+  struct ManifestId {
+    std::string api_version;
+    std::string kind;
+    std::string ns;  // as the manifest says; ignored for cluster-scoped kinds
+    std::string name;
+  };
   bool sameInputsAsLastPass(const client::Object& work, const std::string& cluster,
                             const Member& member);
 
@@ -106,6 +114,8 @@ class ExecutionController final : public runtime::Reconciler {
   std::map<std::string, Member> mappers_;
   std::map<std::string, AppliedVersions> applied_;  // work key + "#" + ordinal
   std::unordered_map<std::string, PassInputs> last_pass_;  // work key
+  // work key → (the Work's resourceVersion, its manifests' identities)
+  std::unordered_map<std::string, std::pair<std::string, std::vector<ManifestId>>> manifest_ids_;
   std::set<std::pair<std::string, std::string>> namespaces_;  // (cluster, namespace) known to exist
   runtime::StatusHold settle_;  // Works whose status write waits for their manifests to settle
 };

@@ -199,6 +199,23 @@ TEST(ExecutionControllerTest, WorkOfMemberObjectTable) {
 }
 
 
+TEST(ExecutionControllerTest, ChangedManifestIsAppliedAfterOwnStatusWrites) {
+  // Passes after the controller's own status write reuse what they know of the Work version;
+  // a new Work version (the binding controller changed the manifest) is read and applied.
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kWorksGvr, "karmada-es-m1",
+                             workFor(testing::deployment("default", "web", 2)), {}));
+  auto w = f.reconcile();
+  EXPECT_EQ(conditionStatus(w["status"]["conditions"], "Applied"), "True");
+  w = f.reconcile();  // nothing new
+  ASSERT_EQ((*f.member->get(kDeployments, "default", "web"))->json()["spec"]["replicas"], 2);
+  w["spec"]["workload"]["manifests"][0]["spec"]["replicas"] = 5;
+  ASSERT_TRUE(f.host->update(kWorksGvr, "karmada-es-m1", w, {}, ""));
+  w = f.reconcile();
+  EXPECT_EQ((*f.member->get(kDeployments, "default", "web"))->json()["spec"]["replicas"], 5);
+  EXPECT_EQ(conditionStatus(w["status"]["conditions"], "Applied"), "True");
+}
+
 TEST(ExecutionControllerTest, StatusWaitsForHealthyMembersWithinTheSettleWindow) {
   // After a create, the Work's status is held until the member object is Healthy, or written
   // as it is once the window has passed.
