@@ -278,13 +278,16 @@ HttpResponse ApiHandler::handleList(const HttpRequest& req, const ServedResource
 core::Status ApiHandler::checkNamespaceWritable(const ServedResource& r, const std::string& ns) {
   if (!r.namespaced) return core::Status::ok();
   ServedResourcePtr nsr = registry_.find("", "v1", "namespaces");
-  auto obj = store_.get(*nsr, "", ns);
-  if (!obj.isOk()) {
-    if (obj.status().code() == core::Code::NotFound) {
+  // Runs on every create: only the namespace's metadata is parsed.
+  auto kv = store_.storage().get(ObjectStore::keyFor(*nsr, "", ns));
+  if (!kv.isOk()) {
+    if (kv.status().code() == core::Code::NotFound) {
       return core::Status(core::Code::NotFound, "namespaces \"" + ns + "\" not found");
     }
-    return obj.status();
+    return kv.status();
   }
+  auto obj = ObjectStore::decodeMetadata(kv->value);
+  if (!obj.isOk()) return obj.status();
   if (hasDeletionTimestamp(*obj)) {
     return core::Status(core::Code::PermissionDenied,
                         r.plural + " is forbidden: unable to create new content in namespace " +

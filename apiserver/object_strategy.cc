@@ -17,16 +17,24 @@ const Json& metaField(const Json& obj, const char* field) {
   return f == m->end() ? kNull : *f;
 }
 
-// Everything but metadata and status: what "spec changed" means for generation.
-Json specPart(const Json& obj) {
-  Json copy = obj;
-  if (copy.is_object()) {
-    copy.erase("metadata");
-    copy.erase("status");
-    copy.erase("apiVersion");
-    copy.erase("kind");
+// Everything but metadata and status (and apiVersion/kind) is what "spec changed" means for
+// generation: true when those parts of `a` and `b` are equal, compared in place.
+bool specIgnored(const std::string& key) {
+  return key == "metadata" || key == "status" || key == "apiVersion" || key == "kind";
+}
+
+bool sameSpecPart(const Json& a, const Json& b) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  auto ia = a.begin();
+  auto ib = b.begin();
+  while (true) {
+    while (ia != a.end() && specIgnored(ia.key())) ++ia;
+    while (ib != b.end() && specIgnored(ib.key())) ++ib;
+    if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+    if (ia.key() != ib.key() || *ia != *ib) return false;
+    ++ia;
+    ++ib;
   }
-  return copy;
 }
 }  // namespace
 
@@ -127,9 +135,9 @@ void prepareForUpdate(const ServedResource& r, const Json& old, Json& updated,
   const Json& old_meta = old.at("metadata");
   if (subresource == "status") {
     // Only .status changes through /status; everything else comes from the stored object.
-    Json status = updated.contains("status") ? updated["status"] : Json();
+    Json status = updated.contains("status") ? std::move(updated["status"]) : Json();
     Json managed = updated["metadata"].contains("managedFields")
-                       ? updated["metadata"]["managedFields"]
+                       ? std::move(updated["metadata"]["managedFields"])
                        : Json();
     updated = old;
     if (status.is_null()) {
@@ -164,7 +172,7 @@ void prepareForUpdate(const ServedResource& r, const Json& old, Json& updated,
     if (old.contains("spec")) updated["spec"] = old["spec"];
   }
   if ((r.generation_tracked || r.is_custom) && old_meta.contains("generation")) {
-    if (specPart(old) != specPart(updated)) {
+    if (!sameSpecPart(old, updated)) {
       meta["generation"] = old_meta["generation"].get<int64_t>() + 1;
     }
   }

@@ -78,5 +78,35 @@ TEST(ObjectStrategyTest, SameObjectIgnoresOnlyResourceVersionAndManagedFieldsTim
   }
 }
 
+TEST(ObjectStrategyTest, GenerationBumpsOnlyWhenTheSpecPartChanges) {
+  ServedResource r;
+  r.group = "apps";
+  r.version = "v1";
+  r.plural = "deployments";
+  r.generation_tracked = true;
+  const Json old = Json::parse(
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","generation":3},)"
+      R"("spec":{"replicas":1},"status":{"replicas":1}})");
+  struct Row {
+    const char* name;
+    const char* patch;
+    int64_t generation;
+  };
+  const Row rows[] = {
+      {"nothing", "[]", 3},
+      {"spec", R"([{"op":"replace","path":"/spec/replicas","value":2}])", 4},
+      {"status", R"([{"op":"replace","path":"/status/replicas","value":2}])", 3},
+      {"labels", R"([{"op":"add","path":"/metadata/labels","value":{"a":"b"}}])", 3},
+      {"apiVersion and kind", R"([{"op":"replace","path":"/kind","value":"X"}])", 3},
+      {"new top-level member", R"([{"op":"add","path":"/data","value":{}}])", 4},
+      {"spec removed", R"([{"op":"remove","path":"/spec"}])", 4},
+  };
+  for (const auto& row : rows) {
+    Json updated = old.patch(Json::parse(row.patch));
+    prepareForUpdate(r, old, updated, "");
+    EXPECT_EQ(updated["metadata"]["generation"], row.generation) << row.name;
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::apiserver

@@ -4,7 +4,9 @@
 // event with 410 Expired when N has been compacted away. Selector transitions turn into ADDED /
 // DELETED, bookmarks are sent only when asked for.
 #include <chrono>
+#include <optional>
 #include <random>
+#include <string_view>
 
 #include "apiserver/api_handler.h"
 #include "apiserver/api_status.h"
@@ -39,6 +41,34 @@ std::string rawEventLine(const char* type, const std::string& object_text) {
   return line;
 }
 
+// The labels text of a stored object (empty when its metadata has none); nullopt when it has no
+// metadata object. Labels sort early in metadata, so the scan stops long before managedFields.
+std::optional<std::string_view> storedLabels(std::string_view stored) {
+  const auto meta = topLevelMember(stored, "metadata");
+  if (!meta || meta->empty() || meta->front() != '{') return std::nullopt;
+  const auto labels = topLevelMember(*meta, "labels");
+  return labels ? *labels : std::string_view();
+}
+
+// What a label-only filter reads of an object: {"metadata":{"labels":...}}.
+std::optional<Json> labelsOnly(std::string_view labels) {
+  Json meta = Json::object();
+  if (!labels.empty()) {
+    Json parsed = Json::parse(labels.begin(), labels.end(), nullptr, false);
+    if (parsed.is_discarded()) return std::nullopt;
+    meta["labels"] = std::move(parsed);
+  }
+  return Json{{"metadata", std::move(meta)}};
+}
+
+// The event a selective watcher sees for a change: selector transitions turn into ADDED/DELETED;
+// null when the object neither matches now nor did before.
+const char* selectiveEventType(storage::EventType type, bool now_matches, bool was_matching) {
+  if (type == storage::EventType::Delete) return now_matches ? "DELETED" : nullptr;
+  if (now_matches) return was_matching ? "MODIFIED" : "ADDED";
+  return was_matching ? "DELETED" : nullptr;
+}
+
 std::string errorLine(const core::Status& st) {
   Json status = Json::parse(statusJson(st));
   return eventLine("ERROR", status);
@@ -62,6 +92,8 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
   // Label (and metadata field) selectors are decided on metadata alone; the event text is then
   // spliced from the stored bytes, so a selective watcher never parses spec and status.
   const bool metadata_filter = !table && fieldSelectorReadsOnlyMetadata(field_selector);
+  // A label selector alone reads only metadata.labels: no other part of metadata is parsed.
+  const bool labels_filter = metadata_filter && field_selector.empty();
   const std::string include_object = tableIncludeObject(req);
   std::chrono::seconds timeout = options_.max_watch_timeout;
   if (req.hasQuery("timeoutSeconds")) {
@@ -105,7 +137,8 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
   HandlerResult result;
   result.response.content_type = "application/json";
   const auto now_fn = [this] { return clock_->wallNow(); };
-  result.stream = [this, rp, filter, bookmarks, table, metadata_filter, include_object, timeout,
+  result.stream = [this, rp, filter, bookmarks, table, metadata_filter, labels_filter,
+                   include_object, timeout,
                    initial = std::move(initial), watch = std::make_shared<decltype(watch)>(std::move(watch)),
                    start_rev, send_initial, send_initial_explicit, now_fn](ChunkWriter& out) mutable {
     const ServedResource& r = *rp;
@@ -161,6 +194,28 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             continue;
           }
         }
+        if (filter && labels_filter && ev.value) {
+          const auto labels = storedLabels(*ev.value);
+          const auto meta = labels ? labelsOnly(*labels) : std::nullopt;
+          auto text = meta ? spliceResourceVersion(*ev.value, ev.revision) : std::nullopt;
+          if (text) {
+            const bool now_matches = filter(*meta);
+            bool was_matching = false;
+            if (ev.type == storage::EventType::Put && ev.prev_value) {
+              const auto prev_labels = storedLabels(*ev.prev_value);
+              if (prev_labels && *prev_labels == *labels) {
+                was_matching = now_matches;
+              } else if (prev_labels) {
+                const auto prev = labelsOnly(*prev_labels);
+                was_matching = prev && filter(*prev);
+              }
+            }
+            const char* type = selectiveEventType(ev.type, now_matches, was_matching);
+            if (type == nullptr) continue;
+            if (!out.write(rawEventLine(type, *text))) return;
+            continue;
+          }
+        }
         if (filter && metadata_filter && ev.value) {
           auto meta = ObjectStore::decodeMetadata(*ev.value);
           auto text = meta.isOk() ? spliceResourceVersion(*ev.value, ev.revision) : std::nullopt;
@@ -179,14 +234,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
                 was_matching = prev.isOk() && filter(*prev);
               }
             }
-            const char* type = nullptr;
-            if (ev.type == storage::EventType::Delete) {
-              type = now_matches ? "DELETED" : nullptr;
-            } else if (now_matches) {
-              type = was_matching ? "MODIFIED" : "ADDED";
-            } else if (was_matching) {
-              type = "DELETED";
-            }
+            const char* type = selectiveEventType(ev.type, now_matches, was_matching);
             if (type == nullptr) continue;
             if (!out.write(rawEventLine(type, *text))) return;
             continue;
