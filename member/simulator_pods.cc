@@ -19,7 +19,7 @@ std::string str(const Json& obj, const char* a, const char* b) {
 }
 
 // obj[name], or null: a reference, not a copy.
-const Json& member(const Json& obj, const char* name) {
+const Json& child(const Json& obj, const char* name) {
   static const Json kNull;
   if (!obj.is_object()) return kNull;
   auto it = obj.find(name);
@@ -27,12 +27,12 @@ const Json& member(const Json& obj, const char* name) {
 }
 
 std::string annotation(const Json& obj, const char* name) {
-  const Json& value = member(member(member(obj, "metadata"), "annotations"), name);
+  const Json& value = child(child(child(obj, "metadata"), "annotations"), name);
   return value.is_string() ? value.get<std::string>() : "";
 }
 
 std::string ownerKind(const Json& obj) {
-  const Json& refs = member(member(obj, "metadata"), "ownerReferences");
+  const Json& refs = child(child(obj, "metadata"), "ownerReferences");
   if (!refs.is_array()) return "";
   for (const auto& r : refs) {
     if (r.is_object() && r.value("controller", false)) return r.value("kind", "");
@@ -163,21 +163,12 @@ bool MemberSimulator::admitNewPod(Json& pod) {
 bool MemberSimulator::statusCanWait(const std::vector<const Json*>& pods) const {
   // Short enough not to hide a slow start (a pod that takes longer shows up as not ready).
   constexpr std::chrono::milliseconds kStatusCoalesce{1000};
-  const auto deadline = clock_->now() + kStatusCoalesce;
-  bool waiting = false;
-  for (const Json* p : pods) {
-    if (podIsReady(*p)) continue;
-    if (str(*p, "status", "phase") != "Pending" || str(*p, "status", "startTime").empty() ||
-        member(*p, "metadata").contains("deletionTimestamp")) {
-      return false;
-    }
-    auto since = phase_since_.find(apiserver::objectUid(*p));
-    if (since == phase_since_.end() || since->second + config_.pod_ready_delay > deadline) {
-      return false;
-    }
-    waiting = true;
-  }
-  return waiting;
+  const auto ready_at = [this](const Json& pod) -> std::optional<TimePoint> {
+    auto since = phase_since_.find(apiserver::objectUid(pod));
+    if (since == phase_since_.end()) return std::nullopt;  // restarted: timer lost
+    return since->second + config_.pod_ready_delay;
+  };
+  return member::statusCanWait(pods, ready_at, clock_->now() + kStatusCoalesce);
 }
 
 core::Status MemberSimulator::kubeletStart(const Json& pod, const Json& node,

@@ -96,6 +96,23 @@ void setCondition(Json& status, const std::string& type, const std::string& valu
   conditions.push_back(std::move(updated));
 }
 
+bool statusCanWait(const std::vector<const Json*>& pods, const ReadyAt& ready_at,
+                   std::chrono::steady_clock::time_point deadline) {
+  bool waiting = false;
+  for (const Json* p : pods) {
+    if (podIsReady(*p)) continue;
+    const Json& status = field(*p, "status");
+    if (field(status, "phase") != "Pending" || !field(status, "startTime").is_string() ||
+        deleting(*p)) {
+      return false;
+    }
+    const auto at = ready_at(*p);
+    if (!at || *at > deadline) return false;
+    waiting = true;
+  }
+  return waiting;
+}
+
 Json replicaSetStatus(const Json& replica_set, const std::vector<const Json*>& active_pods) {
   Json status = field(replica_set, "status").is_object() ? replica_set["status"] : Json::object();
   int64_t ready = 0;

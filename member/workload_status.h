@@ -5,7 +5,10 @@
 // omitted, conditions with its reasons and messages). Pure functions on JSON objects.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,14 @@ std::string conditionStatus(const Json& conditions, const std::string& type);
 void setCondition(Json& status, const std::string& type, const std::string& value,
                   const std::string& reason, const std::string& message, const std::string& now,
                   bool deployment_style = false);
+
+// Whether a controller's status over `pods` may wait for the kubelet: some are not Ready, and
+// each of those is started (Pending with a startTime, not being deleted) and turns Ready by
+// `deadline` according to `ready_at` (nullopt: not known, so no waiting). A status written now
+// would be superseded by then; the pods' Ready writes bring the controller back.
+using ReadyAt = std::function<std::optional<std::chrono::steady_clock::time_point>(const Json&)>;
+bool statusCanWait(const std::vector<const Json*>& pods, const ReadyAt& ready_at,
+                   std::chrono::steady_clock::time_point deadline);
 
 // What a ReplicaSet counts over its active (non-terminal, not deleting) pods.
 Json replicaSetStatus(const Json& replica_set, const std::vector<const Json*>& active_pods);

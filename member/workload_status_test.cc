@@ -146,6 +146,49 @@ TEST(DeploymentStatus, ProgressingAcrossPasses) {
   }
 }
 
+TEST(StatusCanWait, Table) {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  const TimePoint t0{};
+  const TimePoint deadline = t0 + std::chrono::seconds(1);
+  auto started = [](const char* name) {
+    return Json{{"metadata", {{"name", name}}},
+                {"status", {{"phase", "Pending"}, {"startTime", "2026-01-01T00:00:00Z"}}}};
+  };
+  Json ready = readyPod(true);
+  Json soon = started("soon");
+  Json late = started("late");
+  Json unknown = started("unknown");
+  Json unscheduled = {{"metadata", {{"name", "soon"}}}, {"status", {{"phase", "Pending"}}}};
+  Json going = started("soon");
+  going["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  Json crashed = readyPod(false);  // Running, not Ready: no kubelet step due
+  crashed["metadata"]["name"] = "soon";
+  const ReadyAt ready_at = [&](const Json& pod) -> std::optional<TimePoint> {
+    const std::string name = pod["metadata"]["name"];
+    if (name == "soon") return t0 + std::chrono::milliseconds(500);
+    if (name == "late") return t0 + std::chrono::seconds(5);
+    return std::nullopt;
+  };
+  struct Row {
+    const char* name;
+    std::vector<const Json*> pods;
+    bool want;
+  };
+  const std::vector<Row> rows = {
+      {"no pods", {}, false},
+      {"all ready: nothing to wait for", {&ready, &ready}, false},
+      {"one due soon", {&ready, &soon}, true},
+      {"one due after the window", {&soon, &late}, false},
+      {"ready time unknown (restart)", {&unknown}, false},
+      {"unschedulable", {&unscheduled}, false},
+      {"being deleted", {&going}, false},
+      {"running but not ready", {&crashed}, false},
+  };
+  for (const auto& row : rows) {
+    EXPECT_EQ(statusCanWait(row.pods, ready_at, deadline), row.want) << row.name;
+  }
+}
+
 TEST(ReplicaSetStatus, CountsReadyPods) {
   Json rs = {{"metadata", {{"generation", 2}}}, {"spec", {{"replicas", 3}}}};
   const std::vector<Json> pods = {readyPod(true), readyPod(false), readyPod(true)};
