@@ -43,6 +43,14 @@ int64_t revisionOf(const Json& obj) {
   }
 }
 
+int64_t generationOf(const Json& obj) {
+  const Json& meta = obj.at("metadata");
+  auto it = meta.find("generation");
+  return it != meta.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+bool deletingObject(const Json& obj) { return obj.at("metadata").contains("deletionTimestamp"); }
+
 std::string podIp(const Json& pod) {
   auto status = pod.find("status");
   if (status == pod.end() || !status->is_object()) return "";
@@ -226,7 +234,7 @@ void MemberSimulator::observe(const storage::Event& event) {
 }
 
 void MemberSimulator::applyObject(int kind, const std::string& key, std::optional<Json> obj,
-                                  int64_t revision) {
+                                  int64_t revision, bool own_update) {
   const WorkKey wk{kind, key};
   auto rev = revisions_.find(wk);
   if (rev != revisions_.end() && revision <= rev->second) return;  // our own write, echoed
@@ -237,10 +245,10 @@ void MemberSimulator::applyObject(int kind, const std::string& key, std::optiona
   if (it != objects.end()) old = std::move(it->second);
   if (obj) {
     objects[key] = std::move(*obj);
-    onChange(kind, key, old ? &*old : nullptr, &objects[key]);
+    onChange(kind, key, old ? &*old : nullptr, &objects[key], own_update);
   } else {
     if (it != objects.end()) objects.erase(it);
-    onChange(kind, key, old ? &*old : nullptr, nullptr);
+    onChange(kind, key, old ? &*old : nullptr, nullptr, own_update);
   }
 }
 
@@ -261,7 +269,7 @@ void MemberSimulator::indexPod(const Json& pod, int sign) {
 }
 
 void MemberSimulator::onChange(int kind, const std::string& key, const Json* old_obj,
-                               const Json* new_obj) {
+                               const Json* new_obj, bool own_update) {
   const std::string ns = namespaceOfKey(key);
   // Controller ownership index.
   for (const Json* obj : {old_obj, new_obj}) {
@@ -277,7 +285,14 @@ void MemberSimulator::onChange(int kind, const std::string& key, const Json* old
     }
   }
   if (new_obj == nullptr && old_obj != nullptr) children_.erase(apiserver::objectUid(*old_obj));
-  enqueue(kind, key);
+  // A Deployment or ReplicaSet pass writes its own object last, so its own update needs no
+  // second pass, unless the write (a conflict falls back to re-reading the stored object) brought
+  // in a spec or deletion this pass did not see.
+  const bool settled = own_update && (kind == kDeployment || kind == kReplicaSet) &&
+                       old_obj != nullptr && new_obj != nullptr &&
+                       generationOf(*old_obj) == generationOf(*new_obj) &&
+                       deletingObject(*old_obj) == deletingObject(*new_obj);
+  if (!settled) enqueue(kind, key);
 
   switch (kind) {
     case kPod: {
@@ -454,9 +469,9 @@ core::Result<const Json*> MemberSimulator::createObject(int kind, Json obj) {
   const int64_t revision = revisionOf(*created);
   applyObject(kind, key, std::move(*created), revision);
   if (started) {
-    // The kubelet's ready timer runs from the admission, as for a pod bound later.
+    // The kubelet's ready timer runs from the admission (the pod's pass, enqueued by the
+    // create, schedules the Ready step).
     phase_since_[uid] = clock_->now();
-    enqueueAfter(kPod, key, config_.pod_ready_delay);
   }
   const Json* cached_obj = cached(kind, key);
   if (cached_obj == nullptr) return core::internalError("created " + key + " vanished");
@@ -477,7 +492,7 @@ core::Status MemberSimulator::updateObject(int kind, const Json& current,
   if (revision != before) ++writes_[static_cast<size_t>(kind)];
   // `current` may be the cache's entry that applyObject replaces: nothing reads it after this.
   const std::string key = keyOf(*updated);
-  applyObject(kind, key, std::move(*updated), revision);
+  applyObject(kind, key, std::move(*updated), revision, /*own_update=*/true);
   return core::Status::ok();
 }
 

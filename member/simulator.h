@@ -64,8 +64,11 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   core::Status loadCache(int64_t* revision);
   void run(int64_t revision);
   void observe(const storage::Event& event);
-  void applyObject(int kind, const std::string& key, std::optional<Json> obj, int64_t revision);
-  void onChange(int kind, const std::string& key, const Json* old_obj, const Json* new_obj);
+  // `own_update`: the simulator's own update of this object, at the end of its reconcile.
+  void applyObject(int kind, const std::string& key, std::optional<Json> obj, int64_t revision,
+                   bool own_update = false);
+  void onChange(int kind, const std::string& key, const Json* old_obj, const Json* new_obj,
+                bool own_update);
   void indexPod(const Json& pod, int sign);
   void processQueue();
   core::Status reconcile(const WorkKey& key);
