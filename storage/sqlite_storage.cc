@@ -208,47 +208,81 @@ class SqliteStorage final : public Storage {
     std::unique_lock lock(mu_);
     if (stopping_) return {core::Status(core::Code::Unavailable, "storage closed")};
     queue_.push_back(&write);
-    queue_cv_.notify_all();
-    write.done_cv.wait(lock, [&] { return write.done; });
+    if (committing_ || !compactions_.empty()) {
+      // Someone is committing (and takes this write next) or compaction is queued: the writer
+      // thread's turn. A write arriving while a batch commits is group-committed with others.
+      if (!committing_) queue_cv_.notify_all();
+      write.done_cv.wait(lock, [&] { return write.done; });
+      return {std::move(write.status), write.revision, std::move(write.removed)};
+    }
+    // Nobody is committing: commit here, in the caller's thread, instead of handing the write to
+    // the writer thread and waiting to be woken (two thread switches per write when writes come
+    // one at a time, as from the member simulator). Writes queued meanwhile ride along while
+    // this one is not done yet; whatever is left goes to the writer thread.
+    committing_ = true;
+    std::vector<PendingWrite*> batch;
+    while (!write.done) {
+      takeBatch(batch);
+      lock.unlock();
+      commitBatch(batch);
+      lock.lock();
+      finishBatch(batch, &write);
+    }
+    committing_ = false;
+    if (stopping_ || !queue_.empty() || !compactions_.empty()) queue_cv_.notify_all();
     return {std::move(write.status), write.revision, std::move(write.removed)};
   }
 
+  // Moves up to max_batch queued writes into `batch`. Called with mu_ held.
+  void takeBatch(std::vector<PendingWrite*>& batch) {
+    while (!queue_.empty() && batch.size() < options_.max_batch) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+  }
+
+  // Marks a committed batch done and wakes its writers (but `self`, the committing caller).
+  // Called with mu_ held: a woken writer returns (destroying its PendingWrite) only after taking
+  // the lock, so no notify touches a write that is gone.
+  void finishBatch(std::vector<PendingWrite*>& batch, const PendingWrite* self) {
+    for (auto* write : batch) {
+      write->done = true;
+      if (write != self) write->done_cv.notify_one();
+    }
+    batch.clear();
+  }
+
+  // Commits what callers did not commit themselves (writes that queued up behind a commit) and
+  // runs compaction, one chunk per turn so that writes keep flowing meanwhile.
   void writerLoop() {
     std::vector<PendingWrite*> batch;
     while (true) {
       PendingCompaction* compaction = nullptr;
       {
         std::unique_lock lock(mu_);
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || !compactions_.empty(); });
+        queue_cv_.wait(lock, [&] {
+          return !committing_ && (stopping_ || !queue_.empty() || !compactions_.empty());
+        });
         if (queue_.empty() && (stopping_ || compactions_.empty())) break;
-        while (!queue_.empty() && batch.size() < options_.max_batch) {
-          batch.push_back(queue_.front());
-          queue_.pop_front();
-        }
-        // Compaction advances one chunk per turn so writers keep flowing meanwhile.
+        takeBatch(batch);
         if (!compactions_.empty()) compaction = compactions_.front();
+        committing_ = true;
       }
       if (!batch.empty()) {
         commitBatch(batch);
-        {
-          // Notified with the lock held: a woken writer returns (destroying its PendingWrite)
-          // only after taking the lock, so no notify touches a write that is gone.
-          std::lock_guard lock(mu_);
-          for (auto* write : batch) {
-            write->done = true;
-            write->done_cv.notify_one();
-          }
-        }
-        batch.clear();
+        std::lock_guard lock(mu_);
+        finishBatch(batch, nullptr);
       }
-      if (compaction != nullptr && compactionStep(*compaction)) {
-        {
-          std::lock_guard lock(mu_);
+      const bool compacted = compaction != nullptr && compactionStep(*compaction);
+      {
+        std::lock_guard lock(mu_);
+        committing_ = false;
+        if (compacted) {
           compactions_.pop_front();
           compaction->done = true;
         }
-        done_cv_.notify_all();
       }
+      if (compacted) done_cv_.notify_all();
     }
     // Writes always drain before stopping; compactions still queued are abandoned.
     std::lock_guard lock(mu_);
@@ -416,7 +450,7 @@ class SqliteStorage final : public Storage {
 
   const SqliteOptions options_;
   std::unique_ptr<FileLock> lock_;
-  std::unique_ptr<SqliteConnection> writer_conn_;  // used by the writer thread only
+  std::unique_ptr<SqliteConnection> writer_conn_;  // used only by whoever set committing_
   std::shared_ptr<SqliteReaderPool> readers_;
   std::shared_ptr<EventHub> hub_;
   std::atomic<int64_t> revision_;
@@ -430,6 +464,8 @@ class SqliteStorage final : public Storage {
   std::condition_variable stop_cv_;  // wakes the compactor on shutdown
   std::deque<PendingWrite*> queue_;
   std::deque<PendingCompaction*> compactions_;
+  // A thread (the writer thread or a caller committing its own write) is using writer_conn_.
+  bool committing_ = false;
   bool stopping_ = false;
   std::thread writer_;
   std::thread compactor_;

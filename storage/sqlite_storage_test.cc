@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <set>
 #include <thread>
 
 #include "storage/storage_test_backends.h"
@@ -64,6 +66,57 @@ TEST_F(SqliteStorageTest, ConcurrentReadModifyWriteLosesNoUpdate) {
   EXPECT_EQ(stats->writes, 1 + kThreads * kIncrements + conflicts.load());
   EXPECT_GE(stats->commits, 1);
   EXPECT_LE(stats->commits, stats->writes);
+}
+
+TEST_F(SqliteStorageTest, CallersAndTheWriterThreadShareCommitsWithCompactionRunning) {
+  // A caller that finds nobody committing commits its own write; writes that arrive meanwhile
+  // go to the writer thread, which also runs compaction. Every write lands exactly once, in
+  // revision order, whoever committed it.
+  auto store = open();
+  ASSERT_TRUE(store);
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 100;
+  std::atomic<bool> writing{true};
+  std::thread compactor([&] {
+    while (writing) {
+      auto rev = store->currentRevision();
+      if (rev.isOk() && *rev > 1) {
+        EXPECT_TRUE(store->compact(*rev - 1).isOk());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int64_t>> revisions(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string key = "/k/" + std::to_string(t) + "/" + std::to_string(i);
+        auto created = store->create(key, "v");
+        ASSERT_TRUE(created.isOk()) << created.status().toString();
+        auto updated = store->update(key, "w", *created);
+        ASSERT_TRUE(updated.isOk()) << updated.status().toString();
+        EXPECT_GT(*updated, *created);
+        revisions[t].push_back(*updated);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  writing = false;
+  compactor.join();
+  std::set<int64_t> all;
+  for (const auto& r : revisions) all.insert(r.begin(), r.end());
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kWrites));
+  EXPECT_EQ(store->currentRevision().valueOr(0), 2 * kThreads * kWrites);
+  ListOptions everything;
+  everything.prefix = "/k/";
+  auto listed = store->list(everything);
+  ASSERT_TRUE(listed.isOk());
+  EXPECT_EQ(listed->items.size(), static_cast<size_t>(kThreads * kWrites));
+  for (const auto& kv : listed->items) EXPECT_EQ(kv.value, "w") << kv.key;
+  auto stats = sqliteWriterStats(*store);
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->writes, 2 * kThreads * kWrites);
 }
 
 TEST_F(SqliteStorageTest, SecondOpenOfTheSameFileIsRefused) {
