@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -128,6 +129,10 @@ int runControllerManager(const std::vector<std::string>& args) {
                 "evict bindings whose policy sets failover.application from clusters where the "
                 "workload stays Unhealthy past tolerationSeconds (false to disable)",
                 "true"},
+               {"resource-eviction-rate",
+                "bindings the taint manager may evict per second (after a burst of 10; 0 = no "
+                "limit), so a partitioned cluster is not emptied in one go",
+                "0.5"},
                {"no-execute-taint-eviction-purge-mode",
                 "purge mode when the policy sets none: Gracefully or Directly", "Gracefully"},
                {"graceful-eviction-timeout",
@@ -181,6 +186,18 @@ int runControllerManager(const std::vector<std::string>& args) {
   if (!parseDuration(flags.get("graceful-eviction-timeout"), &eviction_timeout)) {
     std::fprintf(stderr, "controller-manager: bad --graceful-eviction-timeout\n");
     return 2;
+  }
+  double eviction_rate = 0;
+  {
+    const std::string text = flags.get("resource-eviction-rate");
+    char* end = nullptr;
+    eviction_rate = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == nullptr || *end != '\0' || eviction_rate < 0) {
+      std::fprintf(stderr,
+                   "controller-manager: --resource-eviction-rate must be a number >= 0, got %s\n",
+                   text.c_str());
+      return 2;
+    }
   }
   const std::string application_failover_flag = flags.get("enable-application-failover");
   if (application_failover_flag != "true" && application_failover_flag != "false") {
@@ -468,6 +485,7 @@ int runControllerManager(const std::vector<std::string>& args) {
   if (taint_manager_flag == "true") {
     TaintManagerOptions tm_options;
     tm_options.purge_mode = purge_mode;
+    tm_options.eviction_rate = eviction_rate;
     auto& taint_manager = add(
         "taint-manager",
         std::make_shared<TaintManager>(*host, TaintManagerCaches{&rb_cache, &crb_cache,

@@ -100,7 +100,12 @@ TaintManager::TaintManager(client::ClientPtr host, TaintManagerCaches caches,
       caches_(caches),
       events_(std::move(events)),
       clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  if (options_.eviction_rate > 0) {
+    evictions_ = std::make_unique<client::TokenBucket>(clock_, options_.eviction_rate,
+                                                        std::max(1, options_.eviction_burst));
+  }
+}
 
 core::Result<runtime::ReconcileResult> TaintManager::reconcile(const runtime::Request& request) {
   const std::string& ns = request.namespace_name;
@@ -144,6 +149,15 @@ core::Result<runtime::ReconcileResult> TaintManager::reconcile(const runtime::Re
     if (failover::evictCluster(clusters, tasks, req)) evicted.push_back(target.name);
   }
 
+  if (!evicted.empty() && evictions_ && !evictions_->tryAccept()) {
+    // Over the eviction rate: nothing is written now; try again when a token is due.
+    core::logger("taint-manager")
+        ->info("[{}] eviction from {} delayed by the eviction rate ({}/s)", cached->key(),
+               evicted.front(), options_.eviction_rate);
+    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(1.0 / options_.eviction_rate));
+    return runtime::ReconcileResult{wait};
+  }
   if (!evicted.empty()) {
     nlohmann::json next = b;
     nlohmann::json cluster_json = nlohmann::json::array();

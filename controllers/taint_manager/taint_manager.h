@@ -8,13 +8,16 @@
 // mode of the binding's `failover.cluster.purgeMode`, else the controller's default. The scheduler
 // then places the workload elsewhere, and the graceful-eviction controller decides when the old
 // copy goes. A toleration that has not run out yet requeues the binding for that moment.
+// Evictions are rate limited (options.eviction_rate, Karmada's --resource-eviction-rate).
 // Invariant: no binding stays scheduled on a cluster whose NoExecute taints it does not tolerate.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "client/client.h"
 #include "client/indexer.h"
+#include "client/token_bucket.h"
 #include "core/clock.h"
 #include "runtime/event_recorder.h"
 #include "runtime/reconciler.h"
@@ -30,6 +33,11 @@ struct TaintManagerCaches {
 struct TaintManagerOptions {
   // Karmada's --no-execute-taint-eviction-purge-mode: Gracefully or Directly.
   std::string purge_mode = "Gracefully";
+  // Karmada's --resource-eviction-rate: bindings evicted per second at most (a burst of
+  // `eviction_burst` first), so a flapping or partitioned cluster cannot empty itself in one go.
+  // <= 0 = unlimited. A binding over the limit is requeued for when a token is due.
+  double eviction_rate = 0.5;
+  int eviction_burst = 10;
 };
 
 class TaintManager final : public runtime::Reconciler {
@@ -45,6 +53,7 @@ class TaintManager final : public runtime::Reconciler {
   std::shared_ptr<runtime::EventRecorder> events_;
   core::ClockPtr clock_;
   TaintManagerOptions options_;
+  std::unique_ptr<client::TokenBucket> evictions_;  // null = unlimited
 };
 
 // Bindings (as requests) whose spec.clusters contain `cluster`, for mapping Cluster events.

@@ -143,5 +143,45 @@ TEST(TaintManagerTest, IdempotentAndMapsClusterEvents) {
   EXPECT_TRUE(bindingsOnCluster(f.rbs, f.crbs, "m1").empty());
 }
 
+// Karmada's --resource-eviction-rate: past the burst, bindings wait for a token.
+TEST(TaintManagerTest, EvictionsAreRateLimited) {
+  auto host = std::make_shared<client::FakeClient>();
+  auto clock = std::make_shared<core::FakeClock>();
+  client::Indexer rbs, crbs, clusters;
+  TaintManagerOptions options;
+  options.eviction_rate = 0.5;
+  options.eviction_burst = 2;
+  TaintManager manager{host, {&rbs, &crbs, &clusters}, nullptr, clock, options};
+  for (const char* name : {"m1", "m2"}) {
+    ASSERT_TRUE(host->create(kClustersGvr, "", testing::readyCluster(name), {}));
+  }
+  auto c = (*host->get(kClustersGvr, "", "m1", ""))->json();
+  c["spec"]["taints"] = {{{"key", "down"}, {"effect", "NoExecute"}, {"timeAdded", nowText(*clock)}}};
+  ASSERT_TRUE(host->update(kClustersGvr, "", c, {}, ""));
+  std::vector<std::string> names = {"a", "b", "c"};
+  for (const auto& n : names) {
+    auto b = binding(nullptr, nullptr);
+    b["metadata"]["name"] = n;
+    ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", b, {}));
+  }
+  testing::loadCache(*host, kResourceBindingsGvr, rbs);
+  testing::loadCache(*host, kClustersGvr, clusters);
+  auto evicted = [&](const std::string& n) {
+    return (*host->get(kResourceBindingsGvr, "default", n, ""))->json()["spec"]["clusters"].size() ==
+           1u;
+  };
+  for (const auto& n : names) ASSERT_TRUE(manager.reconcile({"default", n}).isOk());
+  EXPECT_TRUE(evicted("a"));
+  EXPECT_TRUE(evicted("b"));
+  EXPECT_FALSE(evicted("c")) << "over the burst of 2";
+  auto r = manager.reconcile({"default", "c"});
+  ASSERT_TRUE(r.isOk());
+  ASSERT_TRUE(r->requeue_after.has_value());
+  EXPECT_EQ(*r->requeue_after, std::chrono::seconds(2));
+  clock->advance(std::chrono::seconds(2));
+  ASSERT_TRUE(manager.reconcile({"default", "c"}).isOk());
+  EXPECT_TRUE(evicted("c"));
+}
+
 }  // namespace
 }  // namespace flotilla::controllers
