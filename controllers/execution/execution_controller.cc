@@ -222,9 +222,12 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     }
     return cleanup(work, cluster);
   }
-  if (!settle_.active(work->key())) {
-    auto member = memberFor(cluster);
-    if (member && sameInputsAsLastPass(*work, cluster, *member)) return runtime::ReconcileResult{};
+  if (auto m = memberFor(cluster); m && sameInputsAsLastPass(*work, cluster, *m)) {
+    // Nothing new since the last pass: it either reported (done) or held its write, which then
+    // still waits unless its window has ended.
+    if (!settle_.active(work->key())) return runtime::ReconcileResult{};
+    auto d = settle_.hold(work->key(), clock_->now(), options_.status_settle);
+    if (d.wait) return runtime::ReconcileResult{d.left};
   }
   // The Work's tree (its manifests are most of it) is parsed only when a manifest is applied or
   // the status written: a pass that only collects member status (most passes: member events)
@@ -457,7 +460,16 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
         settle_.release(work_key);
         d = settle_.hold(work_key, clock_->now(), options_.status_settle);
       }
-      if (d.wait) return runtime::ReconcileResult{d.left};
+      if (d.wait) {
+        std::lock_guard lock(mu_);
+        if (all_watched) {
+          inputs.work = work->resourceVersion();
+          last_pass_[work_key] = std::move(inputs);
+        } else {
+          last_pass_.erase(work_key);
+        }
+        return runtime::ReconcileResult{d.left};
+      }
     }
   } else if (created_any && failure.empty() && options_.status_coalesce.count() > 0) {
     // Just created: the status we have is the create response's, about to be superseded.

@@ -79,10 +79,10 @@ class ExecutionController final : public runtime::Reconciler {
     std::size_t fingerprint = 0;
   };
 
-  // The inputs of a Work's last complete pass (everything applied, watched and reported): the
-  // Work's resourceVersion (after our status write) and each member object's. A pass over the
-  // same inputs would compute the same status, so a wake-up that finds them unchanged (a stale
-  // requeue, an event for a version already seen) ends before parsing anything.
+  // The inputs of a Work's last complete pass (everything applied and watched; the status
+  // reported or held): the Work's resourceVersion (after our status write) and each member
+  // object's. A pass over the same inputs would compute the same status, so a wake-up that finds
+  // them unchanged (a stale requeue, the event of our own create) ends before parsing anything.
   struct PassInputs {
     std::string work;
     struct MemberObject {
