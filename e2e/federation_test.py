@@ -365,13 +365,25 @@ class LifecycleTest(FederationBase):
 
     def test_kind_served_after_start(self):
         # A CRD created after the controller manager started: its objects propagate without a
-        # restart. The members serve the CRD too (installed directly here).
+        # restart. The CRD itself reaches the members through a ClusterPropagationPolicy, as in
+        # Karmada (the Work carries it without status; each member establishes it).
         crd = widget_crd(group="late.flotilla.io", plural="gadgets", kind="Gadget",
                          short_names=("gdg",))
-        for k in (self.host, self.fed.member("m1"), self.fed.member("m2")):
-            self.apply(crd, kubectl=k)
-            k("wait", "--for=condition=Established", "crd/gadgets.late.flotilla.io",
-              "--timeout=60s")
+        self.apply(crd, {
+            "apiVersion": "policy.karmada.io/v1alpha1", "kind": "ClusterPropagationPolicy",
+            "metadata": {"name": "gadget-crd"},
+            "spec": {"resourceSelectors": [{"apiVersion": "apiextensions.k8s.io/v1",
+                                            "kind": "CustomResourceDefinition",
+                                            "name": "gadgets.late.flotilla.io"}],
+                     "placement": {"clusterAffinity": {"clusterNames": ["m1", "m2"]}}}})
+        self.host("wait", "--for=condition=Established", "crd/gadgets.late.flotilla.io",
+                  "--timeout=60s")
+        for m in ("m1", "m2"):
+            wait_until(lambda m=m: self.member_json(m, "get", "crd",
+                                                    "gadgets.late.flotilla.io") is not None,
+                       timeout=120, what=f"the Gadget CRD propagated to {m}")
+            self.fed.member(m)("wait", "--for=condition=Established",
+                               "crd/gadgets.late.flotilla.io", "--timeout=60s")
         ns = self.new_namespace()
         gadget = {"apiVersion": "late.flotilla.io/v1", "kind": "Gadget",
                   "metadata": {"name": "g1", "namespace": ns},

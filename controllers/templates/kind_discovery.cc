@@ -14,7 +14,9 @@ bool propagatableResource(const client::ApiResource& r) {
       "estimator.flotilla.io", "coordination.k8s.io", "events.k8s.io",
       "authentication.k8s.io", "authorization.k8s.io", "apiregistration.k8s.io",
       "flowcontrol.apiserver.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io",
-      "discovery.k8s.io", "metrics.k8s.io", "search.karmada.io", "apiextensions.k8s.io"};
+      "discovery.k8s.io", "metrics.k8s.io", "search.karmada.io"};
+  // apiextensions.k8s.io is propagatable: a ClusterPropagationPolicy selecting a
+  // CustomResourceDefinition installs it in members (Karmada's way to ship CRDs with their CRs).
   static const std::set<std::string> kSkipCore = {
       "events", "nodes", "pods", "bindings", "componentstatuses", "endpoints", "namespaces",
       "replicationcontrollers", "podtemplates"};

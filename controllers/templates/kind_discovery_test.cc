@@ -32,7 +32,7 @@ TEST(PropagatableResourceTest, Table) {
       {res("", "v1", "events", "Event"), false},
       {res("work.karmada.io", "v1alpha1", "works", "Work"), false},
       {res("policy.karmada.io", "v1alpha1", "propagationpolicies", "PropagationPolicy"), false},
-      {res("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CRD"), false},
+      {res("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CRD"), true},
       {res("example.io", "v1", "readonly", "ReadOnly", {"list", "watch"}), false},
   };
   for (const auto& c : cases) {
