@@ -396,8 +396,10 @@ int runControllerManager(const std::vector<std::string>& args) {
   auto& ns_sync = add("namespace-sync",
                       std::make_shared<NamespaceSync>(
                           *host, NamespaceSyncCaches{&ns_cache, &clusters->indexer(),
-                                                     &works->indexer()}));
+                                                     &works->indexer(), &cops->indexer()}));
   ns_sync.watch(*namespaces);
+  // ClusterOverridePolicies may select Namespaces: any change revisits every namespace.
+  ns_sync.watch(*cops, [&ns_cache](const client::ObjectPtr&) { return allKeys(ns_cache); });
   // Cluster status (probed every few seconds) changes no namespace Work.
   ns_sync.watch(
       *clusters, [&ns_cache](const client::ObjectPtr&) { return allKeys(ns_cache); },

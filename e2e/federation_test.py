@@ -347,6 +347,15 @@ class LifecycleTest(FederationBase):
         self.assertIsNone(self.member_json("m1", "get", "configmap", "app-config", "-n", ns))
 
     def test_namespaces_propagate_unless_skipped(self):
+        # A ClusterOverridePolicy selecting the namespace changes m1's copy only.
+        self.apply({"apiVersion": POLICY_API, "kind": "ClusterOverridePolicy",
+                    "metadata": {"name": "plain-ns-mesh"},
+                    "spec": {"resourceSelectors": [{"apiVersion": "v1", "kind": "Namespace",
+                                                    "name": "plain-ns"}],
+                             "overrideRules": [{"targetCluster": {"clusterNames": ["m1"]},
+                                                "overriders": {"labelsOverrider": [
+                                                    {"operator": "add",
+                                                     "value": {"istio-injection": "enabled"}}]}}]}})
         self.host("create", "namespace", "plain-ns")
         self.apply({"apiVersion": "v1", "kind": "Namespace",
                     "metadata": {"name": "skipped-ns", "labels": {SKIP_LABEL: "true"}}})
@@ -356,6 +365,11 @@ class LifecycleTest(FederationBase):
         for m in self.fed.member_names:
             self.assertIsNone(self.member_json(m, "get", "namespace", "skipped-ns"))
         self.assertIsNone(self.member_json("m1", "get", "namespace", "karmada-es-m1"))
+        wait_until(lambda: self.member_json("m1", "get", "namespace", "plain-ns")["metadata"]
+                   .get("labels", {}).get("istio-injection") == "enabled", timeout=90,
+                   what="the ClusterOverridePolicy's label on m1's plain-ns")
+        self.assertNotIn("istio-injection", self.member_json("m2", "get", "namespace", "plain-ns")
+                         ["metadata"].get("labels", {}))
         # Deleting the host namespace removes it from the members.
         self.host("delete", "namespace", "plain-ns", timeout=120)
         for m in self.fed.member_names:

@@ -6,6 +6,7 @@
 
 #include "api/work_types.h"
 #include "controllers/wire/karmada_names.h"
+#include "controllers/wire/override_policies.h"
 #include "core/logging.h"
 #include "failover/eviction.h"
 #include "interpreter/replica.h"
@@ -23,17 +24,6 @@ std::string joinedKeys(const nlohmann::json& map) {
   for (auto it = map.begin(); it != map.end(); ++it) {  // nlohmann objects iterate sorted
     if (!out.empty()) out += ",";
     out += it.key();
-  }
-  return out;
-}
-
-std::vector<api::OverridePolicy> decodeOverrides(const std::vector<client::ObjectPtr>& objs) {
-  std::vector<api::OverridePolicy> out;
-  for (const auto& o : objs) {
-    auto p = api::fromJson<api::OverridePolicy>(o->json());
-    if (!p) continue;
-    api::setDefaults(*p);
-    out.push_back(std::move(*p));
   }
   return out;
 }
@@ -125,10 +115,10 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
   if (!interpreted) return runtime::terminalError(interpreted.status());
   std::vector<api::OverridePolicy> ops, cops;
   if (!cluster_scoped && caches_.override_policies) {
-    ops = decodeOverrides(caches_.override_policies->byNamespace(ns));
+    ops = decodeOverridePolicies(caches_.override_policies->byNamespace(ns));
   }
   if (caches_.cluster_override_policies) {
-    cops = decodeOverrides(caches_.cluster_override_policies->list());
+    cops = decodeOverridePolicies(caches_.cluster_override_policies->list());
   }
   const std::string binding_id_label = cluster_scoped ? kCRBPermanentIdLabel : kRBPermanentIdLabel;
   const auto blabels = b["metadata"].value("labels", nlohmann::json::object());

@@ -9,6 +9,9 @@
 #include "api/work_types.h"
 #include "controllers/wire/karmada_names.h"
 #include "core/logging.h"
+#include "controllers/wire/override_policies.h"
+#include "policies/override_manager.h"
+#include "api/codec.h"
 
 namespace flotilla::controllers {
 
@@ -35,8 +38,9 @@ NamespacePropagation namespacePropagation(const nlohmann::json& ns) {
   return NamespacePropagation::Propagate;
 }
 
-nlohmann::json namespaceWork(const nlohmann::json& ns, const std::string& cluster,
-                             const nlohmann::json& existing) {
+core::Result<nlohmann::json> namespaceWork(const nlohmann::json& ns, const std::string& cluster,
+                                           const nlohmann::json& existing,
+                                           const NamespaceOverride& override_manifest) {
   const auto& meta = ns.at("metadata");
   const std::string name = meta.value("name", "");
   const std::string work_ns = api::executionNamespace(cluster);
@@ -55,6 +59,12 @@ nlohmann::json namespaceWork(const nlohmann::json& ns, const std::string& cluste
   // The member namespace may already exist (created by hand, or on demand by the execution
   // controller before this Work): adopting it is what the namespace controller is for.
   mm["annotations"][kConflictResolutionAnnotation] = "overwrite";
+  std::string applied_overrides;
+  if (override_manifest) {
+    auto applied = override_manifest(manifest);
+    if (!applied) return applied.status();
+    applied_overrides = std::move(*applied);
+  }
 
   nlohmann::json work = existing.is_object() ? existing : nlohmann::json::object();
   work["apiVersion"] = api::kWorkV1alpha1GroupVersion;
@@ -71,8 +81,13 @@ nlohmann::json namespaceWork(const nlohmann::json& ns, const std::string& cluste
   if (!wm["labels"].contains(kWorkPermanentIdLabel)) {
     wm["labels"][kWorkPermanentIdLabel] = newPermanentId();
   }
-  mm["labels"][kWorkPermanentIdLabel] = wm["labels"][kWorkPermanentIdLabel];
+  manifest["metadata"]["labels"][kWorkPermanentIdLabel] = wm["labels"][kWorkPermanentIdLabel];
   if (!wm["annotations"].is_object()) wm["annotations"] = nlohmann::json::object();
+  if (applied_overrides.empty()) {
+    wm["annotations"].erase(policies::kAppliedClusterOverridesAnnotation);
+  } else {
+    wm["annotations"][policies::kAppliedClusterOverridesAnnotation] = applied_overrides;
+  }
   wm["annotations"][kNamespaceWorkAnnotation] = name;
   wm["annotations"][kConflictResolutionAnnotation] = "overwrite";
   work["spec"]["workload"]["manifests"] = nlohmann::json::array({manifest});
@@ -105,6 +120,10 @@ core::Result<runtime::ReconcileResult> NamespaceSync::reconcile(const runtime::R
       gone ? NamespacePropagation::Reserved : namespacePropagation(ns->json());
   if (what == NamespacePropagation::Skip) return runtime::ReconcileResult{};  // leave as is
   const std::string work_name = api::workName("", name, "Namespace");
+  const std::vector<api::OverridePolicy> cops =
+      caches_.cluster_override_policies
+          ? decodeOverridePolicies(caches_.cluster_override_policies->list())
+          : std::vector<api::OverridePolicy>{};
 
   for (const auto& cluster : caches_.clusters->list()) {
     const std::string work_ns = api::executionNamespace(cluster->name());
@@ -118,7 +137,25 @@ core::Result<runtime::ReconcileResult> NamespaceSync::reconcile(const runtime::R
       continue;
     }
     const nlohmann::json existing_json = existing ? *existing->tree() : nlohmann::json();
-    nlohmann::json desired = namespaceWork(ns->json(), cluster->name(), existing_json);
+    NamespaceOverride override_manifest;
+    std::optional<api::Cluster> typed_cluster;
+    if (!cops.empty()) {
+      auto decoded = api::fromJson<api::Cluster>(cluster->json());
+      if (decoded) typed_cluster = std::move(*decoded);
+    }
+    if (typed_cluster) {
+      override_manifest = [&](nlohmann::json& manifest) -> core::Result<std::string> {
+        auto overridden = policies::applyOverridePolicies(manifest, *typed_cluster, cops, {});
+        if (!overridden) return overridden.status();
+        manifest = std::move(overridden->object);
+        return policies::appliedOverridesAnnotation(overridden->cluster_overrides);
+      };
+    }
+    auto built = namespaceWork(ns->json(), cluster->name(), existing_json, override_manifest);
+    if (!built) {
+      return built.status().withContext("namespace " + name + " for cluster " + cluster->name());
+    }
+    nlohmann::json desired = std::move(*built);
     if (existing && desired == existing_json) continue;
     if (existing && existing->deleting()) continue;  // recreated once the old one is gone
     auto written = existing ? host_->update(kWorksGvr, work_ns, desired, {kFieldManager})

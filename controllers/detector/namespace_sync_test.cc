@@ -46,7 +46,7 @@ TEST(NamespacePropagationTest, Table) {
 }
 
 TEST(NamespaceWorkTest, CarriesNamespaceWithKarmadaMetadata) {
-  const auto w = namespaceWork(ns("shop", {{"team", "a"}}), "m1", nullptr);
+  const auto w = *namespaceWork(ns("shop", {{"team", "a"}}), "m1", nullptr);
   EXPECT_EQ(w["metadata"]["namespace"], "karmada-es-m1");
   EXPECT_EQ(w["metadata"]["name"], api::workName("", "shop", "Namespace"));
   EXPECT_EQ(w["metadata"]["finalizers"][0], kExecutionFinalizer);
@@ -58,18 +58,19 @@ TEST(NamespaceWorkTest, CarriesNamespaceWithKarmadaMetadata) {
   EXPECT_EQ(m["metadata"]["labels"][kManagedLabel], "true");
   EXPECT_EQ(m["metadata"]["annotations"][kConflictResolutionAnnotation], "overwrite");
   // Stable across re-renders: the permanent id is kept.
-  EXPECT_EQ(namespaceWork(ns("shop", {{"team", "a"}}), "m1", w), w);
+  EXPECT_EQ(*namespaceWork(ns("shop", {{"team", "a"}}), "m1", w), w);
 }
 
 struct Fixture {
   std::shared_ptr<client::FakeClient> host = std::make_shared<client::FakeClient>();
-  client::Indexer namespaces, clusters, works;
-  NamespaceSync sync{host, {&namespaces, &clusters, &works}};
+  client::Indexer namespaces, clusters, works, cops;
+  NamespaceSync sync{host, {&namespaces, &clusters, &works, &cops}};
 
   void reconcile(const std::string& name) {
     testing::loadCache(*host, kNamespacesGvr, namespaces);
     testing::loadCache(*host, kClustersGvr, clusters);
     testing::loadCache(*host, kWorksGvr, works);
+    testing::loadCache(*host, kClusterOverridePoliciesGvr, cops);
     auto r = sync.reconcile({"", name});
     EXPECT_TRUE(r.isOk()) << r.status().toString();
   }
@@ -116,6 +117,38 @@ TEST(NamespaceSyncTest, SkipLabelAddedLaterKeepsExistingWork) {
                              {}, ""));
   f.reconcile("shop");
   EXPECT_TRUE(f.hasWork("m1", "shop"));
+}
+
+// Karmada's namespace controller applies ClusterOverridePolicies to each cluster's copy.
+TEST(NamespaceSyncTest, ClusterOverridePoliciesApplyPerCluster) {
+  Fixture f;
+  for (const char* c : {"m1", "m2"}) ASSERT_TRUE(f.host->create(kClustersGvr, "", cluster(c), {}));
+  ASSERT_TRUE(f.host->create(
+      kClusterOverridePoliciesGvr, "",
+      nlohmann::json::parse(R"({"apiVersion":"policy.karmada.io/v1alpha1",
+        "kind":"ClusterOverridePolicy","metadata":{"name":"ns-labels"},
+        "spec":{"resourceSelectors":[{"apiVersion":"v1","kind":"Namespace","name":"shop"}],
+                "overrideRules":[{"targetCluster":{"clusterNames":["m1"]},
+                  "overriders":{"labelsOverrider":[{"operator":"add",
+                                                    "value":{"istio-injection":"enabled"}}]}}]}})"),
+      {}));
+  ASSERT_TRUE(f.host->create(kNamespacesGvr, "", ns("shop"), {}));
+  f.reconcile("shop");
+  auto work = [&](const char* c) {
+    return (*f.host->get(kWorksGvr, api::executionNamespace(c), api::workName("", "shop", "Namespace"),
+                         ""))
+        ->json();
+  };
+  const auto m1 = work("m1");
+  EXPECT_EQ(m1["spec"]["workload"]["manifests"][0]["metadata"]["labels"]["istio-injection"],
+            "enabled");
+  EXPECT_NE(m1["metadata"]["annotations"].value("policy.karmada.io/applied-cluster-overrides", "")
+                .find("ns-labels"),
+            std::string::npos);
+  const auto m2 = work("m2");
+  EXPECT_FALSE(m2["spec"]["workload"]["manifests"][0]["metadata"]["labels"].contains(
+      "istio-injection"));
+  EXPECT_FALSE(m2["metadata"]["annotations"].contains("policy.karmada.io/applied-cluster-overrides"));
 }
 
 }  // namespace
