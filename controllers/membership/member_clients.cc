@@ -55,6 +55,16 @@ SecretMemberClients::SecretMemberClients(const client::Indexer& clusters,
 core::Result<client::ClientPtr> SecretMemberClients::clientFor(const std::string& name) {
   client::ObjectPtr cluster = clusters_.get(name);
   if (!cluster) return core::notFound("cluster " + name + " not found");
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(name);
+    if (it != cache_.end() && it->second.cluster_rv == cluster->resourceVersion()) {
+      const Entry& e = it->second;
+      if (e.secret_name.empty()) return e.client;
+      client::ObjectPtr s = secrets_.get(e.secret_ns, e.secret_name);
+      if (s && s->resourceVersion() == e.secret_rv) return e.client;
+    }
+  }
   const nlohmann::json& cj = cluster->json();
   client::ObjectPtr secret;
   if (cj.contains("spec") && cj["spec"].contains("secretRef")) {
@@ -76,17 +86,28 @@ core::Result<client::ClientPtr> SecretMemberClients::clientFor(const std::string
   const std::string version = spec.value("apiEndpoint", "") + "|" +
                               (spec.value("insecureSkipTLSVerification", false) ? "1" : "0") +
                               "|" + (secret ? secret->uid() + "/" + secret->resourceVersion() : "");
+  auto remember = [&](Entry& e) {
+    e.cluster_rv = cluster->resourceVersion();
+    e.secret_ns = secret ? secret->namespaceName() : "";
+    e.secret_name = secret ? secret->name() : "";
+    e.secret_rv = secret ? secret->resourceVersion() : "";
+  };
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(name);
-    if (it != cache_.end() && it->second.version == version) return it->second.client;
+    if (it != cache_.end() && it->second.version == version) {
+      remember(it->second);
+      return it->second.client;
+    }
   }
   auto config = memberRestConfig(cj, secret ? &secret->json() : nullptr);
   if (!config) return config.status();
   auto built = factory_(*config);
   if (!built) return built.status();
   std::lock_guard lock(mu_);
-  cache_[name] = Entry{version, *built};
+  Entry& e = cache_[name];
+  e = Entry{version, *built, "", "", "", ""};
+  remember(e);
   return *built;
 }
 

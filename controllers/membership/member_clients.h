@@ -44,6 +44,10 @@ class SecretMemberClients final : public MemberClients {
   struct Entry {
     std::string version;  // endpoint, TLS choice and secret uid/RV the client was built from
     client::ClientPtr client;
+    // The Cluster and Secret versions `version` was last derived from: while they stand, so does
+    // the client, without reading the Cluster again (every pass over every Work asks).
+    std::string cluster_rv;
+    std::string secret_ns, secret_name, secret_rv;  // secret_name empty: no secretRef
   };
   const client::Indexer& clusters_;
   const client::Indexer& secrets_;
