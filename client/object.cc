@@ -222,12 +222,22 @@ ObjectPtr Object::withoutManagedFields(const ObjectPtr& self) {
   } else if (previous_end != nullptr) {
     from = previous_end;  // last member: drop the comma before it
   }
-  std::string stripped;
-  stripped.reserve(text.size() - static_cast<std::size_t>(to - from));
-  stripped.append(text.data(), static_cast<std::size_t>(from - text.data()));
-  stripped.append(to, static_cast<std::size_t>(text_end - to));
-  auto parsed = parse(stripped);
-  return parsed ? *parsed : self;
+  // Removing managedFields changes none of the fields parse() extracted: carry them over rather
+  // than scan the text a second time (informers of member objects do this on every event).
+  auto obj = std::make_shared<Object>();
+  obj->api_version_ = self->api_version_;
+  obj->kind_ = self->kind_;
+  obj->name_ = self->name_;
+  obj->namespace_ = self->namespace_;
+  obj->uid_ = self->uid_;
+  obj->resource_version_ = self->resource_version_;
+  obj->labels_ = self->labels_;
+  obj->deleting_ = self->deleting_;
+  obj->raw_.reserve(text.size() - static_cast<std::size_t>(to - from));
+  obj->raw_.append(text.data(), static_cast<std::size_t>(from - text.data()));
+  obj->raw_.append(to, static_cast<std::size_t>(text_end - to));
+  std::call_once(obj->raw_once_, [] {});
+  return ObjectPtr(std::move(obj));
 }
 
 std::string_view Object::rawMember(std::initializer_list<std::string_view> path) const {

@@ -144,6 +144,12 @@ TEST(ObjectTest, WithoutManagedFieldsTable) {
       {"only member", R"({"metadata":{"managedFields":[]}})", R"({"metadata":{}})"},
       {"first member", R"({"metadata":{"managedFields":[],"name":"a"}})",
        R"({"metadata":{"name":"a"}})"},
+      {"metadata kept",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","namespace":"n","uid":"u",)"
+       R"("resourceVersion":"7","labels":{"b":"2","a":"1"},"managedFields":[],)"
+       R"("deletionTimestamp":"t"}})",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","namespace":"n","uid":"u",)"
+       R"("resourceVersion":"7","labels":{"b":"2","a":"1"},"deletionTimestamp":"t"}})"},
       {"none", R"({"metadata":{"name":"a"},"spec":{"managedFields":1}})", nullptr},
   };
   for (const auto& r : rows) {
@@ -155,7 +161,18 @@ TEST(ObjectTest, WithoutManagedFieldsTable) {
       continue;
     }
     EXPECT_EQ(out->raw(), r.want) << r.name;
-    EXPECT_EQ(out->name(), (*parsed)->name()) << r.name;
+    // What a fresh parse of the result would extract.
+    auto reparsed = Object::parse(r.want);
+    ASSERT_TRUE(reparsed) << r.name;
+    EXPECT_EQ(out->apiVersion(), (*reparsed)->apiVersion()) << r.name;
+    EXPECT_EQ(out->kind(), (*reparsed)->kind()) << r.name;
+    EXPECT_EQ(out->name(), (*reparsed)->name()) << r.name;
+    EXPECT_EQ(out->namespaceName(), (*reparsed)->namespaceName()) << r.name;
+    EXPECT_EQ(out->uid(), (*reparsed)->uid()) << r.name;
+    EXPECT_EQ(out->resourceVersion(), (*reparsed)->resourceVersion()) << r.name;
+    EXPECT_EQ(out->labels(), (*reparsed)->labels()) << r.name;
+    EXPECT_EQ(out->deleting(), (*reparsed)->deleting()) << r.name;
+    EXPECT_EQ(out->json(), (*reparsed)->json()) << r.name;
   }
 }
 
