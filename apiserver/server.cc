@@ -2,6 +2,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +56,21 @@ core::Status writeKubeconfig(const std::string& path, const std::string& url,
   return core::Status::ok();
 }
 
+// glibc returns freed memory at the top of a heap to the kernel once it exceeds 128 KiB and
+// takes it back on the next burst: a server allocating and freeing object trees and megabyte
+// bodies per request then spends its time in page faults zeroing the same pages again (6% of a
+// simulated member's CPU in profiles). Keep up to 16 MiB of slack per heap instead. Process-wide,
+// so done once, by the first server of the process.
+void keepHeapSlack() {
+#ifdef __GLIBC__
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+    mallopt(M_TOP_PAD, 1 << 20);
+  });
+#endif
+}
+
 HttpRequest internalRequest(const std::string& method, const std::string& path,
                             const std::string& body) {
   HttpRequest req;
@@ -77,6 +97,7 @@ class ServerImpl final : public ApiServer {
   ~ServerImpl() override { stop(); }
 
   core::Status init(const ApiServerOptions& opts) {
+    keepHeapSlack();
     auto log = core::logger("apiserver");
     std::error_code ec;
     fs::create_directories(opts.data_dir, ec);
