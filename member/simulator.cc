@@ -385,6 +385,7 @@ void MemberSimulator::processQueue() {
     const WorkKey key = *dirty_.begin();
     dirty_.erase(dirty_.begin());
     ++done;
+    ++reconciles_[static_cast<size_t>(key.first)];
     core::Status st;
     try {
       st = reconcile(key);
@@ -545,12 +546,13 @@ void MemberSimulator::logWrites() {
   std::string by_kind;
   for (int k = 0; k < kKindCount; ++k) {
     const uint64_t n = writes_[static_cast<size_t>(k)];
-    if (n == 0) continue;
+    const uint64_t passes = reconciles_[static_cast<size_t>(k)];
+    if (n == 0 && passes == 0) continue;
     by_kind += (by_kind.empty() ? "" : ", ") + resources_[static_cast<size_t>(k)]->plural + " " +
-               std::to_string(n);
+               std::to_string(n) + "/" + std::to_string(passes);
   }
-  core::logger("member")->info("[{}] simulator writes so far: {} ({})", config_.name, total,
-                               by_kind);
+  core::logger("member")->info("[{}] simulator writes so far: {} (per kind writes/passes: {})",
+                               config_.name, total, by_kind);
 }
 
 std::string MemberSimulator::now() const { return core::formatRfc3339(clock_->wallNow()); }

@@ -150,6 +150,7 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   // Writes through the store (creates, updates that changed something, deletes), logged when
   // the simulator goes idle: the figure to compare when making members cheaper.
   std::array<uint64_t, kKindCount> writes_{};
+  std::array<uint64_t, kKindCount> reconciles_{};  // passes, logged with the writes
   uint64_t writes_logged_ = 0;
   TimePoint writes_logged_at_{};
   std::set<std::string> pod_ips_, service_ips_;
