@@ -345,6 +345,18 @@ class LifecycleTest(FederationBase):
         self.wait_members(ns, "app", {"m1": None, "m2": 1})
         self.assertIsNone(self.member_json("m2", "get", "configmap", "unrelated", "-n", ns))
         self.assertIsNone(self.member_json("m1", "get", "configmap", "app-config", "-n", ns))
+        # The workload stops using app-files: that dependency leaves m2, app-config stays.
+        d["spec"]["template"]["spec"].pop("volumes")
+        self.apply(d)
+        wait_until(lambda: self.member_json("m2", "get", "configmap", "app-files", "-n", ns)
+                   is None, timeout=90, what="app-files released from m2")
+        self.assertIsNotNone(self.member_json("m2", "get", "configmap", "app-config", "-n", ns))
+        # The workload goes: its remaining dependency goes with it (requiredBy emptied).
+        self.host("delete", "deployment", "app", "-n", ns)
+        wait_until(lambda: self.member_json("m2", "get", "configmap", "app-config", "-n", ns)
+                   is None, timeout=90, what="app-config released from m2")
+        self.assertIsNotNone(self.host.json("get", "configmap", "app-config", "-n", ns),
+                             "the host template itself stays")
 
     def test_namespaces_propagate_unless_skipped(self):
         # A ClusterOverridePolicy selecting the namespace changes m1's copy only.

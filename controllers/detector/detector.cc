@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/work_types.h"
+#include "controllers/scheduler/scheduler_controller.h"
 #include "controllers/wire/karmada_names.h"
 #include "core/logging.h"
 #include "interpreter/dependency.h"
@@ -149,6 +150,42 @@ core::Status Detector::deleteBinding(const std::string& ns, const std::string& n
   core::Status s = host_->remove(bindingGvr(ns.empty()), ns, name, {});
   if (!s.isOk() && s.code() != core::Code::NotFound) return s;
   core::logger("detector")->info("[{}] binding deleted", client::objectKey(ns, name));
+  // Its dependencies are no longer required by it.
+  if (!ns.empty()) return pruneDependents(ns, name, {});
+  return core::Status();
+}
+
+core::Status Detector::pruneDependents(const std::string& ns, const std::string& parent,
+                                       const std::set<std::string>& keep) {
+  if (caches_.resource_bindings == nullptr) return core::Status();
+  // The requiredBy index (registered by the composition root) names exactly the bindings that
+  // list `parent`: no scan of the namespace on every reconcile.
+  for (const auto& dep :
+       caches_.resource_bindings->byIndex(kRequiredByIndex, client::objectKey(ns, parent))) {
+    if (keep.count(dep->name()) || dep->deleting()) continue;
+    const auto tree = dep->tree();
+    const nlohmann::json& b = *tree;
+    const nlohmann::json& required = b["spec"]["requiredBy"];
+    if (!required.is_array()) continue;
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& r : required) {
+      if (!(r.is_object() && r.value("namespace", "") == ns && r.value("name", "") == parent)) {
+        kept.push_back(r);
+      }
+    }
+    if (kept.size() == required.size()) continue;
+    if (kept.empty() && isDependencyBinding(b)) {
+      core::Status st = host_->remove(kResourceBindingsGvr, ns, dep->name(), {});
+      if (!st.isOk() && st.code() != core::Code::NotFound) return st;
+      core::logger("detector")->info("[{}] dependency binding deleted: no longer required by {}",
+                                     dep->key(), parent);
+      continue;
+    }
+    nlohmann::json next = b;
+    next["spec"]["requiredBy"] = std::move(kept);
+    auto written = host_->update(kResourceBindingsGvr, ns, next, {kFieldManager});
+    if (!written && written.status().code() != core::Code::NotFound) return written.status();
+  }
   return core::Status();
 }
 
@@ -261,6 +298,9 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   }
   if (policy.spec.propagate_deps) {
     FLOTILLA_RETURN_IF_ERROR(syncDependencies(current_template, *desired));
+  } else if (!ns.empty()) {
+    // propagateDeps turned off: the dependencies it brought are no longer required by it.
+    FLOTILLA_RETURN_IF_ERROR(pruneDependents(ns, binding_name, {}));
   }
   return runtime::ReconcileResult{};
 }
@@ -270,9 +310,13 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
 core::Status Detector::syncDependencies(const nlohmann::json& templ,
                                         const nlohmann::json& binding) {
   auto deps = interpreter::interpretDependency(templ);
-  if (!deps) return core::Status();  // nothing to interpret
   const std::string ns = templ["metadata"].value("namespace", "");
   const std::string parent = binding["metadata"].value("name", "");
+  std::set<std::string> current;  // the bindings of the dependencies the template has now
+  if (deps) {
+    for (const auto& dep : *deps) current.insert(api::bindingName(dep.kind, dep.name));
+  }
+  if (!deps) return pruneDependents(ns, parent, current);  // nothing to interpret
   for (const auto& dep : *deps) {
     if (templates_ == nullptr) break;
     client::ObjectPtr dep_obj = templates_->get(dep.api_version, dep.kind, dep.namespace_,
@@ -320,8 +364,7 @@ core::Status Detector::syncDependencies(const nlohmann::json& templ,
                             : host_->create(kResourceBindingsGvr, dep.namespace_, b, {kFieldManager});
     if (!written) return written.status();
   }
-  (void)ns;
-  return core::Status();
+  return ns.empty() ? core::Status() : pruneDependents(ns, parent, current);
 }
 
 }  // namespace flotilla::controllers

@@ -12,6 +12,7 @@
 // bindings of their own whose `requiredBy` names the workload's binding.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "client/client.h"
@@ -39,6 +40,11 @@ class Detector final : public runtime::Reconciler {
   core::Status deleteBinding(const std::string& ns, const std::string& name);
   core::Status releaseUnclaimedBinding(const std::string& ns, const std::string& name);
   core::Status syncDependencies(const nlohmann::json& templ, const nlohmann::json& binding);
+  // Removes `parent` from the requiredBy of the dependency bindings in `ns` other than `keep`
+  // (the bindings of the dependencies it still has); a dependency binding left with no requirer
+  // is deleted, so its object leaves the members. Needs kRequiredByIndex on the binding cache.
+  core::Status pruneDependents(const std::string& ns, const std::string& parent,
+                               const std::set<std::string>& keep);
 
   client::ClientPtr host_;
   TemplateKind kind_;

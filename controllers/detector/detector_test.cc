@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "controllers/scheduler/scheduler_controller.h"
 #include "controllers/testing/served_fake_client.h"
 #include "controllers/wire/karmada_names.h"
 
@@ -34,6 +35,7 @@ struct Fixture {
     TemplateKind kind{kDeployments, {"apps", "v1", "Deployment"}, true, informer};
     detector = std::make_unique<Detector>(host, kind, DetectorCaches{&pps, &cpps, &rbs, &crbs},
                                           nullptr);
+    rbs.addIndex(kRequiredByIndex, requiredByIndex);  // as the composition root does
   }
   ~Fixture() { informer->stop(); }
   void reconcile() {
@@ -158,6 +160,40 @@ TEST(DetectorTest, DependencyBindingSurvivesWhileRequired) {
   EXPECT_EQ(host->get(kResourceBindingsGvr, "default", "cfg-configmap", "").status().code(),
             core::Code::NotFound);
   informer->stop();
+}
+
+// A workload's binding goes (template deleted): the dependency bindings it alone required go
+// too; one also required by another workload only loses that entry.
+TEST(DetectorTest, DeletedWorkloadReleasesItsDependencies) {
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "web"), {}));
+  f.reconcile();
+  ASSERT_TRUE(f.host->get(kResourceBindingsGvr, "default", "web-deployment", "").isOk());
+  auto dep = [](const std::string& name, const nlohmann::json& required_by) {
+    return nlohmann::json{
+        {"apiVersion", "work.karmada.io/v1alpha2"},
+        {"kind", "ResourceBinding"},
+        {"metadata", {{"name", name + "-configmap"}, {"namespace", "default"}}},
+        {"spec",
+         {{"resource", {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", name}}},
+          {"requiredBy", required_by}}}};
+  };
+  const nlohmann::json web = {{"namespace", "default"}, {"name", "web-deployment"}};
+  const nlohmann::json api = {{"namespace", "default"}, {"name", "api-deployment"}};
+  ASSERT_TRUE(f.host->create(kResourceBindingsGvr, "default", dep("only", nlohmann::json::array({web})), {}));
+  ASSERT_TRUE(f.host->create(kResourceBindingsGvr, "default", dep("shared", nlohmann::json::array({web, api})), {}));
+  ASSERT_TRUE(f.host->remove(kDeployments, "default", "web", {}).isOk());
+  for (int i = 0; i < 500 && f.informer->indexer().get("default", "web"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  f.reconcile();
+  EXPECT_EQ(f.host->get(kResourceBindingsGvr, "default", "web-deployment", "").status().code(),
+            core::Code::NotFound);
+  EXPECT_EQ(f.host->get(kResourceBindingsGvr, "default", "only-configmap", "").status().code(),
+            core::Code::NotFound);
+  auto shared = f.host->get(kResourceBindingsGvr, "default", "shared-configmap", "");
+  ASSERT_TRUE(shared.isOk());
+  EXPECT_EQ((*shared)->json()["spec"]["requiredBy"], nlohmann::json::array({api}));
 }
 
 }  // namespace
