@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   nlohmann-json3-dev libyaml-cpp-dev libboost-dev libboost-system-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libssl-dev libsqlite3-dev sqlite3
+  libjemalloc-dev
   etcd-server etcd-client python3-kubernetes python3-yaml prometheus openssl curl
 )
 # npm: machines that already have Node.js from elsewhere must not get Debian's npm (it conflicts).
