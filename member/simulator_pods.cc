@@ -368,9 +368,14 @@ core::Status MemberSimulator::reconcileEndpointSlices(const Json& service) {
   const std::string name = apiserver::objectName(service);
   std::vector<const Json*> slices;
   for (const Json* s : listCached(kEndpointSlice, ns)) {
-    const Json labels = (*s)["metadata"].value("labels", Json::object());
-    if (labels.value(kServiceNameLabel, "") == name &&
-        labels.value(kManagedByLabel, "") == kEndpointSliceController) {
+    // Read in place: a namespace may hold thousands of slices (multi-cluster imports).
+    const Json& meta = (*s)["metadata"];
+    auto labels = meta.find("labels");
+    if (labels == meta.end() || !labels->is_object()) continue;
+    auto service = labels->find(kServiceNameLabel);
+    auto managed = labels->find(kManagedByLabel);
+    if (service != labels->end() && *service == name && managed != labels->end() &&
+        *managed == kEndpointSliceController) {
       slices.push_back(s);
     }
   }
