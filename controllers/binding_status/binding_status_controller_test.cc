@@ -33,19 +33,21 @@ nlohmann::json work(const std::string& cluster, int ready, bool applied) {
                  {"generation", 1}, {"resourceTemplateGeneration", 1}}}}}}}}};
 }
 
+// The binding of Deployment default/web, scheduled 1 replica to m1 and 2 to m2.
+nlohmann::json webBinding() {
+  return {{"metadata", {{"name", "web-deployment"}, {"namespace", "default"}}},
+          {"spec",
+           {{"resource", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
+                          {"namespace", "default"}, {"name", "web"}}},
+            {"clusters", {{{"name", "m1"}, {"replicas", 1}}, {{"name", "m2"}, {"replicas", 2}}}}}}};
+}
+
 TEST(BindingStatusControllerTest, AggregatesWorksIntoBindingAndTemplate) {
   auto host = std::make_shared<client::FakeClient>();
   auto d = testing::deployment("default", "web", 3);
   d["metadata"]["generation"] = 1;
   ASSERT_TRUE(host->create(kDeployments, "default", d, {}));
-  ASSERT_TRUE(host->create(
-      kResourceBindingsGvr, "default",
-      {{"metadata", {{"name", "web-deployment"}, {"namespace", "default"}}},
-       {"spec",
-        {{"resource", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
-                       {"namespace", "default"}, {"name", "web"}}},
-         {"clusters", {{{"name", "m1"}, {"replicas", 1}}, {{"name", "m2"}, {"replicas", 2}}}}}}},
-      {}));
+  ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", webBinding(), {}));
   ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1", work("m1", 1, true), {}));
   ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m2", work("m2", 2, true), {}));
 
@@ -96,14 +98,7 @@ TEST(BindingStatusControllerTest, FirstReportWaitsForEveryWorkWithinTheSettleWin
     auto host = std::make_shared<client::FakeClient>();
     auto d = testing::deployment("default", "web", 3);
     ASSERT_TRUE(host->create(kDeployments, "default", d, {}));
-    ASSERT_TRUE(host->create(
-        kResourceBindingsGvr, "default",
-        {{"metadata", {{"name", "web-deployment"}, {"namespace", "default"}}},
-         {"spec",
-          {{"resource", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
-                         {"namespace", "default"}, {"name", "web"}}},
-           {"clusters", {{{"name", "m1"}, {"replicas", 1}}, {{"name", "m2"}, {"replicas", 2}}}}}}},
-        {}));
+    ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", webBinding(), {}));
     ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1", work("m1", 1, true), {}));
     if (row.m2_exists) {
       auto w2 = work("m2", 2, true);
