@@ -84,7 +84,9 @@ MemberSimulator::~MemberSimulator() { stop(); }
 
 void MemberSimulator::stop() {
   stop_ = true;
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  logWrites(/*final=*/true);
 }
 
 core::Status MemberSimulator::start() {
@@ -285,10 +287,11 @@ void MemberSimulator::onChange(int kind, const std::string& key, const Json* old
     }
   }
   if (new_obj == nullptr && old_obj != nullptr) children_.erase(apiserver::objectUid(*old_obj));
-  // A Deployment or ReplicaSet pass writes its own object last, so its own update needs no
-  // second pass, unless the write (a conflict falls back to re-reading the stored object) brought
-  // in a spec or deletion this pass did not see.
-  const bool settled = own_update && (kind == kDeployment || kind == kReplicaSet) &&
+  // A Deployment, ReplicaSet or pod pass writes its own object last (and a pod pass asks for its
+  // next step itself: bound -> admit, Running -> finish), so its own update needs no second
+  // pass, unless the write (a conflict falls back to re-reading the stored object) brought in a
+  // spec or deletion this pass did not see.
+  const bool settled = own_update && (kind == kDeployment || kind == kReplicaSet || kind == kPod) &&
                        old_obj != nullptr && new_obj != nullptr &&
                        generationOf(*old_obj) == generationOf(*new_obj) &&
                        deletingObject(*old_obj) == deletingObject(*new_obj);
@@ -470,18 +473,23 @@ core::Result<const Json*> MemberSimulator::createObject(int kind, Json obj) {
   obj["apiVersion"] = r.apiVersion();
   obj["kind"] = r.kind;
   apiserver::prepareForCreate(r, obj, clock_->wallNow(), apiserver::newUuid());
-  const bool started = kind == kPod && admitNewPod(obj);
-  const std::string uid = started ? apiserver::objectUid(obj) : "";
+  const PodStart start = kind == kPod ? admitNewPod(obj) : PodStart::NotStarted;
+  const std::string uid = start == PodStart::Started ? apiserver::objectUid(obj) : "";
   auto created = store_.create(r, std::move(obj), false);
   if (!created.isOk()) return created.status();
   ++writes_[static_cast<size_t>(kind)];
   const std::string key = keyOf(*created);
   const int64_t revision = revisionOf(*created);
   applyObject(kind, key, std::move(*created), revision);
-  if (started) {
-    // The kubelet's ready timer runs from the admission (the pod's pass, enqueued by the
-    // create, schedules the Ready step).
-    phase_since_[uid] = clock_->now();
+  if (kind == kPod && start != PodStart::NotStarted) {
+    // The scheduler and the kubelet took their steps in the create: a pass over the new pod
+    // would only schedule it again (unschedulable: it is retried when capacity frees) or set
+    // the ready timer, which runs from the admission.
+    settle(kPod, key);
+    if (start == PodStart::Started) {
+      phase_since_[uid] = clock_->now();
+      enqueueAfter(kPod, key, config_.pod_ready_delay);
+    }
   }
   const Json* cached_obj = cached(kind, key);
   if (cached_obj == nullptr) return core::internalError("created " + key + " vanished");
@@ -545,11 +553,13 @@ core::Status MemberSimulator::removeObject(int kind, const Json& obj) {
   return core::Status::ok();
 }
 
-void MemberSimulator::logWrites() {
+void MemberSimulator::logWrites(bool final) {
   uint64_t total = 0;
   for (uint64_t n : writes_) total += n;
   const auto t = clock_->now();
-  if (total == writes_logged_ || t - writes_logged_at_ < std::chrono::seconds(10)) return;
+  if (total == writes_logged_ || (!final && t - writes_logged_at_ < std::chrono::seconds(10))) {
+    return;
+  }
   writes_logged_ = total;
   writes_logged_at_ = t;
   std::string by_kind;

@@ -73,6 +73,11 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   void processQueue();
   core::Status reconcile(const WorkKey& key);
   void enqueue(int kind, const std::string& key);
+  // Drops the pending pass of a key whose reconcile, running now, has read the cache after
+  // every write so far: what was enqueued for it (by its own creates and its children's writes
+  // in this pass, or by events before) is covered. Called before the reconcile's last write of
+  // its own object, whose echo onChange judges (`settled`).
+  void settle(int kind, const std::string& key) { dirty_.erase(WorkKey{kind, key}); }
   void enqueueAfter(int kind, const std::string& key, std::chrono::milliseconds delay);
   void enqueueOwner(const std::string& ns, const Json& obj);
 
@@ -90,8 +95,8 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   core::Status removeObject(int kind, const Json& obj);
   std::string now() const;
   // Logs the write counters when they changed, at most every 10 s (the worker calls it when the
-  // queue is empty).
-  void logWrites();
+  // queue is empty), and once more when the simulator stops (`final`).
+  void logWrites(bool final = false);
   Json podFromTemplate(const Json& pod_template, const std::string& ns, const Json& owner,
                        const std::string& owner_kind, const std::string& owner_api_version);
 
@@ -100,10 +105,15 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   core::Status schedule(const Json& pod);
   // The scheduler's and the kubelet's first steps on a pod about to be created (its uid is
   // set): bound to a node (or PodScheduled=False with the reason) and, once bound, admitted.
-  // Returns whether the kubelet started it. The simulated scheduler decides synchronously, so the
-  // unbound and the bound-but-not-admitted states of a controller's pod would last only
-  // microseconds; writing them cost two more writes and watch events per pod.
-  bool admitNewPod(Json& pod);
+  // Returns how far it got. The simulated scheduler decides synchronously, so the unbound and
+  // the bound-but-not-admitted states of a controller's pod would last only microseconds;
+  // writing them cost two more writes and watch events per pod.
+  enum class PodStart {
+    Started,        // bound and admitted: Ready after --pod-ready-delay
+    Unschedulable,  // PodScheduled=False; retried when capacity frees or nodes change
+    NotStarted,     // bound to a vanished node or no pod IP left: its pass deals with it
+  };
+  PodStart admitNewPod(Json& pod);
   // The kubelet's admission of a bound pod into `status`: IPs, start time, containers being
   // created. Unavailable when the pod CIDR is exhausted.
   core::Status kubeletStart(const Json& pod, const Json& node, const std::string& ts,

@@ -40,6 +40,20 @@ std::string ownerKind(const Json& obj) {
   return "";
 }
 
+// How long a Running pod runs before it finishes: the run-duration annotation on any pod, else
+// --job-duration for pods of Jobs; others run forever (nullopt).
+std::optional<std::chrono::milliseconds> runDuration(const Json& pod,
+                                                     std::chrono::milliseconds job_duration) {
+  const std::string run_for = annotation(pod, "member.flotilla.io/run-duration");
+  if (!run_for.empty()) {
+    auto d = core::parseDuration(run_for);
+    if (d.isOk()) return *d;
+    return std::nullopt;
+  }
+  if (ownerKind(pod) == "Job") return job_duration;
+  return std::nullopt;
+}
+
 std::string fakeDigest(const std::string& seed) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : seed) h = (h ^ c) * 1099511628211ull;
@@ -133,7 +147,7 @@ const std::vector<Json>& MemberSimulator::schedulableNodes() {
   return *schedulable_nodes_;
 }
 
-bool MemberSimulator::admitNewPod(Json& pod) {
+MemberSimulator::PodStart MemberSimulator::admitNewPod(Json& pod) {
   Json& spec = pod["spec"];
   if (!pod.contains("status") || !pod["status"].is_object()) pod["status"] = Json::object();
   Json& status = pod["status"];
@@ -144,7 +158,7 @@ bool MemberSimulator::admitNewPod(Json& pod) {
     if (decision.node.empty()) {
       setCondition(status, "PodScheduled", "False", "Unschedulable", decision.message, ts);
       dropEmpty(status, false);
-      return false;
+      return PodStart::Unschedulable;
     }
     node_name = decision.node;
     spec["nodeName"] = node_name;
@@ -153,11 +167,11 @@ bool MemberSimulator::admitNewPod(Json& pod) {
   }
   const Json* node = cached(kNode, node_name);
   // A vanished node or an exhausted CIDR: reconcilePod deals with the pod once it exists.
-  if (node == nullptr) return false;
+  if (node == nullptr) return PodStart::NotStarted;
   Json started = status;
-  if (!kubeletStart(pod, *node, ts, started).isOk()) return false;
+  if (!kubeletStart(pod, *node, ts, started).isOk()) return PodStart::NotStarted;
   status = std::move(started);
-  return true;
+  return PodStart::Started;
 }
 
 bool MemberSimulator::statusCanWait(const std::vector<const Json*>& pods) const {
@@ -214,7 +228,8 @@ core::Status MemberSimulator::schedule(const Json& pod) {
     return updateStatus(kPod, pod, status);
   }
   const std::string node = decision.node;
-  return updateObject(kPod, pod, [&](const Json& current) -> core::Result<Json> {
+  const std::string key = pod["metadata"].value("namespace", "") + "/" + apiserver::objectName(pod);
+  auto st = updateObject(kPod, pod, [&](const Json& current) -> core::Result<Json> {
     if (!current["spec"].value("nodeName", "").empty()) return current;  // bound meanwhile
     Json out = current;
     out["spec"]["nodeName"] = node;
@@ -224,6 +239,8 @@ core::Status MemberSimulator::schedule(const Json& pod) {
     out["status"] = status;
     return out;
   });
+  if (st.isOk()) enqueue(kPod, key);  // the kubelet admits it next
+  return st;
 }
 
 core::Status MemberSimulator::reconcilePod(const std::string& key) {
@@ -279,21 +296,16 @@ core::Status MemberSimulator::reconcilePod(const std::string& key) {
     dropEmpty(status, true);
     status["containerStatuses"] = containerStatuses(pod, "running", ts, 0);
     phase_since_[uid] = t;
+    // Pods of Jobs (or any pod annotated with a run duration) start their run timer now.
+    const auto duration = runDuration(pod, config_.job_duration);
     auto st = updateStatus(kPod, pod, status);
-    if (st.isOk()) enqueue(kPod, key);  // job pods start their run timer now
+    if (st.isOk() && duration) enqueueAfter(kPod, key, *duration);
     return st;
   }
 
   if (phase == "Running") {
     // Pods of Jobs (or any pod annotated with a run duration) finish; others run forever.
-    const std::string run_for = annotation(pod, "member.flotilla.io/run-duration");
-    std::optional<std::chrono::milliseconds> duration;
-    if (!run_for.empty()) {
-      auto d = core::parseDuration(run_for);
-      if (d.isOk()) duration = *d;
-    } else if (ownerKind(pod) == "Job") {
-      duration = config_.job_duration;
-    }
+    const auto duration = runDuration(pod, config_.job_duration);
     if (!duration) return core::Status::ok();
     if (elapsed < *duration) {
       enqueueAfter(kPod, key, *duration - elapsed);

@@ -138,6 +138,7 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
   }
   const Json* latest = cached(kReplicaSet, key);
   if (latest == nullptr) return core::Status::ok();
+  settle(kReplicaSet, key);  // its pods' creates above enqueued it again
   if (statusCanWait(pods)) return core::Status::ok();  // written when they are Ready
   return updateStatus(kReplicaSet, *latest, replicaSetStatus(*latest, pods));
 }
@@ -193,6 +194,10 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
             {"minReadySeconds", spec.value("minReadySeconds", 0)},
             {"selector", selector},
             {"template", pod_template}}}};
+      // Created with the status its pass below writes a moment later (its pods created, none
+      // Ready yet): one write fewer whenever that status stays, e.g. with unschedulable pods.
+      // Should a pod create fail, the retried pass writes what it counts.
+      rs["status"] = replicaSetStatus(rs, desired, 0);
       auto created = createObject(kReplicaSet, std::move(rs));
       if (!created.isOk() && created.status().code() != core::Code::AlreadyExists) {
         return created.status();
@@ -240,6 +245,8 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
   }
   const Json* latest = cached(kDeployment, key);
   if (latest == nullptr) return core::Status::ok();
+  // Its ReplicaSets' writes above enqueued it again; this pass has seen them all.
+  settle(kDeployment, key);
   Json status = deploymentStatus(*latest, owned, new_name, now());
   if (paused) {
     setCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now(), true);

@@ -114,11 +114,15 @@ bool statusCanWait(const std::vector<const Json*>& pods, const ReadyAt& ready_at
 }
 
 Json replicaSetStatus(const Json& replica_set, const std::vector<const Json*>& active_pods) {
-  Json status = field(replica_set, "status").is_object() ? replica_set["status"] : Json::object();
   int64_t ready = 0;
   for (const Json* p : active_pods) ready += podIsReady(*p) ? 1 : 0;
-  status["replicas"] = static_cast<int64_t>(active_pods.size());
-  setCount(status, "fullyLabeledReplicas", static_cast<int64_t>(active_pods.size()));
+  return replicaSetStatus(replica_set, static_cast<int64_t>(active_pods.size()), ready);
+}
+
+Json replicaSetStatus(const Json& replica_set, int64_t replicas, int64_t ready) {
+  Json status = field(replica_set, "status").is_object() ? replica_set["status"] : Json::object();
+  status["replicas"] = replicas;
+  setCount(status, "fullyLabeledReplicas", replicas);
   setCount(status, "readyReplicas", ready);
   setCount(status, "availableReplicas", ready);
   status["observedGeneration"] = intField(field(replica_set, "metadata"), "generation", 1);

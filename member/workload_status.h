@@ -42,6 +42,9 @@ bool statusCanWait(const std::vector<const Json*>& pods, const ReadyAt& ready_at
 
 // What a ReplicaSet counts over its active (non-terminal, not deleting) pods.
 Json replicaSetStatus(const Json& replica_set, const std::vector<const Json*>& active_pods);
+// The same from the counts: `replicas` active pods, `ready` of them Ready. A new ReplicaSet is
+// created with replicaSetStatus(rs, replicas, 0): the pods its first pass creates, none Ready.
+Json replicaSetStatus(const Json& replica_set, int64_t replicas, int64_t ready);
 
 struct OwnedReplicaSet {
   std::string name;

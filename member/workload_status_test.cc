@@ -200,6 +200,33 @@ TEST(ReplicaSetStatus, CountsReadyPods) {
   EXPECT_FALSE(replicaSetStatus(rs, {}).contains("readyReplicas"));
 }
 
+TEST(ReplicaSetStatus, FromCounts) {
+  const Json fresh = {{"metadata", {{"name", "web-abc"}}}, {"spec", {{"replicas", 2}}}};
+  const Json scaled = {{"metadata", {{"generation", 3}}},
+                       {"status", {{"replicas", 1}, {"conditions", Json::array({{{"type", "X"}}})}}}};
+  struct Row {
+    const char* name;
+    const Json& rs;
+    int64_t replicas, ready;
+    Json want;
+  };
+  const std::vector<Row> rows = {
+      {"new: pods being created, none Ready", fresh, 2, 0,
+       {{"replicas", 2}, {"fullyLabeledReplicas", 2}, {"observedGeneration", 1}}},
+      {"no pods: zero counters omitted", fresh, 0, 0, {{"replicas", 0}, {"observedGeneration", 1}}},
+      {"keeps conditions, counts replaced", scaled, 3, 2,
+       {{"replicas", 3},
+        {"fullyLabeledReplicas", 3},
+        {"readyReplicas", 2},
+        {"availableReplicas", 2},
+        {"observedGeneration", 3},
+        {"conditions", Json::array({{{"type", "X"}}})}}},
+  };
+  for (const auto& row : rows) {
+    EXPECT_EQ(replicaSetStatus(row.rs, row.replicas, row.ready), row.want) << row.name;
+  }
+}
+
 Json jobPod(const char* phase) {
   return {{"metadata", {{"name", std::string("pod-") + phase}}}, {"status", {{"phase", phase}}}};
 }
