@@ -1,5 +1,6 @@
 #include "storage/sqlite_log.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "storage/key_range.h"
@@ -33,7 +34,7 @@ std::shared_ptr<const std::string> share(std::string value) {
 core::Status createSchema(SqliteConnection& conn) {
   return conn.exec(
       "CREATE TABLE IF NOT EXISTS log ("
-      "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      "  id INTEGER PRIMARY KEY,"
       "  key BLOB NOT NULL,"
       "  value BLOB,"
       "  create_revision INTEGER NOT NULL,"
@@ -49,11 +50,13 @@ core::Status createSchema(SqliteConnection& conn) {
 core::Result<Revisions> readRevisions(SqliteConnection& conn) {
   Revisions out;
   {
-    auto stmt = conn.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'");
+    // The newest row is the newest revision unless compaction removed it (a tombstone at or
+    // below the compacted revision): then the compacted revision is the newest one.
+    auto stmt = conn.prepare("SELECT max(id) FROM log");
     if (!stmt.isOk()) return stmt.status();
     auto row = stmt->step();
     if (!row.isOk()) return row.status();
-    if (*row) out.current = stmt->columnInt(0);
+    if (*row && !stmt->columnIsNull(0)) out.current = stmt->columnInt(0);
   }
   auto stmt = conn.prepare("SELECT value FROM meta WHERE name = ?1");
   if (!stmt.isOk()) return stmt.status();
@@ -61,6 +64,7 @@ core::Result<Revisions> readRevisions(SqliteConnection& conn) {
   auto row = stmt->step();
   if (!row.isOk()) return row.status();
   if (*row) out.compacted = stmt->columnInt(0);
+  out.current = std::max(out.current, out.compacted);
   return out;
 }
 
@@ -80,6 +84,22 @@ core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std
   out.create_revision = stmt->columnInt(1);
   if (with_value) out.value = stmt->columnBlob(2);
   return std::optional<CurrentRow>(std::move(out));
+}
+
+core::Status forEachCurrent(
+    SqliteConnection& conn,
+    const std::function<void(std::string key, int64_t create_revision, int64_t mod_revision)>&
+        visit) {
+  auto stmt = conn.prepare(
+      "SELECT c.key, l.create_revision, c.id FROM current AS c JOIN log AS l ON l.id = c.id "
+      "ORDER BY c.key");
+  if (!stmt.isOk()) return stmt.status();
+  while (true) {
+    auto row = stmt->step();
+    if (!row.isOk()) return row.status();
+    if (!*row) return core::Status::ok();
+    visit(stmt->columnBlob(0), stmt->columnInt(1), stmt->columnInt(2));
+  }
 }
 
 core::Status append(SqliteConnection& conn, const Row& row) {

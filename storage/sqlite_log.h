@@ -1,7 +1,10 @@
 // The SQLite backend's on-disk layout and every query on it.
 //
 // `log` is append-only: one row per write, whose integer primary key is the write's revision
-// (AUTOINCREMENT, so a revision is never reused even after compaction deleted the newest rows).
+// (the writer assigns them; no AUTOINCREMENT, whose sqlite_sequence row would be one more page
+// written by every commit). The current revision is the newest row, or the compacted revision
+// when compaction removed the newest rows, so a revision is never reused. Databases created with
+// AUTOINCREMENT before keep it and read the same way.
 // A row holds the key, the new value, the key's create_revision, the revision of the key's
 // previous row (0 on create) and a deleted flag (tombstone). `current` maps each live key to its
 // newest row, which makes get and latest-list index lookups instead of max-per-key scans. History
@@ -11,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +42,11 @@ struct CurrentRow {
 };
 core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
                                                bool with_value);
+// Calls `visit(key, create_revision, mod_revision)` for every live key, in key order.
+core::Status forEachCurrent(
+    SqliteConnection& conn,
+    const std::function<void(std::string key, int64_t create_revision, int64_t mod_revision)>&
+        visit);
 
 // Appends a row with an explicit id (the writer assigns revisions) and updates `current`.
 struct Row {

@@ -12,9 +12,11 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/logging.h"
+#include "storage/current_index.h"
 #include "storage/event_hub.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_log.h"
@@ -75,11 +77,12 @@ class SqliteStorage final : public Storage {
  public:
   SqliteStorage(SqliteOptions options, std::unique_ptr<FileLock> lock,
                 std::unique_ptr<SqliteConnection> writer, std::shared_ptr<SqliteReaderPool> readers,
-                sqlite_log::Revisions revisions)
+                sqlite_log::Revisions revisions, std::unique_ptr<CurrentIndex> index)
       : options_(options),
         lock_(std::move(lock)),
         writer_conn_(std::move(writer)),
         readers_(std::move(readers)),
+        index_(std::move(index)),
         hub_(EventHub::create({options.event_ring_capacity, options.event_ring_max_bytes,
                                options.watch_backlog_limit, options.watch_backlog_bytes},
                               revisions.current)),
@@ -104,9 +107,16 @@ class SqliteStorage final : public Storage {
   }
 
   core::Result<KeyValue> get(const std::string& key) override {
+    auto entry = index_->find(key);
+    if (!entry) return core::notFound("key " + key + " not found");
+    if (entry->value) {
+      return KeyValue{key, *entry->value, entry->create_revision, entry->mod_revision};
+    }
     auto conn = readers_->acquire();
     if (!conn.isOk()) return conn.status();
-    return sqlite_log::get(**conn, key);
+    auto kv = sqlite_log::get(**conn, key);
+    if (kv.isOk()) index_->fill(key, kv->mod_revision, std::make_shared<const std::string>(kv->value));
+    return kv;
   }
 
   core::Result<ListResult> list(const ListOptions& options) override {
@@ -298,15 +308,26 @@ class SqliteStorage final : public Storage {
   void commitBatch(std::vector<PendingWrite*>& batch) {
     std::vector<Event> events;
     events.reserve(batch.size());
+    Staged staged;
     int64_t next = revision_.load() + 1;
     core::Status status = writer_conn_->execCached("BEGIN IMMEDIATE");
     if (status.isOk()) {
       for (auto* write : batch) {
-        status = applyWrite(*write, next, events);
+        status = applyWrite(*write, next, events, staged);
         if (!status.isOk()) break;
       }
     }
     if (status.isOk()) status = writer_conn_->execCached("COMMIT");
+    if (status.isOk()) {
+      // Before anyone is woken: a read that starts after the acknowledgement sees the write.
+      for (auto& [key, entry] : staged) {
+        if (entry) {
+          index_->put(key, entry->create_revision, entry->mod_revision, std::move(entry->value));
+        } else {
+          index_->erase(key);
+        }
+      }
+    }
     if (!status.isOk()) {
       (void)writer_conn_->exec("ROLLBACK");
       core::logger("storage")->error("sqlite write batch of {} failed: {}", batch.size(),
@@ -320,10 +341,36 @@ class SqliteStorage final : public Storage {
     hub_->publish(events);
   }
 
+  // What this batch has written so far, by key (nullopt: deleted); applied to the index once
+  // the batch committed.
+  using Staged = std::unordered_map<std::string, std::optional<CurrentIndex::Entry>>;
+
+  // The state of `key` before `write`: earlier writes of this batch, else the index; the value
+  // (for the event's prev_value) comes from SQLite when the index has not cached it.
+  core::Result<std::optional<CurrentIndex::Entry>> currentState(const PendingWrite& write,
+                                                               const Staged& staged) {
+    std::optional<CurrentIndex::Entry> entry;
+    if (auto it = staged.find(write.key); it != staged.end()) {
+      entry = it->second;
+    } else {
+      entry = index_->find(write.key);
+    }
+    if (!entry || entry->value || write.op == WriteOp::Create) return entry;
+    auto row = sqlite_log::lookup(*writer_conn_, write.key, /*with_value=*/true);
+    if (!row.isOk()) return row.status();
+    if (!row->has_value() || (*row)->mod_revision != entry->mod_revision) {
+      return core::internalError("sqlite storage: key " + write.key +
+                                 " is not at the revision the index holds");
+    }
+    entry->value = std::make_shared<const std::string>(std::move((*row)->value));
+    return entry;
+  }
+
   // Checks one write's precondition against the state so far (including earlier writes of this
   // batch) and appends its row. A failed precondition is the write's outcome, not an error.
-  core::Status applyWrite(PendingWrite& write, int64_t& next, std::vector<Event>& events) {
-    auto current = sqlite_log::lookup(*writer_conn_, write.key, write.op != WriteOp::Create);
+  core::Status applyWrite(PendingWrite& write, int64_t& next, std::vector<Event>& events,
+                          Staged& staged) {
+    auto current = currentState(write, staged);
     if (!current.isOk()) return current.status();
     if (write.op == WriteOp::Create) {
       if (current->has_value()) {
@@ -356,7 +403,7 @@ class SqliteStorage final : public Storage {
       row.create_revision = next;
     } else {
       auto& found = **current;
-      event.prev_value = std::make_shared<const std::string>(std::move(found.value));
+      event.prev_value = std::move(found.value);
       event.create_revision = found.create_revision;
       row.create_revision = found.create_revision;
       row.prev_revision = found.mod_revision;
@@ -371,6 +418,11 @@ class SqliteStorage final : public Storage {
       }
     }
     FLOTILLA_RETURN_IF_ERROR(sqlite_log::append(*writer_conn_, row));
+    if (row.deleted) {
+      staged[write.key] = std::nullopt;
+    } else {
+      staged[write.key] = CurrentIndex::Entry{row.create_revision, next, event.value};
+    }
     write.revision = next;
     ++next;
     events.push_back(std::move(event));
@@ -452,6 +504,7 @@ class SqliteStorage final : public Storage {
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<SqliteConnection> writer_conn_;  // used only by whoever set committing_
   std::shared_ptr<SqliteReaderPool> readers_;
+  std::unique_ptr<CurrentIndex> index_;
   std::shared_ptr<EventHub> hub_;
   std::atomic<int64_t> revision_;
   std::atomic<int64_t> compacted_;
@@ -490,11 +543,17 @@ core::Result<StoragePtr> openSqliteStorage(const std::string& path, SqliteOption
   FLOTILLA_RETURN_IF_ERROR(sqlite_log::createSchema(**writer));
   auto revisions = sqlite_log::readRevisions(**writer);
   if (!revisions.isOk()) return revisions.status();
+  auto index = std::make_unique<CurrentIndex>(options.value_cache_bytes);
+  FLOTILLA_RETURN_IF_ERROR(sqlite_log::forEachCurrent(
+      **writer, [&](std::string key, int64_t create_revision, int64_t mod_revision) {
+        index->put(key, create_revision, mod_revision, nullptr);
+      }));
   auto readers = std::make_shared<SqliteReaderPool>(path, options.busy_timeout);
-  core::logger("storage")->info("sqlite storage {} at revision {} (compacted {})", path,
-                                revisions->current, revisions->compacted);
-  return StoragePtr(std::make_unique<SqliteStorage>(
-      options, std::move(lock).value(), std::move(writer).value(), std::move(readers), *revisions));
+  core::logger("storage")->info("sqlite storage {} at revision {} (compacted {}), {} keys", path,
+                                revisions->current, revisions->compacted, index->size());
+  return StoragePtr(std::make_unique<SqliteStorage>(options, std::move(lock).value(),
+                                                    std::move(writer).value(), std::move(readers),
+                                                    *revisions, std::move(index)));
 }
 
 }  // namespace flotilla::storage

@@ -3,8 +3,10 @@
 // Writes go through one writer thread that drains the queue of pending writes into a single
 // transaction, checks each write's precondition in arrival order, commits with one fsync
 // (WAL, synchronous=FULL) and only then acknowledges them all and publishes their events, so many
-// concurrent clients share each fsync and every acknowledged write is durable. Reads use a pool of
-// read connections and never wait for the writer. Watches follow an in-memory ring of recent
+// concurrent clients share each fsync and every acknowledged write is durable. Live keys, their
+// revisions and recently used values are kept in memory (CurrentIndex): preconditions and most
+// gets never query SQLite. Other reads use a pool of read connections and never wait for the
+// writer. Watches follow an in-memory ring of recent
 // events and replay older history from the log table until it is compacted. A background task
 // compacts history (every `compaction_interval`, keeping either the last
 // `compaction_keep_revisions` revisions or one interval's worth). The file is locked against a
@@ -29,6 +31,9 @@ struct SqliteOptions {
   bool durable_commits = true;
   // Larger values are refused with TooLarge, like etcd's default --max-request-bytes.
   size_t max_value_bytes = 1536 * 1024;
+  // Values of recently written or read keys kept in memory (the keys and their revisions always
+  // are): gets and the writer's precondition checks read them instead of SQLite.
+  size_t value_cache_bytes = 64u << 20;
   // Recent events kept in memory for new watches (older ones are read from the log table).
   size_t event_ring_capacity = 100'000;
   size_t event_ring_max_bytes = 256u << 20;
