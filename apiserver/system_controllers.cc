@@ -12,6 +12,11 @@ namespace flotilla::apiserver {
 
 namespace {
 constexpr const char* kCrdFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+// After handling a batch of events the loop lets the next ones gather this long, so a burst of
+// writes wakes it once per interval instead of once per commit (every wakeup is a thread switch
+// taken from the request threads). Garbage collection and namespace cleanup are asynchronous in
+// Kubernetes too; this is far below what a client can notice.
+constexpr auto kBatchInterval = std::chrono::milliseconds(10);
 const std::string kRegistryPrefix = "/registry/";
 const std::string kCrdPrefix = "/registry/customresourcedefinitions/";
 
@@ -140,6 +145,7 @@ void SystemControllers::run(int64_t from_revision) {
         if (sweep) last_sweep = std::chrono::steady_clock::now();
         processDirty();
       }
+      if (!events->empty() && !stop_) std::this_thread::sleep_for(kBatchInterval);
     }
     (*watch)->cancel();
   }

@@ -29,16 +29,15 @@ std::string eventLine(const char* type, const Json& object) {
   return line;
 }
 
-// An event around an object already serialised (stored bytes with the revision spliced in).
-std::string rawEventLine(const char* type, const std::string& object_text) {
-  std::string line;
-  line.reserve(object_text.size() + 32);
-  line += "{\"type\":\"";
-  line += type;
-  line += "\",\"object\":";
-  line += object_text;
-  line += "}\n";
-  return line;
+// Appends an event around an object already serialised (stored bytes with the revision spliced
+// in) to `out`.
+void appendRawEventLine(std::string& out, const char* type, const std::string& object_text) {
+  out.reserve(out.size() + object_text.size() + 32);
+  out += "{\"type\":\"";
+  out += type;
+  out += "\",\"object\":";
+  out += object_text;
+  out += "}\n";
 }
 
 // The labels text of a stored object (empty when its metadata has none); nullopt when it has no
@@ -155,9 +154,28 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
       out.write(errorLine(watch->status()));
       return;
     }
+    // The initial objects, and then the events of each storage batch, go out as one chunk (one
+    // send instead of one per event); a large batch is flushed every kFlushBytes.
+    constexpr std::size_t kFlushBytes = 256 * 1024;
+    std::string pending;
+    auto flush = [&] {
+      if (pending.empty()) return true;
+      const bool ok = out.write(pending);
+      pending.clear();
+      return ok;
+    };
+    auto emit = [&](const std::string& line) {
+      pending += line;
+      return pending.size() < kFlushBytes || flush();
+    };
+    auto emit_raw = [&](const char* type, const std::string& object_text) {
+      appendRawEventLine(pending, type, object_text);
+      return pending.size() < kFlushBytes || flush();
+    };
     for (const auto& obj : initial) {
-      if (!out.write(render("ADDED", obj))) return;
+      if (!emit(render("ADDED", obj))) return;
     }
+    if (!flush()) return;
     int64_t last_rev = start_rev;
     if (send_initial && send_initial_explicit && bookmarks) {
       Json bm = {{"kind", r.kind},
@@ -170,8 +188,16 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
     storage::Watch& w = *watch->value();
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto next_bookmark = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    // Asking the socket whether the client hung up costs a system call: while events flow, a
+    // failed write says so, so it is asked when the watch is idle and at most once a second.
+    auto checked_peer = std::chrono::steady_clock::now();
+    bool idle = true;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (out.connectionClosed()) break;
+      const auto now = std::chrono::steady_clock::now();
+      if (idle || now - checked_peer >= std::chrono::seconds(1)) {
+        checked_peer = now;
+        if (out.connectionClosed()) break;
+      }
       auto events = w.next(std::chrono::milliseconds(500));
       if (!events.isOk()) {
         out.write(errorLine(events.status().code() == core::Code::Gone
@@ -181,6 +207,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
                                 : events.status()));
         break;
       }
+      idle = events->empty();
       for (const auto& ev : *events) {
         last_rev = ev.revision;
         if (!filter && !table && ev.value) {
@@ -190,7 +217,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             const char* type = ev.type == storage::EventType::Delete ? "DELETED"
                                : ev.prev_value                       ? "MODIFIED"
                                                                      : "ADDED";
-            if (!out.write(rawEventLine(type, *text))) return;
+            if (!emit_raw(type, *text)) return;
             continue;
           }
         }
@@ -212,7 +239,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             }
             const char* type = selectiveEventType(ev.type, now_matches, was_matching);
             if (type == nullptr) continue;
-            if (!out.write(rawEventLine(type, *text))) return;
+            if (!emit_raw(type, *text)) return;
             continue;
           }
         }
@@ -236,7 +263,7 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
             }
             const char* type = selectiveEventType(ev.type, now_matches, was_matching);
             if (type == nullptr) continue;
-            if (!out.write(rawEventLine(type, *text))) return;
+            if (!emit_raw(type, *text)) return;
             continue;
           }
         }
@@ -255,15 +282,16 @@ HandlerResult ApiHandler::handleWatch(const HttpRequest& req, const ServedResour
           } else if (was_matching) {
             type = "DELETED";
           }
-          if (type != nullptr && !out.write(render(type, *obj))) return;
+          if (type != nullptr && !emit(render(type, *obj))) return;
         } else {
           if (!ev.value) continue;
           auto obj = ObjectStore::decode(*ev.value, ev.revision);
           if (!obj.isOk()) continue;
           if (filter && !filter(*obj)) continue;
-          if (!out.write(render("DELETED", *obj))) return;
+          if (!emit(render("DELETED", *obj))) return;
         }
       }
+      if (!flush()) return;
       if (bookmarks && std::chrono::steady_clock::now() >= next_bookmark) {
         next_bookmark = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         Json bm = {{"kind", r.kind},
