@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "apimachinery/json_parse.h"
 #include "apimachinery/object_validation.h"
 
 namespace flotilla::apimachinery {
@@ -102,7 +103,7 @@ const Json* locate(const Json& obj, const FieldPath& path, std::size_t upto) {
       cur = &*it;
     } else if (t.rfind("k:", 0) == 0) {
       if (!cur->is_array()) return nullptr;
-      Json key = Json::parse(t.substr(2), nullptr, false);
+      Json key = parseJsonOrDiscarded(std::string_view(t).substr(2));
       const Json* found = nullptr;
       for (const auto& item : *cur) {
         bool match = item.is_object() && key.is_object();
@@ -120,7 +121,7 @@ const Json* locate(const Json& obj, const FieldPath& path, std::size_t upto) {
       cur = found;
     } else if (t.rfind("v:", 0) == 0) {
       if (!cur->is_array()) return nullptr;
-      Json val = Json::parse(t.substr(2), nullptr, false);
+      Json val = parseJsonOrDiscarded(std::string_view(t).substr(2));
       auto it = std::find(cur->begin(), cur->end(), val);
       if (it == cur->end()) return nullptr;
       cur = &*it;
@@ -351,7 +352,7 @@ std::string renderFieldPath(const FieldPath& path) {
     if (t.rfind("f:", 0) == 0) {
       out += "." + t.substr(2);
     } else if (t.rfind("k:", 0) == 0) {
-      Json key = Json::parse(t.substr(2), nullptr, false);
+      Json key = parseJsonOrDiscarded(std::string_view(t).substr(2));
       std::string inner;
       if (key.is_object()) {
         for (const auto& [k, v] : key.items()) {

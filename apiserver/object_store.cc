@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "apimachinery/json_parse.h"
 #include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
 #include "core/logging.h"
@@ -60,7 +61,7 @@ std::string ObjectStore::collectionPrefix(const ServedResource& r, const std::st
 }
 
 core::Result<Json> ObjectStore::decode(const std::string& value, int64_t revision) {
-  Json obj = Json::parse(value, nullptr, false);
+  Json obj = apimachinery::parseJsonOrDiscarded(value);
   if (obj.is_discarded() || !obj.is_object()) {
     return core::internalError("stored object is not valid JSON");
   }
@@ -81,7 +82,7 @@ core::Result<Json> ObjectStore::decodeMetadata(const std::string& value) {
       trimmed = withoutTopLevelMember(*span, "managedFields");
       if (trimmed) span = *trimmed;
     }
-    Json part = Json::parse(span->begin(), span->end(), nullptr, false);
+    Json part = apimachinery::parseJsonOrDiscarded(*span);
     if (part.is_discarded()) return core::internalError("stored object is not valid JSON");
     obj[key] = std::move(part);
   }

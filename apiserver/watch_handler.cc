@@ -8,6 +8,7 @@
 #include <random>
 #include <string_view>
 
+#include "apimachinery/json_parse.h"
 #include "apiserver/api_handler.h"
 #include "apiserver/api_status.h"
 #include "apiserver/json_splice.h"
@@ -53,7 +54,7 @@ std::optional<std::string_view> storedLabels(std::string_view stored) {
 std::optional<Json> labelsOnly(std::string_view labels) {
   Json meta = Json::object();
   if (!labels.empty()) {
-    Json parsed = Json::parse(labels.begin(), labels.end(), nullptr, false);
+    Json parsed = apimachinery::parseJsonOrDiscarded(labels);
     if (parsed.is_discarded()) return std::nullopt;
     meta["labels"] = std::move(parsed);
   }
