@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,27 @@ class Client {
                                          const nlohmann::json& object,
                                          const WriteOptions& options = {},
                                          const std::string& subresource = "") = 0;
+  // create and update (the name given, the body not parsed for it) with the object as JSON
+  // text: a span of another object's text or a document spliced by json_scan. A client that
+  // speaks text sends it as it is, without building and serialising a tree; the default parses
+  // it and calls create/update.
+  virtual core::Result<ObjectPtr> createText(const GroupVersionResource& gvr,
+                                             const std::string& ns, std::string_view object,
+                                             const WriteOptions& options = {}) {
+    auto tree = nlohmann::json::parse(object, nullptr, false);
+    if (tree.is_discarded()) return core::invalidArgument("create: the object is not JSON");
+    return create(gvr, ns, tree, options);
+  }
+  virtual core::Result<ObjectPtr> updateText(const GroupVersionResource& gvr,
+                                             const std::string& ns, const std::string& name,
+                                             std::string_view object,
+                                             const WriteOptions& options = {},
+                                             const std::string& subresource = "") {
+    (void)name;  // the tree carries it
+    auto tree = nlohmann::json::parse(object, nullptr, false);
+    if (tree.is_discarded()) return core::invalidArgument("update: the object is not JSON");
+    return update(gvr, ns, tree, options, subresource);
+  }
   virtual core::Result<ObjectPtr> patch(const GroupVersionResource& gvr, const std::string& ns,
                                         const std::string& name, PatchType type,
                                         const std::string& body, const PatchOptions& options = {},

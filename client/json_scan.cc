@@ -225,6 +225,55 @@ bool forEachElement(const char*& p, const char* end,
   return false;
 }
 
+std::string_view findMember(std::string_view object, std::string_view key) {
+  const char* p = object.data();
+  const char* end = p + object.size();
+  skipSpace(p, end);
+  if (p == end || *p != '{') return {};
+  std::string_view found;
+  forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+    if (k != key) return true;
+    found = v;
+    return false;
+  });
+  return found;
+}
+
+std::optional<std::string> withMember(std::string_view object, std::string_view key,
+                                      std::string_view value) {
+  const char* p = object.data();
+  const char* end = p + object.size();
+  skipSpace(p, end);
+  const char* open = p;
+  std::string_view found;
+  const char* last_end = nullptr;  // end of the last member's value
+  const bool ok = forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+    if (found.empty() && k == key) found = v;
+    last_end = v.data() + v.size();
+    return true;
+  });
+  if (!ok) return std::nullopt;
+  std::string out;
+  out.reserve(object.size() + value.size() + key.size() + 4);
+  if (!found.empty()) {
+    out.append(object.data(), static_cast<std::size_t>(found.data() - object.data()));
+    out.append(value);
+    out.append(found.data() + found.size(),
+               static_cast<std::size_t>(object.data() + object.size() - found.data() - found.size()));
+    return out;
+  }
+  // Append before the closing brace (after the last member, or into an empty object).
+  const char* insert_at = last_end != nullptr ? last_end : open + 1;
+  out.append(object.data(), static_cast<std::size_t>(insert_at - object.data()));
+  if (last_end != nullptr) out.push_back(',');
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+  out.append(value);
+  out.append(insert_at, static_cast<std::size_t>(object.data() + object.size() - insert_at));
+  return out;
+}
+
 std::optional<std::string> decodeString(std::string_view lit) {
   if (lit.size() < 2 || lit.front() != '"' || lit.back() != '"') return std::nullopt;
   std::string out;

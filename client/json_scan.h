@@ -24,6 +24,17 @@ bool forEachMember(const char*& p, const char* end,
 bool forEachElement(const char*& p, const char* end,
                     const std::function<bool(std::string_view value)>& fn);
 
+// The value span of the member `key` (compared undecoded: for plain keys) of the JSON object
+// `object`; empty when absent or when `object` is not an object.
+std::string_view findMember(std::string_view object, std::string_view key);
+
+// The object at `object` with its top-level member `key` (an unescaped key) set to the JSON text
+// `value`: replaced in place when present, else appended. nullopt when `object` is not a JSON
+// object. Lets a controller write one member of a large object (a Work's status) without
+// parsing and serialising the rest.
+std::optional<std::string> withMember(std::string_view object, std::string_view key,
+                                      std::string_view value);
+
 // Decodes a JSON string literal span ("..." including quotes); nullopt when it is not a string.
 std::optional<std::string> decodeString(std::string_view literal);
 

@@ -40,6 +40,59 @@ TEST(JsonScanTest, DecodesEscapes) {
   EXPECT_FALSE(json_scan::decodeString("abc"));
 }
 
+TEST(JsonScanTest, SkipsStringsShortAndLong) {
+  const std::string long_escaped = "\"" + std::string(23, 'x') + "\\\"" + std::string(40, 'y') + "\"";
+  struct Row {
+    std::string name;
+    std::string text;
+    bool ok;
+  };
+  const Row rows[] = {
+      {"short", R"("abc")", true},
+      {"short escaped quote", R"("a\"b")", true},
+      {"escape at the short limit", long_escaped, true},
+      {"long", "\"" + std::string(100, 'z') + "\"", true},
+      {"unterminated long", "\"" + std::string(100, 'z'), false},
+      {"trailing backslash", "\"abc\\", false},
+  };
+  for (const auto& r : rows) {
+    const char* p = r.text.data();
+    const bool ok = json_scan::skipValue(p, r.text.data() + r.text.size());
+    EXPECT_EQ(ok, r.ok) << r.name;
+    if (r.ok) {
+      EXPECT_EQ(p, r.text.data() + r.text.size()) << r.name;
+    }
+  }
+}
+
+TEST(JsonScanTest, WithMember) {
+  struct Row {
+    std::string name;
+    std::string object;
+    std::string key;
+    std::string value;
+    std::optional<std::string> want;
+  };
+  const Row rows[] = {
+      {"replaces", R"({"a":1,"status":{"x":[1,2]},"b":2})", "status", R"({"y":3})",
+       R"({"a":1,"status":{"y":3},"b":2})"},
+      {"replaces the last", R"({"a":1, "status" : {} })", "status", "null",
+       R"({"a":1, "status" : null })"},
+      {"appends", R"({"a":1,"spec":{"status":1}})", "status", R"({"z":true})",
+       R"({"a":1,"spec":{"status":1},"status":{"z":true}})"},
+      {"into an empty object", R"( { } )", "status", "1", R"( {"status":1 } )"},
+      {"not an object", R"([1])", "status", "1", std::nullopt},
+      {"malformed", R"({"a":)", "status", "1", std::nullopt},
+  };
+  for (const auto& r : rows) {
+    const auto got = json_scan::withMember(r.object, r.key, r.value);
+    EXPECT_EQ(got, r.want) << r.name;
+    if (got) {
+      EXPECT_FALSE(nlohmann::json::parse(*got, nullptr, false).is_discarded()) << r.name;
+    }
+  }
+}
+
 TEST(ObjectTest, ExtractsMetadata) {
   auto obj = Object::parse(
       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"prod",)"

@@ -204,10 +204,21 @@ core::Result<ObjectList> RestClient::list(const GroupVersionResource& gvr, const
 core::Result<ObjectPtr> RestClient::create(const GroupVersionResource& gvr, const std::string& ns,
                                            const nlohmann::json& object,
                                            const WriteOptions& options) {
+  return post(gvr, ns, object.dump(), options);
+}
+
+core::Result<ObjectPtr> RestClient::createText(const GroupVersionResource& gvr,
+                                               const std::string& ns, std::string_view object,
+                                               const WriteOptions& options) {
+  return post(gvr, ns, std::string(object), options);
+}
+
+core::Result<ObjectPtr> RestClient::post(const GroupVersionResource& gvr, const std::string& ns,
+                                         std::string body, const WriteOptions& options) {
   std::string target = resourcePath(gvr, ns);
   if (!options.field_manager.empty()) appendQuery(&target, "fieldManager", options.field_manager);
   if (options.dry_run) appendQuery(&target, "dryRun", "All");
-  auto r = execute({"POST", target, {{"Content-Type", "application/json"}}, object.dump(), {}});
+  auto r = execute({"POST", target, {{"Content-Type", "application/json"}}, std::move(body), {}});
   if (!r) return r.status();
   return parseObjectBody(*r);
 }
@@ -220,11 +231,26 @@ core::Result<ObjectPtr> RestClient::update(const GroupVersionResource& gvr, cons
   if (auto m = object.find("metadata"); m != object.end() && m->is_object()) {
     name = m->value("name", "");
   }
+  return put(gvr, ns, name, object.dump(), options, subresource);
+}
+
+core::Result<ObjectPtr> RestClient::updateText(const GroupVersionResource& gvr,
+                                               const std::string& ns, const std::string& name,
+                                               std::string_view object,
+                                               const WriteOptions& options,
+                                               const std::string& subresource) {
+  return put(gvr, ns, name, std::string(object), options, subresource);
+}
+
+core::Result<ObjectPtr> RestClient::put(const GroupVersionResource& gvr, const std::string& ns,
+                                        const std::string& name, std::string body,
+                                        const WriteOptions& options,
+                                        const std::string& subresource) {
   if (name.empty()) return core::invalidArgument("update: object has no metadata.name");
   std::string target = resourcePath(gvr, ns, name, subresource);
   if (!options.field_manager.empty()) appendQuery(&target, "fieldManager", options.field_manager);
   if (options.dry_run) appendQuery(&target, "dryRun", "All");
-  auto r = execute({"PUT", target, {{"Content-Type", "application/json"}}, object.dump(), {}});
+  auto r = execute({"PUT", target, {{"Content-Type", "application/json"}}, std::move(body), {}});
   if (!r) return r.status();
   return parseObjectBody(*r);
 }

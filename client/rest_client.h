@@ -43,6 +43,13 @@ class RestClient final : public Client {
   core::Result<ObjectPtr> update(const GroupVersionResource& gvr, const std::string& ns,
                                  const nlohmann::json& object, const WriteOptions& options,
                                  const std::string& subresource) override;
+  core::Result<ObjectPtr> createText(const GroupVersionResource& gvr, const std::string& ns,
+                                     std::string_view object,
+                                     const WriteOptions& options) override;
+  core::Result<ObjectPtr> updateText(const GroupVersionResource& gvr, const std::string& ns,
+                                     const std::string& name, std::string_view object,
+                                     const WriteOptions& options,
+                                     const std::string& subresource) override;
   core::Result<ObjectPtr> patch(const GroupVersionResource& gvr, const std::string& ns,
                                 const std::string& name, PatchType type, const std::string& body,
                                 const PatchOptions& options,
@@ -61,6 +68,11 @@ class RestClient final : public Client {
 
  private:
   void addCommonHeaders(HttpRequest& request);
+  core::Result<ObjectPtr> post(const GroupVersionResource& gvr, const std::string& ns,
+                               std::string body, const WriteOptions& options);
+  core::Result<ObjectPtr> put(const GroupVersionResource& gvr, const std::string& ns,
+                              const std::string& name, std::string body,
+                              const WriteOptions& options, const std::string& subresource);
   void record(const std::string& method, int code);
 
   RestConfig config_;

@@ -8,10 +8,33 @@ namespace flotilla::interpreter {
 
 namespace {
 
+// The status members reflected per kind; interpretHealth reads a subset of these (checked by
+// the health and reflection tests through statusFieldsRead).
+const std::vector<std::string> kDeploymentFields = {
+    "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas",
+    "observedGeneration"};
+const std::vector<std::string> kReplicaSetFields = {"replicas", "readyReplicas",
+                                                    "availableReplicas", "observedGeneration"};
+const std::vector<std::string> kDaemonSetFields = {
+    "currentNumberScheduled", "desiredNumberScheduled", "numberAvailable", "numberMisscheduled",
+    "numberReady", "updatedNumberScheduled", "numberUnavailable", "observedGeneration"};
+const std::vector<std::string> kStatefulSetFields = {
+    "availableReplicas", "currentReplicas", "readyReplicas", "replicas", "updatedReplicas",
+    "observedGeneration"};
+const std::vector<std::string> kJobFields = {"active",    "succeeded", "failed",
+                                             "conditions", "startTime", "completionTime"};
+const std::vector<std::string> kServiceFields = {"loadBalancer"};
+const std::vector<std::string> kPodDisruptionBudgetFields = {
+    "currentHealthy", "desiredHealthy", "expectedPods", "disruptionsAllowed", "disruptedPods",
+    "observedGeneration"};
+const std::vector<std::string> kHorizontalPodAutoscalerFields = {
+    "currentReplicas", "desiredReplicas", "currentMetrics", "conditions", "lastScaleTime",
+    "observedGeneration"};
+
 // Copies the listed status fields, omitting absent and zero ones (Go omitempty).
-Json pick(const Json& status, std::initializer_list<const char*> fields) {
+Json pick(const Json& status, const std::vector<std::string>& fields) {
   Json out = Json::object();
-  for (const char* f : fields) {
+  for (const std::string& f : fields) {
     auto it = status.find(f);
     if (it == status.end() || it->is_null()) continue;
     if (it->is_number() && it->get<double>() == 0) continue;
@@ -45,38 +68,31 @@ core::Result<Json> reflectStatus(const Json& observed) {
   const Json& status = *status_ptr;
   const std::string kind = kindOf(observed);
   Json out;
-  if (kind == "Deployment") {
-    out = pick(status, {"replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
-                        "unavailableReplicas", "observedGeneration"});
+  if (kind == "Deployment" || kind == "ReplicaSet" || kind == "DaemonSet" ||
+      kind == "StatefulSet") {
+    out = pick(status, *statusFieldsRead(kind));
     FLOTILLA_RETURN_IF_ERROR(addGenerations(out, observed));
-  } else if (kind == "ReplicaSet") {
-    out = pick(status, {"replicas", "readyReplicas", "availableReplicas", "observedGeneration"});
-    FLOTILLA_RETURN_IF_ERROR(addGenerations(out, observed));
-  } else if (kind == "DaemonSet") {
-    out = pick(status, {"currentNumberScheduled", "desiredNumberScheduled", "numberAvailable",
-                        "numberMisscheduled", "numberReady", "updatedNumberScheduled",
-                        "numberUnavailable", "observedGeneration"});
-    FLOTILLA_RETURN_IF_ERROR(addGenerations(out, observed));
-  } else if (kind == "StatefulSet") {
-    out = pick(status, {"availableReplicas", "currentReplicas", "readyReplicas", "replicas",
-                        "updatedReplicas", "observedGeneration"});
-    FLOTILLA_RETURN_IF_ERROR(addGenerations(out, observed));
-  } else if (kind == "Job") {
-    out = pick(status,
-               {"active", "succeeded", "failed", "conditions", "startTime", "completionTime"});
   } else if (kind == "Service") {
     if (stringAt(observed, {"spec", "type"}) != "LoadBalancer") return Json();
-    out = pick(status, {"loadBalancer"});
-  } else if (kind == "PodDisruptionBudget") {
-    out = pick(status, {"currentHealthy", "desiredHealthy", "expectedPods", "disruptionsAllowed",
-                        "disruptedPods", "observedGeneration"});
-  } else if (kind == "HorizontalPodAutoscaler") {
-    out = pick(status, {"currentReplicas", "desiredReplicas", "currentMetrics", "conditions",
-                        "lastScaleTime", "observedGeneration"});
+    out = pick(status, kServiceFields);
+  } else if (const auto* fields = statusFieldsRead(kind); fields != nullptr) {
+    out = pick(status, *fields);  // Job, PodDisruptionBudget, HorizontalPodAutoscaler
   } else {
     out = status;  // Ingress and everything else: the whole status
   }
   return out;
+}
+
+const std::vector<std::string>* statusFieldsRead(std::string_view kind) {
+  if (kind == "Deployment") return &kDeploymentFields;
+  if (kind == "ReplicaSet") return &kReplicaSetFields;
+  if (kind == "DaemonSet") return &kDaemonSetFields;
+  if (kind == "StatefulSet") return &kStatefulSetFields;
+  if (kind == "Job") return &kJobFields;
+  if (kind == "Service") return &kServiceFields;
+  if (kind == "PodDisruptionBudget") return &kPodDisruptionBudgetFields;
+  if (kind == "HorizontalPodAutoscaler") return &kHorizontalPodAutoscalerFields;
+  return nullptr;
 }
 
 }  // namespace flotilla::interpreter

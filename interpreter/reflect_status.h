@@ -5,6 +5,10 @@
 // observedGeneration.
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "api/codec.h"
 #include "core/status.h"
 
@@ -15,5 +19,10 @@ inline constexpr const char* kResourceTemplateGenerationAnnotation =
 
 // The collected status; null when the object has no status (nothing collected).
 core::Result<api::Json> reflectStatus(const api::Json& observed);
+
+// The status members that reflectStatus and interpretHealth read for objects of `kind`; nullptr
+// when they may read any (the whole status is reflected). Lets a caller that builds the observed
+// object from text leave the rest of the status (conditions, messages) unparsed.
+const std::vector<std::string>* statusFieldsRead(std::string_view kind);
 
 }  // namespace flotilla::interpreter

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "api/resource_quantity.h"
+#include "client/json_scan.h"
 #include "client/rest_mapper.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
@@ -45,6 +46,55 @@ bool nodeReady(const nlohmann::json& node) {
   return conditionStatus(conditions, "Ready") == "True";
 }
 
+// What the summary reads of a pod, from its text (a member lists every pod on every collect;
+// the rest of each pod, its managedFields and status conditions above all, is never parsed):
+// status.phase, spec.nodeName, and the spec members effectivePodRequest reads (the containers'
+// resources and the pod overhead).
+struct PodUsage {
+  std::string phase;
+  bool bound = false;
+  nlohmann::json request_spec = nlohmann::json::object();
+};
+
+std::string stringValue(std::string_view literal) {
+  if (literal.size() < 2 || literal.front() != '"') return {};
+  if (literal.find('\\') == std::string_view::npos) {
+    return std::string(literal.substr(1, literal.size() - 2));
+  }
+  return client::json_scan::decodeString(literal).value_or("");
+}
+
+PodUsage podUsage(const client::Object& pod) {
+  namespace js = client::json_scan;
+  PodUsage out;
+  const std::string& text = pod.raw();
+  out.phase = stringValue(js::findMember(js::findMember(text, "status"), "phase"));
+  const std::string_view spec = js::findMember(text, "spec");
+  out.bound = !stringValue(js::findMember(spec, "nodeName")).empty();
+  for (const char* list : {"containers", "initContainers"}) {
+    const std::string_view items = js::findMember(spec, list);
+    if (items.empty() || items.front() != '[') continue;
+    nlohmann::json containers = nlohmann::json::array();
+    const char* p = items.data();
+    js::forEachElement(p, items.data() + items.size(), [&](std::string_view c) {
+      nlohmann::json container = nlohmann::json::object();
+      const std::string_view resources = js::findMember(c, "resources");
+      if (!resources.empty()) {
+        container["resources"] = nlohmann::json::parse(resources, nullptr, false);
+        if (container["resources"].is_discarded()) container.erase("resources");
+      }
+      containers.push_back(std::move(container));
+      return true;
+    });
+    out.request_spec[list] = std::move(containers);
+  }
+  if (const std::string_view overhead = js::findMember(spec, "overhead"); !overhead.empty()) {
+    auto parsed = nlohmann::json::parse(overhead, nullptr, false);
+    if (!parsed.is_discarded()) out.request_spec["overhead"] = std::move(parsed);
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json summarizeResources(const std::vector<client::ObjectPtr>& nodes,
@@ -59,12 +109,10 @@ nlohmann::json summarizeResources(const std::vector<client::ObjectPtr>& nodes,
   }
   int64_t scheduled_pods = 0, pending_pods = 0;
   for (const auto& p : pods) {
-    const auto& j = p->json();
-    const std::string phase = j.value("status", nlohmann::json::object()).value("phase", "");
-    if (phase == "Succeeded" || phase == "Failed") continue;
-    const auto spec = j.value("spec", nlohmann::json::object());
-    const bool bound = !spec.value("nodeName", "").empty();
-    auto request = interpreter::effectivePodRequest(spec);
+    const PodUsage pod = podUsage(*p);
+    if (pod.phase == "Succeeded" || pod.phase == "Failed") continue;
+    const bool bound = pod.bound;
+    auto request = interpreter::effectivePodRequest(pod.request_spec);
     Sum& target = bound ? allocated : allocating;
     (bound ? scheduled_pods : pending_pods) += 1;
     if (request) {

@@ -80,6 +80,46 @@ TEST(ClusterStatusControllerTest, HealthyMemberReportsVersionApisAndResources) {
   EXPECT_FALSE(c["spec"].contains("taints") && !c["spec"]["taints"].empty());
 }
 
+TEST(ClusterStatusControllerTest, SummaryTable) {
+  // Pods are read from their text (phase, nodeName, the containers' resources, overhead); the
+  // sums must be those of the whole pod.
+  struct Row {
+    const char* name;
+    std::vector<std::string> pods;
+    nlohmann::json want_allocated;
+    nlohmann::json want_allocating;
+  };
+  const std::vector<Row> rows = {
+      {"limits stand in for requests; init containers take the max; overhead adds",
+       {R"({"metadata":{"name":"a","managedFields":[{"manager":"m"}]},"spec":{"nodeName":"n1",)"
+        R"("containers":[{"name":"c","image":"i","resources":{"limits":{"cpu":"1"},)"
+        R"("requests":{"memory":"1Gi"}}},{"name":"d","resources":{"requests":{"cpu":"250m"}}}],)"
+        R"("initContainers":[{"name":"i","resources":{"requests":{"cpu":"2"}}}],)"
+        R"("overhead":{"cpu":"100m"}},"status":{"phase":"Running","conditions":[]}})"},
+       {{"cpu", "2100m"}, {"memory", "1Gi"}, {"pods", "1"}},
+       {{"pods", "0"}}},
+      {"finished pods count nowhere; unbound pods are allocating",
+       {R"({"metadata":{"name":"done"},"spec":{"nodeName":"n1","containers":[{"resources":)"
+        R"({"requests":{"cpu":"1"}}}]},"status":{"phase":"Succeeded"}})",
+        R"({"metadata":{"name":"failed"},"spec":{"nodeName":"n1","containers":[{"resources":)"
+        R"({"requests":{"cpu":"1"}}}]},"status":{"phase":"Failed"}})",
+        R"({"metadata":{"name":"pending"},"spec":{"containers":[{"name":"c"}]}})"},
+       {{"pods", "0"}},
+       {{"pods", "1"}}},
+  };
+  for (const auto& row : rows) {
+    std::vector<client::ObjectPtr> pods;
+    for (const auto& text : row.pods) {
+      auto p = client::Object::parse(text);
+      ASSERT_TRUE(p) << row.name;
+      pods.push_back(*p);
+    }
+    const auto out = summarizeResources({}, pods);
+    EXPECT_EQ(out["resourceSummary"]["allocated"], row.want_allocated) << row.name;
+    EXPECT_EQ(out["resourceSummary"]["allocating"], row.want_allocating) << row.name;
+  }
+}
+
 TEST(ClusterStatusControllerTest, UnreachableAfterThresholdGetsTaint) {
   Fixture f;
   EXPECT_EQ(conditionStatus(f.reconcile()["status"]["conditions"], "Ready"), "True");

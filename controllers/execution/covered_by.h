@@ -9,10 +9,20 @@
 // missing member. Pure; the caller strips `status` first.
 #pragma once
 
+#include <string_view>
+
 #include <nlohmann/json_fwd.hpp>
 
 namespace flotilla::controllers {
 
 bool coveredBy(const nlohmann::json& desired, const nlohmann::json& live);
+
+// coveredBy on JSON text, without trees, ignoring the top-level `status` of `desired`. True only
+// when coveredBy holds with values compared as text (so also for the interpreter's retained
+// object, which adds only values copied from `live`); false when it does not hold or when the
+// text cannot tell (1 against 1.0, keys escaped differently): the caller then decides on trees.
+// A member's controllers move their own fields (a revision annotation, status) many times per
+// object; this answers those moves for the price of a scan.
+bool coveredByText(std::string_view desired, std::string_view live);
 
 }  // namespace flotilla::controllers

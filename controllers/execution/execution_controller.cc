@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "api/work_types.h"
 #include "client/json_scan.h"
@@ -34,7 +35,123 @@ nlohmann::json privateTree(const client::Object& obj) {
   }
 }
 
+std::string_view memberOf(std::string_view text, std::string_view key) {
+  return client::json_scan::findMember(text, key);
+}
+
+std::string stringOf(std::string_view literal) {
+  if (literal.size() < 2 || literal.front() != '"') return {};
+  if (literal.find('\\') == std::string_view::npos) {
+    return std::string(literal.substr(1, literal.size() - 2));
+  }
+  return client::json_scan::decodeString(literal).value_or("");
+}
+
+nlohmann::json parseSpan(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+// A value span as a tree; scalars (most of what statusView keeps) without the parser.
+nlohmann::json valueOf(std::string_view v) {
+  if (v.empty()) return nullptr;
+  switch (v.front()) {
+    case '"':
+      return stringOf(v);
+    case 't':
+      return true;
+    case 'f':
+      return false;
+    case 'n':
+      return nullptr;
+    case '{':
+    case '[':
+      return parseSpan(v);
+    default: {
+      int64_t i = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
+      if (ec == std::errc() && ptr == v.data() + v.size()) return i;
+      return parseSpan(v);
+    }
+  }
+}
+
+// A JSON object of string values (labels, annotations) as a tree.
+nlohmann::json stringMapOf(std::string_view v) {
+  nlohmann::json out = nlohmann::json::object();
+  const char* p = v.data();
+  if (v.empty() || v.front() != '{') return out;
+  client::json_scan::forEachMember(p, v.data() + v.size(),
+                                   [&](std::string_view k, std::string_view value) {
+                                     const std::string key =
+                                         k.find('\\') == std::string_view::npos
+                                             ? std::string(k)
+                                             : stringOf(std::string_view(k.data() - 1,
+                                                                         k.size() + 2));
+                                     out[key] = valueOf(value);
+                                     return true;
+                                   });
+  return out;
+}
+
 }  // namespace
+
+nlohmann::json statusView(const client::Object& observed) {
+  nlohmann::json view = nlohmann::json::object();
+  view["apiVersion"] = observed.apiVersion();
+  view["kind"] = observed.kind();
+  const std::vector<std::string>* status_fields = interpreter::statusFieldsRead(observed.kind());
+  const std::string& text = observed.raw();
+  const char* p = text.data();
+  const char* end = p + text.size();
+  client::json_scan::skipSpace(p, end);
+  if (p == end || *p != '{') return view;
+  // Keys read here are plain identifiers: compared undecoded.
+  client::json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
+    if (v.empty() || v.front() != '{') {
+      if (k == "status") view["status"] = valueOf(v);
+      return true;
+    }
+    const char* mp = v.data();
+    const char* mend = v.data() + v.size();
+    if (k == "metadata") {
+      nlohmann::json meta = nlohmann::json::object();
+      client::json_scan::forEachMember(mp, mend, [&](std::string_view mk, std::string_view mv) {
+        if (mk == "labels" || mk == "annotations") {
+          meta[std::string(mk)] = stringMapOf(mv);
+        } else if (mk == "name" || mk == "namespace" || mk == "generation") {
+          meta[std::string(mk)] = valueOf(mv);
+        }
+        return true;
+      });
+      view["metadata"] = std::move(meta);
+    } else if (k == "spec") {
+      nlohmann::json spec = nlohmann::json::object();
+      client::json_scan::forEachMember(mp, mend, [&](std::string_view sk, std::string_view sv) {
+        if (!sv.empty() && sv.front() != '{' && sv.front() != '[') {
+          spec[std::string(sk)] = valueOf(sv);
+        }
+        return true;
+      });
+      view["spec"] = std::move(spec);
+    } else if (k == "status") {
+      if (status_fields == nullptr) {
+        view["status"] = parseSpan(v);
+        return true;
+      }
+      nlohmann::json status = nlohmann::json::object();
+      client::json_scan::forEachMember(mp, mend, [&](std::string_view sk, std::string_view sv) {
+        if (std::find(status_fields->begin(), status_fields->end(), sk) != status_fields->end()) {
+          status[std::string(sk)] = valueOf(sv);
+        }
+        return true;
+      });
+      view["status"] = std::move(status);
+    }
+    return true;
+  });
+  return view;
+}
 
 bool managedByWork(const nlohmann::json& observed, const std::string& work_namespace,
                    const std::string& work_name) {
@@ -229,21 +346,35 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     auto d = settle_.hold(work->key(), clock_->now(), options_.status_settle);
     if (d.wait) return runtime::ReconcileResult{d.left};
   }
-  // The Work's tree (its manifests are most of it) is parsed only when a manifest is applied or
-  // the status written: a pass that only collects member status (most passes: member events)
-  // reads the manifests' identities remembered for this Work version and its status text.
-  std::optional<nlohmann::json> w_tree;
-  auto w = [&]() -> const nlohmann::json& {
-    if (!w_tree) w_tree = privateTree(*work);
-    return *w_tree;
-  };
-  if (work->rawMember({"spec", "suspendDispatching"}) == "true") {
+  // The Work is never parsed whole: its manifests are sent to members as the text they are in
+  // the Work, a manifest is parsed only to compare it with a member object that changed, and
+  // the status is written by splicing it into the Work's text.
+  const std::string_view spec_text = memberOf(work->raw(), "spec");
+  if (memberOf(spec_text, "suspendDispatching") == "true") {
     return runtime::ReconcileResult{};
   }
+  std::vector<std::string_view> manifest_texts;  // spec.workload.manifests[i], spans of raw()
+  {
+    const std::string_view manifests = memberOf(memberOf(spec_text, "workload"), "manifests");
+    const char* mp = manifests.data();
+    if (!manifests.empty() && manifests.front() == '[') {
+      client::json_scan::forEachElement(mp, manifests.data() + manifests.size(),
+                                        [&](std::string_view m) {
+                                          manifest_texts.push_back(m);
+                                          return true;
+                                        });
+    }
+  }
+  auto write_status = [&](const nlohmann::json& status) -> core::Result<client::ObjectPtr> {
+    auto body = client::json_scan::withMember(work->raw(), "status", status.dump());
+    if (!body) return core::internalError("the cached Work " + work->key() + " is not a JSON object");
+    return host_->updateText(kWorksGvr, request.namespace_name, work->name(), *body,
+                             {kFieldManager}, "status");
+  };
 
   const std::string now = nowText(*clock_);
   const nlohmann::json old_status = [&] {
-    const std::string_view text = work->rawMember({"status"});
+    const std::string_view text = memberOf(work->raw(), "status");
     nlohmann::json j = text.empty() ? nlohmann::json::object()
                                     : nlohmann::json::parse(text, nullptr, false);
     return j.is_object() ? j : nlohmann::json::object();
@@ -257,11 +388,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
                   "cannot reach cluster " + cluster + ": " + member.status().message()},
                  now);
     status["conditions"] = conditions;
-    if (status != old_status) {
-      nlohmann::json next = w();
-      next["status"] = status;
-      (void)host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
-    }
+    if (status != old_status) (void)write_status(status);
     // A member that is down comes back on its own; retry at a steady pace rather than letting
     // per-key backoff grow towards its 1000 s cap.
     core::logger("execution")->warn("[{}] {}", work->key(), member.status().message());
@@ -285,30 +412,29 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       ids = it->second.second;
     }
   }
-  const nlohmann::json* manifests = nullptr;  // in w(), once parsed
-  auto desired_at = [&](size_t ordinal) -> const nlohmann::json& {
-    static const nlohmann::json kNone = nlohmann::json::object();
-    if (manifests == nullptr) {
-      const nlohmann::json& spec = w().contains("spec") ? w()["spec"] : kNone;
-      const nlohmann::json& workload = spec.contains("workload") ? spec["workload"] : kNone;
-      manifests = workload.contains("manifests") && workload["manifests"].is_array()
-                      ? &workload["manifests"]
-                      : &kNone;
-    }
-    return ordinal < manifests->size() ? (*manifests)[ordinal] : kNone;
-  };
-  if (ids.empty()) {
-    desired_at(0);
-    for (const auto& m : *manifests) {
-      const auto meta = m.value("metadata", nlohmann::json::object());
-      ids.push_back({m.value("apiVersion", ""), m.value("kind", ""), meta.value("namespace", ""),
-                     meta.value("name", "")});
+  if (ids.size() != manifest_texts.size()) {
+    ids.clear();
+    for (std::string_view m : manifest_texts) {
+      ManifestId id;
+      const char* p = m.data();
+      client::json_scan::forEachMember(p, m.data() + m.size(),
+                                       [&](std::string_view k, std::string_view v) {
+        if (k == "apiVersion") id.api_version = stringOf(v);
+        else if (k == "kind") id.kind = stringOf(v);
+        else if (k == "metadata") {
+          id.ns = stringOf(memberOf(v, "namespace"));
+          id.name = stringOf(memberOf(v, "name"));
+        }
+        return true;
+      });
+      ids.push_back(std::move(id));
     }
     std::lock_guard lock(mu_);
     manifest_ids_[work->key()] = {work->resourceVersion(), ids};
   }
   for (size_t ordinal = 0; ordinal < ids.size(); ++ordinal) {
     const ManifestId& id = ids[ordinal];
+    const std::string_view desired_text = manifest_texts[ordinal];
     auto gvk = client::gvkFromApiVersion(id.api_version, id.kind);
     auto mapping = member->mapper->mappingForKind(gvk);
     if (!mapping) {
@@ -340,11 +466,13 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
       observed = member->client->get(mapping->gvr, ns, name);
     }
     client::ObjectPtr live;
-    std::optional<nlohmann::json> live_tree;  // the parse of `live`, when one was made
+    // What status and health are computed from: the member object without its large spec
+    // members (statusView). The whole object is parsed only to compare it with the manifest.
+    std::optional<nlohmann::json> live_view;
     if (!observed && observed.status().code() == core::Code::NotFound) {
       ensureNamespace(cluster, *member, ns);
       auto created =
-          member->client->create(mapping->gvr, ns, desired_at(ordinal), {kFieldManager});
+          member->client->createText(mapping->gvr, ns, desired_text, {kFieldManager});
       if (created) {
         live = *created;
         created_any = true;
@@ -364,9 +492,8 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     if (!live) {
       if (!observed) return observed.status();
       live = *observed;
-      // The cache must not keep a tree of every member object; work on a private parse.
-      nlohmann::json live_json = privateTree(*live);
-      if (!managedByWork(live_json, request.namespace_name, request.name) && !overwrite) {
+      live_view = statusView(*live);
+      if (!managedByWork(*live_view, request.namespace_name, request.name) && !overwrite) {
         failure = gvk.kind + " " + client::objectKey(ns, name) + " already exists in the cluster " +
                   cluster + " and the " + kConflictResolutionAnnotation +
                   " strategy value is empty, Karmada will not manage this resource";
@@ -379,8 +506,14 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
           (applied->member == live->resourceVersion() ||
            applied->fingerprint == memberFingerprint(*live));
       std::optional<nlohmann::json> retained;
-      if (!unchanged) {
-        auto r = interpreter::retain(desired_at(ordinal), live_json);
+      if (!unchanged && coveredByText(desired_text, live->raw())) {
+        // The member moved only what it owns (its controllers' bookkeeping): this version
+        // counts as applied. Told from the texts, without parsing either.
+        applied.reset();
+      } else if (!unchanged) {
+        // The cache must not keep a tree of every member object; work on private parses.
+        const nlohmann::json live_json = privateTree(*live);
+        auto r = interpreter::retain(parseSpan(desired_text), live_json);
         if (!r) return runtime::terminalError(r.status());
         retained = std::move(*r);
         retained->erase("status");  // member-owned; never part of our write
@@ -400,13 +533,12 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
           continue;
         }
         live = *updated;
+        live_view.reset();
         applied.reset();
         updated_any = true;
-      } else {
-        live_tree = std::move(live_json);
       }
     }
-    const nlohmann::json live_json = live_tree ? std::move(*live_tree) : privateTree(*live);
+    if (!live_view) live_view = statusView(*live);
     if (!applied || applied->member != live->resourceVersion()) {
       applied = AppliedVersions{work->resourceVersion(), live->resourceVersion(),
                                 applied ? applied->fingerprint : memberFingerprint(*live)};
@@ -424,9 +556,9 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
                              {"name", name}}}};
     if (!gvk.group.empty()) item["identifier"]["group"] = gvk.group;
     if (!ns.empty()) item["identifier"]["namespace"] = ns;
-    auto reflected = interpreter::reflectStatus(live_json);
+    auto reflected = interpreter::reflectStatus(*live_view);
     if (reflected && !reflected->is_null()) item["status"] = *reflected;
-    item["health"] = interpreter::interpretHealth(live_json);
+    item["health"] = interpreter::interpretHealth(*live_view);
     all_healthy = all_healthy && item["health"] == api::kHealthHealthy;
     manifest_statuses.push_back(std::move(item));
   }
@@ -477,10 +609,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   }
   inputs.work = work->resourceVersion();
   if (status != old_status) {
-    nlohmann::json next = w();
-    next["status"] = status;
-    auto written =
-        host_->update(kWorksGvr, request.namespace_name, next, {kFieldManager}, "status");
+    auto written = write_status(status);
     if (!written) return written.status();
     inputs.work = (*written)->resourceVersion();
     // Our own status write moved the Work's resourceVersion; that alone is no reason to

@@ -124,6 +124,13 @@ class ExecutionController final : public runtime::Reconciler {
 bool managedByWork(const nlohmann::json& observed, const std::string& work_namespace,
                    const std::string& work_name);
 
+// What the execution controller reads a member object's status and health from, built from its
+// text without parsing most of it: apiVersion, kind, metadata name/namespace/generation/labels/
+// annotations, the scalar members of spec (replicas, type) and the status members the
+// interpreter reads for the kind (interpreter::statusFieldsRead; all of them for other kinds).
+// reflectStatus and interpretHealth give the same answers on it as on the whole object.
+nlohmann::json statusView(const client::Object& observed);
+
 // A hash of a member object without its status, resourceVersion and managedFields, read from its
 // text without a tree: equal before and after the member's controllers only reported status.
 std::size_t memberFingerprint(const client::Object& observed);

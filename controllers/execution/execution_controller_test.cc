@@ -7,6 +7,8 @@
 #include "controllers/testing/served_fake_client.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
+#include "interpreter/health.h"
+#include "interpreter/reflect_status.h"
 
 namespace flotilla::controllers {
 namespace {
@@ -307,6 +309,80 @@ TEST(ExecutionControllerTest, MemberFingerprintIgnoresStatusAndBookkeeping) {
     auto b = client::Object::parse(row.other);
     ASSERT_TRUE(b) << row.name;
     EXPECT_EQ(memberFingerprint(**a) == memberFingerprint(**b), row.same) << row.name;
+  }
+}
+
+TEST(ExecutionControllerTest, StatusViewKeepsWhatStatusAndHealthRead) {
+  const std::string annotations =
+      R"("annotations":{"resourcetemplate.karmada.io/generation":"3","a":"b"})";
+  struct Row {
+    const char* name;
+    std::string object;
+  };
+  const std::vector<Row> rows = {
+      {"deployment settling",
+       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","generation":2,)" +
+           annotations +
+           R"(,"managedFields":[{"manager":"x"}]},"spec":{"replicas":3,"template":{"spec":)"
+           R"({"containers":[{"name":"c","image":"i"}]}}},"status":{"observedGeneration":2,)"
+           R"("replicas":3,"updatedReplicas":3,"availableReplicas":1}})"},
+      {"deployment healthy without spec.replicas",
+       R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","generation":1,)" +
+           annotations +
+           R"(},"spec":{"template":{}},"status":{"observedGeneration":1,"updatedReplicas":1,)"
+           R"("availableReplicas":1}})"},
+      {"statefulset", R"({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"s",)"
+                      R"("generation":1,)" + annotations +
+                          R"(},"spec":{"replicas":2,"volumeClaimTemplates":[{}]},)"
+                          R"("status":{"observedGeneration":1,"updatedReplicas":2,)"
+                          R"("availableReplicas":2,"readyReplicas":2}})"},
+      {"daemonset", R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"d",)"
+                    R"("generation":1,)" + annotations +
+                        R"(},"spec":{"template":{}},"status":{"observedGeneration":1,)"
+                        R"("desiredNumberScheduled":3,"updatedNumberScheduled":3,)"
+                        R"("numberAvailable":2}})"},
+      {"load balancer service",
+       R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"type":)"
+       R"("LoadBalancer","ports":[{"port":80}]},"status":{"loadBalancer":{"ingress":)"
+       R"([{"ip":"1.2.3.4"}]}}})"},
+      {"cluster ip service", R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},)"
+                             R"("spec":{"type":"ClusterIP"},"status":{"loadBalancer":{}}})"},
+      {"pod", R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":)"
+              R"([]},"status":{"phase":"Running","conditions":[{"type":"Ready",)"
+              R"("status":"True"}]}})"},
+      {"job", R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j"},"spec":)"
+              R"({"completions":1,"template":{}},"status":{"succeeded":1,"conditions":[]}})"},
+      {"replicaset", R"({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"r",)"
+                     R"("generation":4,)" + annotations +
+                         R"(},"spec":{"replicas":2},"status":{"observedGeneration":4,)"
+                         R"("availableReplicas":2,"conditions":[{"type":"x"}]}})"},
+      {"pdb", R"({"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"p"},)"
+              R"("spec":{"minAvailable":1},"status":{"currentHealthy":1,"desiredHealthy":2,)"
+              R"("conditions":[]}})"},
+      {"hpa", R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":)"
+              R"({"name":"h"},"spec":{"maxReplicas":3},"status":{"currentReplicas":2,)"
+              R"("desiredReplicas":3,"conditions":[{"type":"AbleToScale"}],"other":1}})"},
+      {"ingress", R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":)"
+                  R"({"name":"i"},"spec":{"rules":[]},"status":{"loadBalancer":{"ingress":)"
+                  R"([{"hostname":"h"}]}}})"},
+      {"configmap without status", R"({"apiVersion":"v1","kind":"ConfigMap","metadata":)"
+                                   R"({"name":"c"},"data":{"k":"v"}})"},
+      {"pvc", R"({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"c"},)"
+              R"("spec":{"resources":{}},"status":{"phase":"Pending"}})"},
+  };
+  for (const auto& row : rows) {
+    auto obj = client::Object::parse(row.object);
+    ASSERT_TRUE(obj) << row.name;
+    const nlohmann::json full = nlohmann::json::parse(row.object);
+    const nlohmann::json view = statusView(**obj);
+    EXPECT_FALSE(view["metadata"].contains("managedFields")) << row.name;
+    EXPECT_EQ(interpreter::interpretHealth(view), interpreter::interpretHealth(full)) << row.name;
+    auto want = interpreter::reflectStatus(full);
+    auto got = interpreter::reflectStatus(view);
+    ASSERT_EQ(got.isOk(), want.isOk()) << row.name;
+    if (want.isOk()) {
+      EXPECT_EQ(*got, *want) << row.name;
+    }
   }
 }
 
