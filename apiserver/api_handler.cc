@@ -1,5 +1,6 @@
 #include "apiserver/api_handler.h"
 
+#include "apimachinery/json_dump.h"
 #include "apiserver/api_status.h"
 #include "apiserver/body_codec.h"
 #include "apiserver/discovery.h"
@@ -19,7 +20,7 @@ namespace {
 HttpResponse jsonResponse(int status, const Json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = apimachinery::dumpJson(body);
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "apimachinery/json_dump.h"
 #include "apimachinery/json_parse.h"
 #include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
@@ -95,38 +96,34 @@ core::Result<Json> ObjectStore::decodeMetadata(const std::string& value) {
 std::string ObjectStore::encode(const Json& obj) {
   const auto meta = obj.is_object() ? obj.find("metadata") : obj.end();
   if (meta == obj.end() || !meta->is_object() || !meta->contains("resourceVersion")) {
-    return obj.dump();
+    return apimachinery::dumpJson(obj);
   }
-  // Same text as dumping a copy without metadata.resourceVersion, written by one serializer into
-  // one string: no copy of metadata (managedFields is most of it) and no per-member temporaries.
-  // Members are written in the object's (sorted) key order, exactly as dump() would.
+  // Same text as dumping a copy without metadata.resourceVersion, written into one string: no
+  // copy of metadata (managedFields is most of it). Members are written in the object's (sorted)
+  // key order, exactly as dump() would.
   std::string out;
-  nlohmann::detail::serializer<Json> writer(nlohmann::detail::output_adapter<char>(out), ' ');
-  auto member = [&](bool first, const std::string& key, const Json& value) {
-    if (!first) out += ',';
-    writer.dump(Json(key), false, false, 0);
-    out += ':';
-    if (&value != &*meta) {
-      writer.dump(value, false, false, 0);
-      return;
-    }
-    out += '{';
-    bool first_field = true;
-    for (auto it = meta->begin(); it != meta->end(); ++it) {
-      if (it.key() == "resourceVersion") continue;
-      if (!first_field) out += ',';
-      first_field = false;
-      writer.dump(Json(it.key()), false, false, 0);
-      out += ':';
-      writer.dump(*it, false, false, 0);
-    }
-    out += '}';
-  };
   out += '{';
   bool first = true;
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    member(first, it.key(), *it);
+    if (!first) out += ',';
     first = false;
+    apimachinery::appendJsonString(out, it.key());
+    out += ':';
+    if (&*it != &*meta) {
+      apimachinery::appendJson(out, *it);
+      continue;
+    }
+    out += '{';
+    bool first_field = true;
+    for (auto field = meta->begin(); field != meta->end(); ++field) {
+      if (field.key() == "resourceVersion") continue;
+      if (!first_field) out += ',';
+      first_field = false;
+      apimachinery::appendJsonString(out, field.key());
+      out += ':';
+      apimachinery::appendJson(out, *field);
+    }
+    out += '}';
   }
   out += '}';
   return out;

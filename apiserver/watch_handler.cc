@@ -8,6 +8,7 @@
 #include <random>
 #include <string_view>
 
+#include "apimachinery/json_dump.h"
 #include "apimachinery/json_parse.h"
 #include "apiserver/api_handler.h"
 #include "apiserver/api_status.h"
@@ -25,7 +26,7 @@ std::string eventLine(const char* type, const Json& object) {
   std::string line = "{\"type\":\"";
   line += type;
   line += "\",\"object\":";
-  line += object.dump();
+  apimachinery::appendJson(line, object);
   line += "}\n";
   return line;
 }
