@@ -1,5 +1,6 @@
 #include "apiserver/request_metrics.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -41,8 +42,11 @@ class CountingWriter final : public ChunkWriter {
   CountingWriter(ChunkWriter& inner, runtime::CounterFamily* events,
                  const runtime::LabelValues* labels)
       : inner_(inner), events_(events), labels_(labels) {}
+  // A chunk carries one or more events (a watch sends each storage batch as one chunk), each a
+  // line of its own.
   bool write(std::string_view chunk) override {
-    events_->inc(*labels_);
+    const auto lines = std::count(chunk.begin(), chunk.end(), '\n');
+    events_->inc(*labels_, static_cast<double>(lines > 0 ? lines : 1));
     return inner_.write(chunk);
   }
   bool connectionClosed() override { return inner_.connectionClosed(); }

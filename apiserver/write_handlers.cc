@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "apimachinery/json_dump.h"
 #include "apiserver/api_handler.h"
 #include "apiserver/api_status.h"
 #include "apiserver/body_codec.h"
@@ -19,7 +20,7 @@ namespace {
 HttpResponse jsonResponse(int status, const Json& body, std::vector<std::string> warnings = {}) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = apimachinery::dumpJson(body);
   r.warnings = std::move(warnings);
   return r;
 }
@@ -87,14 +88,15 @@ core::Result<WriteParams> writeParams(const HttpRequest& req) {
   return p;
 }
 
-// Strict field validation rejects duplicate JSON fields; Warn reports them.
+// Strict field validation rejects duplicate JSON fields. (Warn mode does not report them, so
+// only Strict looks for them.)
 core::Status checkDuplicates(const HttpRequest& req, const ServedResource& r,
                              FieldValidation mode, const Json& parsed) {
-  if (mode == FieldValidation::Ignore) return core::Status::ok();
+  if (mode != FieldValidation::Strict) return core::Status::ok();
   const std::string mt = mediaType(req);
   if (!mt.empty() && mt != "application/json") return core::Status::ok();
   auto dups = duplicateJsonFields(req.body, parsed);
-  if (dups.empty() || mode == FieldValidation::Warn) return core::Status::ok();
+  if (dups.empty()) return core::Status::ok();
   std::string msg = r.kind + " in version \"" + r.version + "\" cannot be handled as a " + r.kind +
                     ": strict decoding error: ";
   for (std::size_t i = 0; i < dups.size(); ++i) {
