@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "apimachinery/json_parse.h"
 #include "client/json_scan.h"
 
 namespace flotilla::client {
@@ -148,14 +149,18 @@ const std::string& Object::raw() const {
   return raw_;
 }
 
+namespace {
+// The fast parser gives the tree nlohmann's would; parse() validated the text already, and a text
+// neither accepts becomes a null tree rather than an exception.
+nlohmann::json parsedOrNull(std::string_view text) {
+  nlohmann::json j = apimachinery::parseJsonOrDiscarded(text);
+  return j.is_discarded() ? nlohmann::json() : std::move(j);
+}
+}  // namespace
+
 const nlohmann::json& Object::json() const {
   std::call_once(json_once_, [this] {
-    try {
-      json_ = std::make_shared<const nlohmann::json>(nlohmann::json::parse(raw_));
-    } catch (const nlohmann::json::exception&) {
-      // parse() validated the text already; keep a null tree rather than throw.
-      json_ = std::make_shared<const nlohmann::json>();
-    }
+    json_ = std::make_shared<const nlohmann::json>(parsedOrNull(raw_));
     json_built_.store(true, std::memory_order_release);
   });
   return *json_;
@@ -163,11 +168,7 @@ const nlohmann::json& Object::json() const {
 
 std::shared_ptr<const nlohmann::json> Object::tree() const {
   if (json_built_.load(std::memory_order_acquire)) return json_;
-  try {
-    return std::make_shared<const nlohmann::json>(nlohmann::json::parse(raw()));
-  } catch (const nlohmann::json::exception&) {
-    return std::make_shared<const nlohmann::json>();
-  }
+  return std::make_shared<const nlohmann::json>(parsedOrNull(raw()));
 }
 
 namespace {

@@ -127,6 +127,9 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
   const std::string work_name =
       api::workName(res.value("namespace", ""), res.value("name", ""), res.value("kind", ""));
 
+  // Pruning does not depend on the cluster: once per binding, not once per target.
+  nlohmann::json pruned = templ;
+  planner::pruneForMember(pruned);
   std::set<std::string> keep;
   for (const auto& target : spec.value("clusters", nlohmann::json::array())) {
     const std::string cluster_name = target.value("name", "");
@@ -136,8 +139,7 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
     keep.insert(client::objectKey(work_ns, work_name));
 
     // Same steps as planner::renderManifest, with the applied overrides kept for annotations.
-    nlohmann::json manifest = templ;
-    planner::pruneForMember(manifest);
+    nlohmann::json manifest = pruned;
     if (interpreted->has_hook) {
       auto revised = interpreter::reviseReplica(manifest, target.value("replicas", 0));
       if (!revised) return runtime::terminalError(revised.status());

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/work_types.h"
+#include "apimachinery/json_parse.h"
 #include "client/json_scan.h"
 #include "controllers/execution/covered_by.h"
 #include "controllers/wire/conditions.h"
@@ -27,13 +28,7 @@ std::string metaString(const nlohmann::json& obj, const char* map, const char* k
 
 // A parse of a cached object that the cache does not keep: json() would leave a tree several
 // times the JSON text on every cached Work and member object for as long as it is cached.
-nlohmann::json privateTree(const client::Object& obj) {
-  try {
-    return nlohmann::json::parse(obj.raw());
-  } catch (const nlohmann::json::exception&) {
-    return obj.json();
-  }
-}
+nlohmann::json privateTree(const client::Object& obj) { return *obj.tree(); }
 
 std::string_view memberOf(std::string_view text, std::string_view key) {
   return client::json_scan::findMember(text, key);
@@ -48,8 +43,8 @@ std::string stringOf(std::string_view literal) {
 }
 
 nlohmann::json parseSpan(std::string_view text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  return j.is_discarded() ? nlohmann::json() : j;
+  nlohmann::json j = apimachinery::parseJsonOrDiscarded(text);
+  return j.is_discarded() ? nlohmann::json() : std::move(j);
 }
 
 // A value span as a tree; scalars (most of what statusView keeps) without the parser.
