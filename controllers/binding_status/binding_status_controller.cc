@@ -5,6 +5,8 @@
 #include <set>
 
 #include "api/work_types.h"
+#include "apimachinery/json_parse.h"
+#include "client/json_scan.h"
 #include "controllers/binding/binding_controller.h"
 #include "controllers/wire/conditions.h"
 #include "controllers/wire/karmada_names.h"
@@ -64,7 +66,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
                    nlohmann::json fallback) {
     const std::string_view text = o.rawMember(path);
     if (text.empty()) return fallback;
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json j = apimachinery::parseJsonOrDiscarded(text);
     return j.is_discarded() || j.type() != fallback.type() ? fallback : j;
   };
 
@@ -92,7 +94,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     }
     const std::string_view status_text = it->second->rawMember({"status"});
     nlohmann::json ws = status_text.empty() ? nlohmann::json::object()
-                                            : nlohmann::json::parse(status_text, nullptr, false);
+                                            : apimachinery::parseJsonOrDiscarded(status_text);
     if (!ws.is_object()) ws = nlohmann::json::object();
     const auto conditions = ws.value("conditions", nlohmann::json::array());
     item.applied = conditionStatus(conditions, kConditionApplied) == "True";
@@ -144,10 +146,12 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   }
   status["conditions"] = std::move(conditions);
   if (status != old_status) {
-    nlohmann::json next = *cached->tree();
-    next["status"] = status;
-    auto written = host_->update(cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr,
-                                 ns, next, {kFieldManager}, "status");
+    // The status spliced into the binding's text: the rest is neither parsed nor serialised.
+    auto next = client::json_scan::withMember(cached->raw(), "status", status.dump());
+    if (!next) return core::internalError("the cached binding " + request.key() + " is not JSON");
+    auto written =
+        host_->updateText(cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr, ns,
+                          request.name, *next, {kFieldManager}, "status");
     if (!written) return written.status();
   }
 
@@ -166,10 +170,11 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   nlohmann::json new_templ_status = aggregated->value("status", nlohmann::json());
   addAvailableCondition(templ_json, new_templ_status, now);
   if (new_templ_status != old_templ_status && !new_templ_status.is_null()) {
-    nlohmann::json next = templ_json;
-    next["status"] = new_templ_status;
-    auto written = host_->update(kind->gvr, kind->namespaced ? res.value("namespace", "") : "",
-                                 next, {kFieldManager}, "status");
+    auto next = client::json_scan::withMember(templ->raw(), "status", new_templ_status.dump());
+    if (!next) return core::internalError("the cached template " + templ->key() + " is not JSON");
+    auto written =
+        host_->updateText(kind->gvr, kind->namespaced ? res.value("namespace", "") : "",
+                          templ->name(), *next, {kFieldManager}, "status");
     if (!written) return written.status();
     core::logger("binding-status")->debug("[{}] template status aggregated", request.key());
   }

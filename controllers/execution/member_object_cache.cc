@@ -9,10 +9,11 @@ namespace flotilla::controllers {
 
 namespace {
 
-std::string decodedKey(std::string_view raw_key) {
-  if (raw_key.find('\\') == std::string_view::npos) return std::string(raw_key);
+// Whether an undecoded key is `key`; only an escaped one is decoded (and allocated).
+bool keyIs(std::string_view raw_key, std::string_view key) {
+  if (raw_key.find('\\') == std::string_view::npos) return raw_key == key;
   auto decoded = client::json_scan::decodeString("\"" + std::string(raw_key) + "\"");
-  return decoded ? *decoded : std::string(raw_key);
+  return decoded && *decoded == key;
 }
 
 // The member of the object at `text` named `key`, as a value span; empty when absent.
@@ -23,7 +24,7 @@ std::string_view memberSpan(std::string_view text, std::string_view key) {
   if (p == end || *p != '{') return {};
   std::string_view found;
   client::json_scan::forEachMember(p, end, [&](std::string_view k, std::string_view v) {
-    if (decodedKey(k) != key) return true;
+    if (!keyIs(k, key)) return true;
     found = v;
     return false;
   });
@@ -37,8 +38,16 @@ std::optional<std::pair<std::string, std::string>> workOfMemberObject(const clie
   if (metadata.empty()) return std::nullopt;
   const std::string_view annotations = memberSpan(metadata, "annotations");
   if (annotations.empty()) return std::nullopt;
-  auto ns = client::json_scan::decodeString(memberSpan(annotations, kWorkNamespaceAnnotation));
-  auto name = client::json_scan::decodeString(memberSpan(annotations, kWorkNameAnnotation));
+  std::string_view ns_text, name_text;  // both from one pass over the annotations
+  const char* p = annotations.data();
+  client::json_scan::forEachMember(p, annotations.data() + annotations.size(),
+                                   [&](std::string_view k, std::string_view v) {
+                                     if (keyIs(k, kWorkNamespaceAnnotation)) ns_text = v;
+                                     if (keyIs(k, kWorkNameAnnotation)) name_text = v;
+                                     return ns_text.empty() || name_text.empty();
+                                   });
+  auto ns = client::json_scan::decodeString(ns_text);
+  auto name = client::json_scan::decodeString(name_text);
   if (!ns || !name || ns->empty() || name->empty()) return std::nullopt;
   return std::make_pair(*ns, *name);
 }

@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "api/cluster_types.h"
+#include "apimachinery/json_parse.h"
+#include "client/json_scan.h"
 #include "api/pricebook_types.h"
 #include "api/work_types.h"
 #include "controllers/wire/conditions.h"
@@ -306,16 +309,24 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
     }
   }
 
-  nlohmann::json with_status = *current->tree();
-  nlohmann::json status = with_status.value("status", nlohmann::json::object());
+  // The binding's status and generation are read from its text and the new status spliced into
+  // it: the rest of the binding is neither parsed nor serialised again.
+  const nlohmann::json old_status = [&] {
+    nlohmann::json j = apimachinery::parseJsonOrDiscarded(current->rawMember({"status"}));
+    return j.is_object() ? j : nlohmann::json::object();
+  }();
+  nlohmann::json status = old_status;
   nlohmann::json conditions = status.value("conditions", nlohmann::json::array());
   if (result.scheduled) {
     setCondition(conditions,
                  {api::kConditionScheduled, "True", "Success",
                   "Binding has been scheduled successfully."},
                  now);
-    status["schedulerObservedGeneration"] =
-        with_status["metadata"].value("generation", int64_t{0});
+    int64_t generation = 0;
+    const std::string_view generation_text = current->rawMember({"metadata", "generation"});
+    std::from_chars(generation_text.data(), generation_text.data() + generation_text.size(),
+                    generation);
+    status["schedulerObservedGeneration"] = generation;
     if (result.affinity_name.empty()) {
       status.erase("schedulerObservingAffinityName");
     } else {
@@ -327,9 +338,11 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
                  now);
   }
   status["conditions"] = std::move(conditions);
-  if (status != with_status.value("status", nlohmann::json::object())) {
-    with_status["status"] = std::move(status);
-    auto written = host_->update(gvrOf(ns), ns, with_status, {kFieldManager}, "status");
+  if (status != old_status) {
+    auto body = client::json_scan::withMember(current->raw(), "status", status.dump());
+    if (!body) return core::internalError("the binding " + current->key() + " is not JSON");
+    auto written =
+        host_->updateText(gvrOf(ns), ns, current->name(), *body, {kFieldManager}, "status");
     if (!written) return written.status();
   }
   if (!result.scheduled && result.reason != scheduler::kReasonNoClusterFit) {
