@@ -40,22 +40,29 @@ void Subscription::cancel() {
   cv_.notify_all();
 }
 
-bool Subscription::deliver(const Event& event) {
-  if (!hasPrefix(event.key, prefix_)) return true;
+bool Subscription::deliver(const std::vector<Event>& events) {
   std::lock_guard lock(mu_);
   if (!ended_.isOk()) return false;
-  const size_t bytes = eventBytes(event);
-  // The byte limit lets an empty queue take any event, so one huge value cannot end every watch.
-  if (queue_.size() >= allowance_ || (!queue_.empty() && queued_bytes_ + bytes > byte_allowance_)) {
-    queue_.clear();
-    queued_bytes_ = 0;
-    ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");
-    cv_.notify_all();
-    return false;
+  bool added = false;
+  for (const auto& event : events) {
+    if (!hasPrefix(event.key, prefix_)) continue;
+    const size_t bytes = eventBytes(event);
+    // The byte limit lets an empty queue take any event, so one huge value cannot end every
+    // watch.
+    if (queue_.size() >= allowance_ ||
+        (!queue_.empty() && queued_bytes_ + bytes > byte_allowance_)) {
+      queue_.clear();
+      queued_bytes_ = 0;
+      ended_ = core::Status(core::Code::Gone, "watcher fell too far behind; events were dropped");
+      cv_.notify_all();
+      return false;
+    }
+    queue_.push_back(event);
+    queued_bytes_ += bytes;
+    added = true;
   }
-  queue_.push_back(event);
-  queued_bytes_ += bytes;
-  cv_.notify_all();
+  // One wakeup for the whole batch, not one per event.
+  if (added) cv_.notify_all();
   return true;
 }
 
@@ -83,12 +90,8 @@ void EventHub::publish(const std::vector<Event>& events) {
     ring_bytes_ -= eventBytes(ring_.front());
     ring_.pop_front();
   }
-  std::erase_if(subscribers_, [&](const SubscriptionPtr& subscriber) {
-    for (const auto& event : events) {
-      if (!subscriber->deliver(event)) return true;
-    }
-    return false;
-  });
+  std::erase_if(subscribers_,
+                [&](const SubscriptionPtr& subscriber) { return !subscriber->deliver(events); });
 }
 
 EventHub::Subscribed EventHub::subscribe(const std::string& prefix, int64_t after_revision) {

@@ -51,8 +51,9 @@ class Subscription {
         backlog_bytes_(options.subscriber_backlog_bytes),
         allowance_(backlog_limit_),
         byte_allowance_(backlog_bytes_) {}
-  // Both return false once the subscription has ended. Called with the hub's lock held.
-  bool deliver(const Event& event);
+  // Queues the events under this subscription's prefix (one published batch) and wakes the
+  // reader once. Returns false once the subscription has ended. Called with the hub's lock held.
+  bool deliver(const std::vector<Event>& events);
   void end(core::Status status);
 
   std::weak_ptr<EventHub> hub_;
