@@ -190,8 +190,14 @@ bool toleratesTaints(const Json& tolerations, const Json& taints, std::string* u
 }
 
 bool matchesNodeSelection(const Json& pod_spec, const Json& node) {
-  const auto labels = labelsOf(node);
   const Json& selector = field(pod_spec, "nodeSelector");
+  const Json& required = field(field(field(pod_spec, "affinity"), "nodeAffinity"),
+                               "requiredDuringSchedulingIgnoredDuringExecution");
+  const Json& terms = field(required, "nodeSelectorTerms");
+  const bool any_terms = terms.is_array() && !terms.empty();
+  // Most pods select nothing: no label map to build per node then.
+  if ((!selector.is_object() || selector.empty()) && !any_terms) return true;
+  const auto labels = labelsOf(node);
   if (selector.is_object()) {
     for (auto it = selector.begin(); it != selector.end(); ++it) {
       auto l = labels.find(it.key());
@@ -200,17 +206,20 @@ bool matchesNodeSelection(const Json& pod_spec, const Json& node) {
       }
     }
   }
-  const Json& required = field(field(field(pod_spec, "affinity"), "nodeAffinity"),
-                               "requiredDuringSchedulingIgnoredDuringExecution");
-  const Json& terms = field(required, "nodeSelectorTerms");
-  if (!terms.is_array() || terms.empty()) return true;
+  if (!any_terms) return true;
   const std::map<std::string, std::string> fields = {
       {"metadata.name", stringField(field(node, "metadata"), "name")}};
   return std::any_of(terms.begin(), terms.end(),
                      [&](const Json& term) { return matchTerm(term, labels, fields); });
 }
 
-std::vector<std::string> fitFailures(const Json& pod, const Json& node, const NodeUsage& usage) {
+namespace {
+
+// fitFailures with the pod's effective request and the node's allocatable parsed by the caller
+// (schedulePod parses each once per decision, not once per node and filter).
+std::vector<std::string> fitFailures(const Json& pod, const ResourceAmounts& request,
+                                     const Json& node, const ResourceAmounts& allocatable,
+                                     const NodeUsage& usage) {
   const Json& spec = field(pod, "spec");
   const Json& node_spec = field(node, "spec");
   if (field(node_spec, "unschedulable") == true) {
@@ -240,11 +249,10 @@ std::vector<std::string> fitFailures(const Json& pod, const Json& node, const No
   if (!matchesNodeSelection(spec, node)) return {"node(s) didn't match Pod's node affinity/selector"};
 
   std::vector<std::string> out;
-  const ResourceAmounts allocatable = nodeAllocatable(node);
   auto pods_slot = allocatable.find("pods");
   const int64_t max_pods = pods_slot == allocatable.end() ? 0 : pods_slot->second / 1000;
   if (usage.pods + 1 > max_pods) out.push_back("Too many pods");
-  for (const auto& [name, amount] : podRequests(pod)) {
+  for (const auto& [name, amount] : request) {
     if (amount <= 0) continue;
     auto have = allocatable.find(name);
     const int64_t capacity = have == allocatable.end() ? 0 : have->second;
@@ -253,6 +261,12 @@ std::vector<std::string> fitFailures(const Json& pod, const Json& node, const No
     if (in_use + amount > capacity) out.push_back("Insufficient " + name);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> fitFailures(const Json& pod, const Json& node, const NodeUsage& usage) {
+  return fitFailures(pod, podRequests(pod), node, nodeAllocatable(node), usage);
 }
 
 std::string unschedulableMessage(size_t node_count,
@@ -281,14 +295,14 @@ ScheduleDecision schedulePod(const Json& pod, const std::vector<Json>& nodes,
     auto u = usage.find(name);
     const NodeUsage empty;
     const NodeUsage& node_usage = u == usage.end() ? empty : u->second;
-    auto reasons = fitFailures(pod, node, node_usage);
+    const ResourceAmounts allocatable = nodeAllocatable(node);
+    auto reasons = fitFailures(pod, request, node, allocatable, node_usage);
     if (!reasons.empty()) {
       failures.push_back(std::move(reasons));
       continue;
     }
     ResourceAmounts after = node_usage.requested;
     addAmounts(after, request);
-    const ResourceAmounts allocatable = nodeAllocatable(node);
     // Like the scheduler's non-zero request defaults (100m cpu, 200Mi memory), every pod
     // weighs something, so pods without requests spread too.
     double per_pod = 0;

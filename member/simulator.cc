@@ -78,7 +78,11 @@ apiserver::EmbeddedControllerFactory MemberSimulator::factory(MemberConfig confi
 MemberSimulator::MemberSimulator(apiserver::ObjectStore& store,
                                  apiserver::ResourceRegistry& registry, core::ClockPtr clock,
                                  MemberConfig config)
-    : store_(store), registry_(registry), clock_(std::move(clock)), config_(std::move(config)) {}
+    : store_(store), registry_(registry), clock_(std::move(clock)), config_(std::move(config)) {
+  std::random_device device;
+  std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+  rng_.seed(seed);
+}
 
 MemberSimulator::~MemberSimulator() { stop(); }
 
@@ -160,7 +164,7 @@ core::Status MemberSimulator::loadCache(int64_t* revision) {
   auto list = store_.storage().list(opts);
   if (!list.isOk()) return list.status().withContext("listing /registry/");
   for (int k = 0; k < kKindCount; ++k) cache_[static_cast<size_t>(k)].clear();
-  revisions_.clear();
+  for (auto& revisions : revisions_) revisions.clear();
   children_.clear();
   unscheduled_.clear();
   usage_.reset();
@@ -223,8 +227,9 @@ void MemberSimulator::observe(const storage::Event& event) {
     if (event.key.compare(0, prefix.size(), prefix) != 0) continue;
     const std::string key = event.key.substr(prefix.size());
     // The echo of a write we applied to the cache already: skip it before paying for a parse.
-    auto seen = revisions_.find(WorkKey{k, key});
-    if (seen != revisions_.end() && event.revision <= seen->second) return;
+    const auto& revisions = revisions_[static_cast<size_t>(k)];
+    auto seen = revisions.find(key);
+    if (seen != revisions.end() && event.revision <= seen->second) return;
     if (event.type == storage::EventType::Delete) {
       applyObject(k, key, std::nullopt, event.revision);
     } else {
@@ -237,17 +242,22 @@ void MemberSimulator::observe(const storage::Event& event) {
 
 void MemberSimulator::applyObject(int kind, const std::string& key, std::optional<Json> obj,
                                   int64_t revision, bool own_update) {
-  const WorkKey wk{kind, key};
-  auto rev = revisions_.find(wk);
-  if (rev != revisions_.end() && revision <= rev->second) return;  // our own write, echoed
-  revisions_[wk] = revision;
+  auto [rev, inserted] = revisions_[static_cast<size_t>(kind)].try_emplace(key, revision);
+  if (!inserted) {
+    if (revision <= rev->second) return;  // our own write, echoed
+    rev->second = revision;
+  }
   auto& objects = cache_[static_cast<size_t>(kind)];
   auto it = objects.find(key);
   std::optional<Json> old;
   if (it != objects.end()) old = std::move(it->second);
   if (obj) {
-    objects[key] = std::move(*obj);
-    onChange(kind, key, old ? &*old : nullptr, &objects[key], own_update);
+    if (it == objects.end()) {
+      it = objects.emplace(key, std::move(*obj)).first;
+    } else {
+      it->second = std::move(*obj);
+    }
+    onChange(kind, key, old ? &*old : nullptr, &it->second, own_update);
   } else {
     if (it != objects.end()) objects.erase(it);
     onChange(kind, key, old ? &*old : nullptr, nullptr, own_update);
@@ -468,11 +478,11 @@ core::Result<const Json*> MemberSimulator::createObject(int kind, Json obj) {
   const auto& r = *resources_[static_cast<size_t>(kind)];
   auto& meta = obj["metadata"];
   if (!meta.contains("name") && meta.contains("generateName")) {
-    meta["name"] = apiserver::generateNameFrom(meta["generateName"].get<std::string>());
+    meta["name"] = generatedName(meta["generateName"].get<std::string>());
   }
   obj["apiVersion"] = r.apiVersion();
   obj["kind"] = r.kind;
-  apiserver::prepareForCreate(r, obj, clock_->wallNow(), apiserver::newUuid());
+  apiserver::prepareForCreate(r, obj, clock_->wallNow(), newUid());
   const PodStart start = kind == kPod ? admitNewPod(obj) : PodStart::NotStarted;
   const std::string uid = start == PodStart::Started ? apiserver::objectUid(obj) : "";
   auto created = store_.create(r, std::move(obj), false);
@@ -575,6 +585,37 @@ void MemberSimulator::logWrites(bool final) {
 }
 
 std::string MemberSimulator::now() const { return core::formatRfc3339(clock_->wallNow()); }
+
+std::string MemberSimulator::newUid() {
+  // A random (version 4) UUID, as apiserver::newUuid makes.
+  uint64_t halves[2] = {rng_(), rng_()};
+  unsigned char b[16];
+  for (int i = 0; i < 16; ++i) b[i] = static_cast<unsigned char>(halves[i / 8] >> (8 * (i % 8)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 15]);
+  }
+  return out;
+}
+
+std::string MemberSimulator::generatedName(const std::string& prefix) {
+  // Like apiserver::generateNameFrom: at most 58 characters of the prefix, then 5 of kube's
+  // safe alphabet.
+  static const char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  std::string out = prefix.size() > 58 ? prefix.substr(0, 58) : prefix;
+  uint64_t r = rng_();
+  for (int i = 0; i < 5; ++i) {
+    out.push_back(kAlphabet[r % (sizeof kAlphabet - 1)]);
+    r /= sizeof kAlphabet - 1;
+  }
+  return out;
+}
 
 Json MemberSimulator::podFromTemplate(const Json& pod_template, const std::string& ns,
                                       const Json& owner, const std::string& owner_kind,

@@ -23,9 +23,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +96,10 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   core::Status updateStatus(int kind, const Json& current, const Json& status);
   core::Status removeObject(int kind, const Json& obj);
   std::string now() const;
+  // uids and generateName suffixes of the simulator's creates, from a generator seeded once:
+  // apiserver::newUuid and generateNameFrom draw from OpenSSL's locked DRBG on every call.
+  std::string newUid();
+  std::string generatedName(const std::string& prefix);
   // Logs the write counters when they changed, at most every 10 s (the worker calls it when the
   // queue is empty), and once more when the simulator stops (`final`).
   void logWrites(bool final = false);
@@ -151,7 +157,8 @@ class MemberSimulator final : public apiserver::EmbeddedController {
 
   // Everything below is touched by the worker thread only (and by start() before it runs).
   std::array<std::map<std::string, Json>, kKindCount> cache_;
-  std::map<WorkKey, int64_t> revisions_;  // last revision applied per object (incl. deletions)
+  // Last revision applied per object (incl. deletions), per kind: looked up for every event.
+  std::array<std::unordered_map<std::string, int64_t>, kKindCount> revisions_;
   std::map<std::string, std::set<WorkKey>> children_;  // controller uid -> owned objects
   std::set<std::string> unscheduled_;  // pod keys waiting for a node
   std::optional<std::map<std::string, NodeUsage>> usage_;
@@ -169,6 +176,7 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   std::multimap<TimePoint, WorkKey> delayed_;
   std::map<WorkKey, int> failures_;
   std::map<std::string, TimePoint> phase_since_;  // pod uid -> when its current phase began
+  std::mt19937_64 rng_;
 };
 
 }  // namespace flotilla::member
