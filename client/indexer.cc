@@ -46,11 +46,25 @@ ObjectPtr Indexer::upsert(const ObjectPtr& obj) {
   auto it = items_.find(key);
   if (it != items_.end()) {
     old = it->second;
-    indexLocked(key, old, false);
     it->second = obj;
-  } else {
-    items_.emplace(key, obj);
+    // An update rarely moves an object between index values (its namespace never does): leave
+    // the entries whose values did not change alone rather than erase and re-insert them.
+    for (const auto& [name, fn] : index_funcs_) {
+      const auto old_values = fn(*old);
+      const auto new_values = fn(*obj);
+      if (old_values == new_values) continue;
+      auto& idx = indices_[name];
+      for (const auto& v : old_values) {
+        if (auto i = idx.find(v); i != idx.end()) {
+          i->second.erase(key);
+          if (i->second.empty()) idx.erase(i);
+        }
+      }
+      for (const auto& v : new_values) idx[v].insert(key);
+    }
+    return old;
   }
+  items_.emplace(key, obj);
   indexLocked(key, obj, true);
   return old;
 }

@@ -189,6 +189,10 @@ TEST(IndexerTest, Indexes) {
   put("a", "apple", "db");  // relabel moves it between index values
   EXPECT_EQ(idx.byIndex("app", "web").size(), 1u);
   EXPECT_EQ(idx.byIndex("app", "db").size(), 2u);
+  put("a", "banana", "db");  // an update that keeps its index values stays indexed
+  EXPECT_EQ(idx.byIndex("app", "db").size(), 2u);
+  EXPECT_EQ(idx.byNamespace("a").size(), 2u);
+  EXPECT_EQ(idx.byIndex("first-letter", "b").size(), 1u);
   idx.erase("a/apple");
   EXPECT_EQ(idx.byIndex("app", "db").size(), 1u);
   EXPECT_EQ(idx.byIndex("first-letter", "a").size(), 1u);

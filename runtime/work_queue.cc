@@ -93,6 +93,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::nanoseconds delay)
     return;
   }
   const auto ready = clock_->now() + delay;
+  bool wake = true;
   {
     std::lock_guard lock(delay_mu_);
     auto it = waiting_index_.find(key);
@@ -106,6 +107,10 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::nanoseconds delay)
         }
       }
     }
+    // The delay thread sleeps until the earliest key is due: only a key due before that needs
+    // to wake it (most keys are added behind others with the same delay; a wake-up each was a
+    // context switch per member event).
+    wake = waiting_.empty() || ready < waiting_.begin()->first;
     waiting_.emplace(ready, key);
     waiting_index_[key] = ready;
     // Started on first use: most queues (a detector per served kind) never delay a key, and a
@@ -114,7 +119,7 @@ void WorkQueue::addAfter(const std::string& key, std::chrono::nanoseconds delay)
       delay_thread_ = std::thread([this] { delayLoop(); });
     }
   }
-  delay_cv_.notify_all();
+  if (wake) delay_cv_.notify_all();
 }
 
 void WorkQueue::addRateLimited(const std::string& key) {

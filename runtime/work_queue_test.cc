@@ -81,6 +81,24 @@ TEST(WorkQueueTest, AddAfterKeepsEarliestTime) {
   EXPECT_EQ(q.len(), 0u) << "the later duplicate was dropped";
 }
 
+TEST(WorkQueueTest, RealClockWakesForAnEarlierKeyOnly) {
+  // The delay thread sleeps until the earliest key is due; a later key does not wake it, an
+  // earlier one must.
+  WorkQueue q;
+  const auto start = std::chrono::steady_clock::now();
+  q.addAfter("late", 60s);
+  q.addAfter("later", 120s);
+  q.addAfter("soon", 30ms);
+  q.addAfter("soon-after", 60ms);
+  EXPECT_EQ(q.get(), "soon");
+  EXPECT_EQ(q.get(), "soon-after");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(q.len(), 0u);
+  q.addAfter("late", 10ms);  // moved earlier: due at once
+  EXPECT_EQ(q.get(), "late");
+  q.shutDown();
+}
+
 TEST(WorkQueueTest, RateLimitedBackoffFollowsLimiter) {
   auto clock = std::make_shared<core::FakeClock>();
   WorkQueue q(fakeOptions(clock));
