@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "apimachinery/json_dump.h"
 #include "client/api_errors.h"
 #include "client/decode.h"
 
@@ -204,7 +205,7 @@ core::Result<ObjectList> RestClient::list(const GroupVersionResource& gvr, const
 core::Result<ObjectPtr> RestClient::create(const GroupVersionResource& gvr, const std::string& ns,
                                            const nlohmann::json& object,
                                            const WriteOptions& options) {
-  return post(gvr, ns, object.dump(), options);
+  return post(gvr, ns, apimachinery::dumpJson(object), options);
 }
 
 core::Result<ObjectPtr> RestClient::createText(const GroupVersionResource& gvr,
@@ -231,7 +232,7 @@ core::Result<ObjectPtr> RestClient::update(const GroupVersionResource& gvr, cons
   if (auto m = object.find("metadata"); m != object.end() && m->is_object()) {
     name = m->value("name", "");
   }
-  return put(gvr, ns, name, object.dump(), options, subresource);
+  return put(gvr, ns, name, apimachinery::dumpJson(object), options, subresource);
 }
 
 core::Result<ObjectPtr> RestClient::updateText(const GroupVersionResource& gvr,

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/work_types.h"
+#include "apimachinery/json_dump.h"
 #include "apimachinery/json_parse.h"
 #include "client/json_scan.h"
 #include "controllers/binding/binding_controller.h"
@@ -147,7 +148,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   status["conditions"] = std::move(conditions);
   if (status != old_status) {
     // The status spliced into the binding's text: the rest is neither parsed nor serialised.
-    auto next = client::json_scan::withMember(cached->raw(), "status", status.dump());
+    auto next = client::json_scan::withMember(cached->raw(), "status", apimachinery::dumpJson(status));
     if (!next) return core::internalError("the cached binding " + request.key() + " is not JSON");
     auto written =
         host_->updateText(cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr, ns,
@@ -170,7 +171,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   nlohmann::json new_templ_status = aggregated->value("status", nlohmann::json());
   addAvailableCondition(templ_json, new_templ_status, now);
   if (new_templ_status != old_templ_status && !new_templ_status.is_null()) {
-    auto next = client::json_scan::withMember(templ->raw(), "status", new_templ_status.dump());
+    auto next = client::json_scan::withMember(templ->raw(), "status", apimachinery::dumpJson(new_templ_status));
     if (!next) return core::internalError("the cached template " + templ->key() + " is not JSON");
     auto written =
         host_->updateText(kind->gvr, kind->namespaced ? res.value("namespace", "") : "",

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/work_types.h"
+#include "apimachinery/json_dump.h"
 #include "apimachinery/json_parse.h"
 #include "client/json_scan.h"
 #include "controllers/execution/covered_by.h"
@@ -361,7 +362,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     }
   }
   auto write_status = [&](const nlohmann::json& status) -> core::Result<client::ObjectPtr> {
-    auto body = client::json_scan::withMember(work->raw(), "status", status.dump());
+    auto body = client::json_scan::withMember(work->raw(), "status", apimachinery::dumpJson(status));
     if (!body) return core::internalError("the cached Work " + work->key() + " is not a JSON object");
     return host_->updateText(kWorksGvr, request.namespace_name, work->name(), *body,
                              {kFieldManager}, "status");

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/cluster_types.h"
+#include "apimachinery/json_dump.h"
 #include "apimachinery/json_parse.h"
 #include "client/json_scan.h"
 #include "api/pricebook_types.h"
@@ -339,7 +340,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
   }
   status["conditions"] = std::move(conditions);
   if (status != old_status) {
-    auto body = client::json_scan::withMember(current->raw(), "status", status.dump());
+    auto body = client::json_scan::withMember(current->raw(), "status", apimachinery::dumpJson(status));
     if (!body) return core::internalError("the binding " + current->key() + " is not JSON");
     auto written =
         host_->updateText(gvrOf(ns), ns, current->name(), *body, {kFieldManager}, "status");
