@@ -1,5 +1,7 @@
 #include "apimachinery/json_dump.h"
 
+#include "apimachinery/utf8.h"
+
 #include <charconv>
 #include <cstdint>
 #include <string_view>
@@ -8,32 +10,6 @@ namespace flotilla::apimachinery {
 namespace {
 
 using Json = nlohmann::json;
-
-// The length of the well-formed UTF-8 sequence starting at s[i] (the table nlohmann's decoder
-// accepts), or 0.
-std::size_t utf8Length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0x100u;
-  };
-  auto in = [](unsigned b, unsigned lo, unsigned hi) { return b >= lo && b <= hi; };
-  const unsigned b0 = byte(0);
-  if (in(b0, 0xC2, 0xDF)) return in(byte(1), 0x80, 0xBF) ? 2 : 0;
-  if (b0 == 0xE0) return in(byte(1), 0xA0, 0xBF) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-  if (in(b0, 0xE1, 0xEC) || in(b0, 0xEE, 0xEF)) {
-    return in(byte(1), 0x80, 0xBF) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-  }
-  if (b0 == 0xED) return in(byte(1), 0x80, 0x9F) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-  if (b0 == 0xF0) {
-    return in(byte(1), 0x90, 0xBF) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-  }
-  if (in(b0, 0xF1, 0xF3)) {
-    return in(byte(1), 0x80, 0xBF) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-  }
-  if (b0 == 0xF4) {
-    return in(byte(1), 0x80, 0x8F) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-  }
-  return 0;
-}
 
 // Appends the quoted, escaped string; false when it is not valid UTF-8.
 bool appendString(std::string& out, std::string_view s) {
@@ -47,7 +23,7 @@ bool appendString(std::string& out, std::string_view s) {
       continue;
     }
     if (c >= 0x80) {
-      const std::size_t n = utf8Length(s, i);
+      const std::size_t n = utf8SequenceLength(s, i);
       if (n == 0) return false;
       i += n;
       continue;

@@ -1,5 +1,7 @@
 #include "apimachinery/json_parse.h"
 
+#include "apimachinery/utf8.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -17,50 +19,6 @@ int hexDigit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// The length of the well-formed UTF-8 sequence at `p` (RFC 3629, the table nlohmann's lexer
-// checks), or 0.
-std::size_t utf8Sequence(const char* p, const char* end) {
-  auto byte = [&](std::size_t i) -> unsigned {
-    return p + i < end ? static_cast<unsigned char>(p[i]) : 0x100u;
-  };
-  auto in = [](unsigned b, unsigned lo, unsigned hi) { return b >= lo && b <= hi; };
-  const unsigned b0 = byte(0);
-  if (in(b0, 0xC2, 0xDF)) return in(byte(1), 0x80, 0xBF) ? 2 : 0;
-  if (b0 == 0xE0) return in(byte(1), 0xA0, 0xBF) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-  if (in(b0, 0xE1, 0xEC) || in(b0, 0xEE, 0xEF)) {
-    return in(byte(1), 0x80, 0xBF) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-  }
-  if (b0 == 0xED) return in(byte(1), 0x80, 0x9F) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-  if (b0 == 0xF0) {
-    return in(byte(1), 0x90, 0xBF) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-  }
-  if (in(b0, 0xF1, 0xF3)) {
-    return in(byte(1), 0x80, 0xBF) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-  }
-  if (b0 == 0xF4) {
-    return in(byte(1), 0x80, 0x8F) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-  }
-  return 0;
 }
 
 // Recursive descent over the text; every method returns false for input it leaves to nlohmann.
@@ -225,7 +183,8 @@ class Parser {
       }
       if (c < 0x20) return false;
       if (c >= 0x80) {
-        const std::size_t n = utf8Sequence(p_, end_);
+        const std::size_t n =
+            utf8SequenceLength(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
         if (n == 0) return false;
         out.append(p_, n);
         p_ += n;
