@@ -64,6 +64,28 @@ struct PendingWrite {
   std::condition_variable done_cv;
 };
 
+// What a batch or a write group has written so far, by key (nullopt: deleted); applied to the
+// index once it committed.
+using Staged = std::unordered_map<std::string, std::optional<CurrentIndex::Entry>>;
+
+class SqliteStorage;
+
+// The open write group of a thread (Storage::groupWrites). Only its thread touches it.
+struct GroupState {
+  SqliteStorage* owner = nullptr;
+  bool active = true;   // false once committed: the thread's writes are no longer grouped
+  bool open = false;    // holds the writer role and an open transaction
+  core::Status failure;  // set when the group failed; every later write returns it
+  Staged staged;
+  std::vector<Event> events;
+  int64_t next = 0;  // revision of the next write in the open transaction
+  size_t writes = 0;  // writes in the open transaction
+  std::chrono::steady_clock::time_point opened;
+};
+
+// The calling thread's write group, if any (one per thread).
+thread_local GroupState* tls_group = nullptr;
+
 // One queued compaction; runs in chunks between write batches.
 struct PendingCompaction {
   int64_t target = 0;
@@ -107,6 +129,14 @@ class SqliteStorage final : public Storage {
   }
 
   core::Result<KeyValue> get(const std::string& key) override {
+    if (GroupState* group = openGroup()) {
+      // The group's own writes are not committed yet: only this thread sees them.
+      if (auto it = group->staged.find(key); it != group->staged.end()) {
+        if (!it->second) return core::notFound("key " + key + " not found");
+        return KeyValue{key, *it->second->value, it->second->create_revision,
+                        it->second->mod_revision};
+      }
+    }
     auto entry = index_->find(key);
     if (!entry) return core::notFound("key " + key + " not found");
     if (entry->value) {
@@ -121,11 +151,20 @@ class SqliteStorage final : public Storage {
 
   core::Result<ListResult> list(const ListOptions& options) override {
     if (options.limit < 0) return core::invalidArgument("negative list limit");
+    if (openGroup() != nullptr) {
+      // Inside the group's open transaction the writer connection sees the group's writes.
+      return listOn(*writer_conn_, options);
+    }
     auto conn = readers_->acquire();
     if (!conn.isOk()) return conn.status();
     SqliteReadTransaction tx(**conn);
     FLOTILLA_RETURN_IF_ERROR(tx.begin());
-    auto revisions = sqlite_log::readRevisions(**conn);
+    return listOn(**conn, options);
+  }
+
+  // list() on a connection whose transaction is open.
+  core::Result<ListResult> listOn(SqliteConnection& conn, const ListOptions& options) {
+    auto revisions = sqlite_log::readRevisions(conn);
     if (!revisions.isOk()) return revisions.status();
     if (options.revision > 0) {
       if (options.revision < revisions->compacted) {
@@ -138,7 +177,7 @@ class SqliteStorage final : public Storage {
                                      " is in the future");
       }
     }
-    return sqlite_log::list(**conn, options, revisions->current);
+    return sqlite_log::list(conn, options, revisions->current);
   }
 
   core::Result<int64_t> create(const std::string& key, const std::string& value) override {
@@ -160,7 +199,10 @@ class SqliteStorage final : public Storage {
     return std::move(write.removed);
   }
 
-  core::Result<int64_t> currentRevision() override { return revision_.load(); }
+  core::Result<int64_t> currentRevision() override {
+    if (GroupState* group = openGroup()) return group->next - 1;
+    return revision_.load();
+  }
 
   core::Result<WatchPtr> watch(const std::string& prefix, int64_t after_revision) override {
     int64_t compacted = compacted_.load();
@@ -177,6 +219,10 @@ class SqliteStorage final : public Storage {
 
   core::Status compact(int64_t revision) override {
     if (revision <= compacted_.load()) return core::Status::ok();
+    if (openGroup() != nullptr) {
+      // The writer thread would wait for the writer role this thread holds.
+      return core::Status(core::Code::FailedPrecondition, "compaction inside a write group");
+    }
     if (revision > revision_.load()) {
       return core::invalidArgument("cannot compact at future revision " + std::to_string(revision));
     }
@@ -193,6 +239,16 @@ class SqliteStorage final : public Storage {
   core::Result<int64_t> compactedRevision() override { return compacted_.load(); }
 
   SqliteWriterStats stats() const { return {commits_.load(), writes_.load()}; }
+
+  WriteGroupPtr groupWrites() override;
+
+  // Ends `group` (its thread calls this once): commits its open transaction, if any.
+  core::Status finishGroup(GroupState& group) {
+    group.active = false;
+    if (!group.failure.isOk()) return group.failure;
+    if (!group.open) return core::Status::ok();
+    return commitGroup(group);
+  }
 
  private:
   // What a write came to (PendingWrite itself stays put: it owns the writer's wakeup).
@@ -215,6 +271,9 @@ class SqliteStorage final : public Storage {
     write.key = key;
     write.value = value;
     write.expected = expected;
+    if (GroupState* group = tls_group; group != nullptr && group->owner == this && group->active) {
+      return submitInGroup(*group, write);
+    }
     std::unique_lock lock(mu_);
     if (stopping_) return {core::Status(core::Code::Unavailable, "storage closed")};
     queue_.push_back(&write);
@@ -240,7 +299,136 @@ class SqliteStorage final : public Storage {
     }
     committing_ = false;
     if (stopping_ || !queue_.empty() || !compactions_.empty()) queue_cv_.notify_all();
+    idle_cv_.notify_all();
     return {std::move(write.status), write.revision, std::move(write.removed)};
+  }
+
+  // The calling thread's group on this store when it has an open transaction.
+  GroupState* openGroup() const {
+    GroupState* group = tls_group;
+    return group != nullptr && group->owner == this && group->open ? group : nullptr;
+  }
+
+  // A write of a write group: applied at once in the group's transaction, which is opened at
+  // the group's first write and committed first when the group reached its bounds.
+  WriteOutcome submitInGroup(GroupState& group, PendingWrite& write) {
+    if (!group.failure.isOk()) return {group.failure};
+    if (group.open && (group.writes >= options_.write_group_max_writes ||
+                       std::chrono::steady_clock::now() - group.opened >=
+                           options_.write_group_max_time)) {
+      // Let the writes other threads queued meanwhile (and compaction) go.
+      if (auto status = commitGroup(group); !status.isOk()) return {std::move(status)};
+    }
+    if (!group.open) {
+      if (auto status = beginGroup(group); !status.isOk()) return {std::move(status)};
+    }
+    auto status = applyWrite(write, group.next, group.events, group.staged);
+    if (!status.isOk()) {
+      failGroup(group, status);
+      return {std::move(status)};
+    }
+    ++group.writes;
+    return {std::move(write.status), write.revision, std::move(write.removed)};
+  }
+
+  // Takes the writer role for `group` and opens its transaction.
+  core::Status beginGroup(GroupState& group) {
+    {
+      std::unique_lock lock(mu_);
+      idle_cv_.wait(lock, [&] { return stopping_ || !committing_; });
+      if (stopping_) return core::Status(core::Code::Unavailable, "storage closed");
+      committing_ = true;
+    }
+    auto status = writer_conn_->execCached("BEGIN IMMEDIATE");
+    if (!status.isOk()) {
+      releaseWriter();
+      return status;
+    }
+    group.open = true;
+    group.next = revision_.load() + 1;
+    group.writes = 0;
+    group.opened = std::chrono::steady_clock::now();
+    return core::Status::ok();
+  }
+
+  // Gives up the writer role; whoever waits for it (queued writes, compaction, another group)
+  // goes on.
+  void releaseWriter() {
+    std::lock_guard lock(mu_);
+    committing_ = false;
+    if (stopping_ || !queue_.empty() || !compactions_.empty()) queue_cv_.notify_all();
+    idle_cv_.notify_all();
+  }
+
+  // Commits the group's open transaction together with the writes other threads queued
+  // meanwhile, publishes the events and gives up the writer role. On failure everything in the
+  // transaction is rolled back and the group has failed.
+  core::Status commitGroup(GroupState& group) {
+    std::vector<PendingWrite*> batch;
+    {
+      std::lock_guard lock(mu_);
+      takeBatch(batch);
+    }
+    core::Status status;
+    for (auto* write : batch) {
+      status = applyWrite(*write, group.next, group.events, group.staged);
+      if (!status.isOk()) break;
+    }
+    if (status.isOk()) status = writer_conn_->execCached("COMMIT");
+    const size_t group_writes = group.writes;
+    if (status.isOk()) {
+      applyStaged(group.staged);
+      revision_.store(group.next - 1);
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      writes_.fetch_add(static_cast<int64_t>(batch.size() + group_writes),
+                        std::memory_order_relaxed);
+      hub_->publish(group.events);
+    } else {
+      (void)writer_conn_->exec("ROLLBACK");
+      for (auto* write : batch) write->status = status;
+    }
+    {
+      std::lock_guard lock(mu_);
+      finishBatch(batch, nullptr);
+    }
+    group.open = false;
+    group.staged.clear();
+    group.events.clear();
+    group.writes = 0;
+    releaseWriter();
+    if (!status.isOk()) {
+      group.failure = status.withContext("write group of " + std::to_string(group_writes) +
+                                         " writes rolled back");
+      core::logger("storage")->error("sqlite write group commit failed: {}",
+                                     group.failure.toString());
+      return group.failure;
+    }
+    return status;
+  }
+
+  // Rolls back the group's open transaction after `cause`; the group's later writes fail.
+  void failGroup(GroupState& group, const core::Status& cause) {
+    const size_t group_writes = group.writes;
+    (void)writer_conn_->exec("ROLLBACK");
+    group.open = false;
+    group.staged.clear();
+    group.events.clear();
+    group.writes = 0;
+    releaseWriter();
+    group.failure = cause.withContext("write group of " + std::to_string(group_writes) +
+                                      " earlier writes rolled back");
+    core::logger("storage")->error("sqlite write group failed: {}", group.failure.toString());
+  }
+
+  // Makes a committed batch's writes visible in the index.
+  void applyStaged(Staged& staged) {
+    for (auto& [key, entry] : staged) {
+      if (entry) {
+        index_->put(key, entry->create_revision, entry->mod_revision, std::move(entry->value));
+      } else {
+        index_->erase(key);
+      }
+    }
   }
 
   // Moves up to max_batch queued writes into `batch`. Called with mu_ held.
@@ -292,6 +480,7 @@ class SqliteStorage final : public Storage {
           compaction->done = true;
         }
       }
+      idle_cv_.notify_all();
       if (compacted) done_cv_.notify_all();
     }
     // Writes always drain before stopping; compactions still queued are abandoned.
@@ -320,13 +509,7 @@ class SqliteStorage final : public Storage {
     if (status.isOk()) status = writer_conn_->execCached("COMMIT");
     if (status.isOk()) {
       // Before anyone is woken: a read that starts after the acknowledgement sees the write.
-      for (auto& [key, entry] : staged) {
-        if (entry) {
-          index_->put(key, entry->create_revision, entry->mod_revision, std::move(entry->value));
-        } else {
-          index_->erase(key);
-        }
-      }
+      applyStaged(staged);
     }
     if (!status.isOk()) {
       (void)writer_conn_->exec("ROLLBACK");
@@ -340,10 +523,6 @@ class SqliteStorage final : public Storage {
     writes_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
     hub_->publish(events);
   }
-
-  // What this batch has written so far, by key (nullopt: deleted); applied to the index once
-  // the batch committed.
-  using Staged = std::unordered_map<std::string, std::optional<CurrentIndex::Entry>>;
 
   // The state of `key` before `write`: earlier writes of this batch, else the index; the value
   // (for the event's prev_value) comes from SQLite when the index has not cached it.
@@ -515,6 +694,7 @@ class SqliteStorage final : public Storage {
   std::condition_variable queue_cv_;
   std::condition_variable done_cv_;
   std::condition_variable stop_cv_;  // wakes the compactor on shutdown
+  std::condition_variable idle_cv_;  // committing_ went false (a write group waits for it)
   std::deque<PendingWrite*> queue_;
   std::deque<PendingCompaction*> compactions_;
   // A thread (the writer thread or a caller committing its own write) is using writer_conn_.
@@ -523,6 +703,51 @@ class SqliteStorage final : public Storage {
   std::thread writer_;
   std::thread compactor_;
 };
+
+// The guard Storage::groupWrites hands out; owns the thread's GroupState.
+class SqliteWriteGroup final : public WriteGroup {
+ public:
+  explicit SqliteWriteGroup(SqliteStorage* owner)
+      : state_(std::make_unique<GroupState>()), thread_(std::this_thread::get_id()) {
+    state_->owner = owner;
+    tls_group = state_.get();
+  }
+  ~SqliteWriteGroup() override {
+    if (std::this_thread::get_id() != thread_) {
+      // Misuse: the group is committed (it must give up the writer), but the creating thread's
+      // pointer to its state cannot be cleared from here, so the state stays, inactive.
+      core::logger("storage")->error("write group destroyed on another thread than its own");
+      (void)commit();
+      (void)state_.release();
+      return;
+    }
+    if (committed_) return;  // commit() returned its outcome
+    auto status = commit();
+    if (!status.isOk()) {
+      core::logger("storage")->error("write group not committed: {}", status.toString());
+    }
+  }
+
+  core::Status commit() override {
+    if (committed_) return result_;
+    committed_ = true;
+    result_ = state_->owner->finishGroup(*state_);
+    if (tls_group == state_.get()) tls_group = nullptr;
+    return result_;
+  }
+
+ private:
+  std::unique_ptr<GroupState> state_;
+  std::thread::id thread_;
+  bool committed_ = false;
+  core::Status result_;
+};
+
+WriteGroupPtr SqliteStorage::groupWrites() {
+  // Nested (or a group on another store open on this thread): the outer group goes on.
+  if (tls_group != nullptr && tls_group->active) return Storage::groupWrites();
+  return std::make_unique<SqliteWriteGroup>(this);
+}
 
 }  // namespace
 

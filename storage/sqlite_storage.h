@@ -1,5 +1,10 @@
 // The SQLite backend of Storage: one database file for a single API server process.
 //
+// Write groups (Storage::groupWrites): the grouping thread takes the writer role (as a caller
+// committing its own write does) at its first write and keeps the transaction open, applying
+// each of its writes directly; the commit, the index update and the events come when the group
+// commits. Writes of other threads queue meanwhile and are taken into the group's commit.
+//
 // Writes go through one writer thread that drains the queue of pending writes into a single
 // transaction, checks each write's precondition in arrival order, commits with one fsync
 // (WAL, synchronous=FULL) and only then acknowledges them all and publishes their events, so many
@@ -45,6 +50,11 @@ struct SqliteOptions {
   // > 0: each automatic run compacts to current - N. 0: to the revision seen one run earlier.
   int64_t compaction_keep_revisions = 0;
   int64_t compaction_chunk = 5'000;  // revisions examined per compaction transaction
+  // Storage::groupWrites: a group that has held the writer this long, or made this many
+  // writes, commits what it has (with the writes other threads queued meanwhile) before its
+  // next write, so other writers wait at most about this long.
+  std::chrono::milliseconds write_group_max_time{10};
+  size_t write_group_max_writes = 256;
 };
 
 // Opens or creates the database at `path` (its directory must exist).

@@ -68,6 +68,21 @@ class Watch {
 };
 using WatchPtr = std::unique_ptr<Watch>;
 
+// A write group: the calling thread's writes made while it lives share one transaction and one
+// commit (see Storage::groupWrites). Not thread-safe: use and destroy it on the thread that
+// created it.
+class WriteGroup {
+ public:
+  virtual ~WriteGroup() = default;
+  // Commits the writes made so far in the group (if any); later writes of the thread are no
+  // longer grouped. The result says whether every write the group acknowledged is now durable
+  // and published: an error means the ones not yet committed were rolled back (the error names
+  // how many). Idempotent: later calls return the first result. The destructor calls it and
+  // logs an error it could not return.
+  virtual core::Status commit() = 0;
+};
+using WriteGroupPtr = std::unique_ptr<WriteGroup>;
+
 class Storage {
  public:
   virtual ~Storage() = default;
@@ -90,6 +105,26 @@ class Storage {
   // Forgets history at or below `revision` (watches and lists from older revisions get Gone).
   virtual core::Status compact(int64_t revision) = 0;
   virtual core::Result<int64_t> compactedRevision() = 0;
+
+  // Groups the calling thread's following create/update/remove calls on this storage into one
+  // transaction until the returned group is committed or destroyed, so that a thread writing
+  // several objects in a row (the member simulator's reconcile pass) pays one commit instead of
+  // one each. Within a group:
+  //  - each write still checks its precondition (against the live state plus the group's earlier
+  //    writes) and returns its outcome and revision at once, but it is provisional: durable,
+  //    visible to other threads and published to watches only when the group commits.
+  //    WriteGroup::commit() (or the destructor's log) reports a failed commit; a write whose
+  //    storage operation itself fails ends the group (rolled back) and so does every later write
+  //    of the group, with the same error.
+  //  - get, list and currentRevision on the grouping thread see the group's writes.
+  //  - other threads' writes wait while the group holds the store's writer, for at most about
+  //    `SqliteOptions::write_group_max_time` or `write_group_max_writes` writes: the group then
+  //    commits what it has (taking the waiting writes into that commit) and goes on in a new
+  //    transaction. So do not block (on the network, on another thread's write, on a watch)
+  //    while a group that has written is alive.
+  // Nested groups on one thread join the outer one (the inner one is a no-op). Backends that
+  // cannot group (etcd) return a group that does nothing: each write commits on its own.
+  virtual WriteGroupPtr groupWrites();
 };
 using StoragePtr = std::unique_ptr<Storage>;
 
