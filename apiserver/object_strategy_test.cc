@@ -1,6 +1,13 @@
 #include "apiserver/object_strategy.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
 
 namespace flotilla::apiserver {
 namespace {
@@ -106,6 +113,58 @@ TEST(ObjectStrategyTest, GenerationBumpsOnlyWhenTheSpecPartChanges) {
     prepareForUpdate(r, old, updated, "");
     EXPECT_EQ(updated["metadata"]["generation"], row.generation) << row.name;
   }
+}
+
+TEST(ObjectStrategyTest, UidsAndGeneratedNamesAreWellFormedAndUnique) {
+  const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  const std::regex generated("^web-[bcdfghjklmnpqrstvwxz2456789]{5}$");
+  struct Row {
+    std::string name;
+    int threads;
+    int per_thread;
+  };
+  for (const auto& row : std::vector<Row>{{"one_thread", 1, 20'000}, {"eight_threads", 8, 5'000}}) {
+    SCOPED_TRACE(row.name);
+    std::mutex mu;
+    std::set<std::string> seen;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < row.threads; ++t) {
+      threads.emplace_back([&] {
+        std::vector<std::string> mine;
+        for (int i = 0; i < row.per_thread; ++i) mine.push_back(newUuid());
+        std::lock_guard lock(mu);
+        seen.insert(mine.begin(), mine.end());
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(seen.size(), static_cast<size_t>(row.threads * row.per_thread));
+    for (const auto& id : {*seen.begin(), *seen.rbegin()}) {
+      EXPECT_TRUE(std::regex_match(id, uuid)) << id;
+    }
+  }
+  EXPECT_TRUE(std::regex_match(generateNameFrom("web-"), generated));
+}
+
+TEST(ObjectStrategyTest, AForkedChildDoesNotRepeatItsParentsUids) {
+  (void)newUuid();  // the parent's stream is seeded
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string id = newUuid();
+    ssize_t written = write(fds[1], id.data(), id.size());
+    _exit(written == static_cast<ssize_t>(id.size()) ? 0 : 1);
+  }
+  const std::string parent_next = newUuid();
+  char buffer[64] = {};
+  ssize_t n = read(fds[0], buffer, sizeof buffer);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(fds[0]);
+  close(fds[1]);
+  ASSERT_EQ(n, 36);
+  EXPECT_NE(std::string(buffer, 36), parent_next);
 }
 
 }  // namespace
