@@ -538,7 +538,8 @@ void collectGroup(const Json& value, const FieldGroup& g, FieldSet& out) {
 }  // namespace
 
 void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* schema,
-                           const ApplyRequest& req) {
+                           const ApplyRequest& req,
+                           const std::vector<std::string>& unchanged_members) {
   if (!updated.is_object()) return;
   // Field sets are built per group straight from `updated` and `old` (no copies without
   // managedFields), and a group whose value did not change contributes no changed field without
@@ -604,10 +605,17 @@ void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* sch
     }
   }
   if (old != nullptr) {
-    // Fields that disappeared are no longer owned by anyone.
+    // Fields that disappeared are no longer owned by anyone (those under members left out as
+    // unchanged did not).
+    auto leftOut = [&](const FieldPath& p) {
+      if (p.empty() || p.front().size() < 2) return false;
+      const std::string_view member = std::string_view(p.front()).substr(2);
+      return std::any_of(unchanged_members.begin(), unchanged_members.end(),
+                         [&](const std::string& m) { return member == m; });
+    };
     for (auto& e : entries) {
       for (auto it = e.set.begin(); it != e.set.end();) {
-        it = new_set.count(*it) ? std::next(it) : e.set.erase(it);
+        it = new_set.count(*it) || leftOut(*it) ? std::next(it) : e.set.erase(it);
       }
     }
   }

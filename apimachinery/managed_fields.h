@@ -45,8 +45,11 @@ core::Result<nlohmann::json> serverSideApply(const nlohmann::json* live,
 
 // Records a non-apply write: ownership of every field that changed between `old` (null on
 // create) and `updated` moves to `manager` with operation Update; updated's managedFields is
-// rewritten.
+// rewritten. `unchanged_members` names top-level members the caller left out of both `old` and
+// `updated` because they are equal (a status write does not carry the spec): ownership of the
+// fields under them stays as recorded instead of being dropped as gone.
 void recordUpdateOwnership(const nlohmann::json* old, nlohmann::json& updated,
-                           const SchemaNode* schema, const ApplyRequest& req);
+                           const SchemaNode* schema, const ApplyRequest& req,
+                           const std::vector<std::string>& unchanged_members = {});
 
 }  // namespace flotilla::apimachinery

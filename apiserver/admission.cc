@@ -67,8 +67,58 @@ core::Status Admission::checkUnknownFields(const ServedResource& r, Json& obj,
   return core::invalidArgument(msg);
 }
 
+namespace {
+
+// The top-level members a status write may change (the others are the stored object's).
+bool statusScoped(const std::string& member) {
+  return member == "apiVersion" || member == "kind" || member == "metadata" || member == "status";
+}
+
+}  // namespace
+
 core::Status Admission::admit(const ServedResource& r, Json& obj, const Json* old,
-                              FieldValidation mode, std::vector<std::string>* warnings) const {
+                              FieldValidation mode, std::vector<std::string>* warnings,
+                              AdmitScope scope) const {
+  if (scope == AdmitScope::StatusAndMetadata && old != nullptr && obj.is_object()) {
+    // The other top-level members are the stored object's, admitted when they were written:
+    // the schema checks skip them (kube-apiserver ratchets unchanged fields the same way), so a
+    // status write does not prune, default and validate the spec again. Taken out and put back
+    // by moving, not copying. (ObjectStore::updateStatus hands out objects without them.)
+    std::vector<std::pair<std::string, Json>> held;
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      if (!statusScoped(it.key())) held.emplace_back(it.key(), std::move(it.value()));
+    }
+    for (const auto& [key, value] : held) obj.erase(key);
+    std::vector<core::Cause> causes;
+    core::Status checked = schemaChecks(r, obj, mode, warnings, causes);
+    for (auto& [key, value] : held) obj[key] = std::move(value);
+    FLOTILLA_RETURN_IF_ERROR(checked);
+    // What the schema says about the members left out (say, a required spec) is not this
+    // write's doing.
+    std::erase_if(causes, [](const core::Cause& c) {
+      const std::string member = c.field.substr(0, c.field.find_first_of(".["));
+      return !member.empty() && !statusScoped(member);
+    });
+    updateChecks(r, obj, old, causes);
+    if (!causes.empty()) return invalidObject(r, objectNameOf(obj), std::move(causes));
+    return core::Status::ok();
+  }
+  std::vector<core::Cause> causes;
+  FLOTILLA_RETURN_IF_ERROR(schemaChecks(r, obj, mode, warnings, causes));
+  updateChecks(r, obj, old, causes);
+  if (!causes.empty()) return invalidObject(r, objectNameOf(obj), std::move(causes));
+  return core::Status::ok();
+}
+
+std::string Admission::objectNameOf(Json& obj) {
+  return obj["metadata"].contains("name") && obj["metadata"]["name"].is_string()
+             ? obj["metadata"]["name"].get<std::string>()
+             : std::string();
+}
+
+core::Status Admission::schemaChecks(const ServedResource& r, Json& obj, FieldValidation mode,
+                                     std::vector<std::string>* warnings,
+                                     std::vector<core::Cause>& causes) const {
   FLOTILLA_RETURN_IF_ERROR(checkUnknownFields(r, obj, mode, warnings));
   if (!r.is_custom && r.schema != nullptr) {
     auto type_causes = apimachinery::validateTypes(obj, *r.schema);
@@ -87,13 +137,8 @@ core::Status Admission::admit(const ServedResource& r, Json& obj, const Json* ol
     }
     apimachinery::applyWorkloadDefaults(r.group, r.kind, obj);
   }
-  const std::string name =
-      obj["metadata"].contains("name") && obj["metadata"]["name"].is_string()
-          ? obj["metadata"]["name"].get<std::string>()
-          : std::string();
-  std::vector<core::Cause> causes =
-      apimachinery::validateObjectMeta(obj["metadata"], r.namespaced,
-                                      apimachinery::nameRuleFor(r.group, r.plural));
+  causes = apimachinery::validateObjectMeta(obj["metadata"], r.namespaced,
+                                            apimachinery::nameRuleFor(r.group, r.plural));
   if (r.is_custom) {
     defaultCustomResource(r, obj);
     auto schema_causes = validateCustomResource(r, obj);
@@ -103,6 +148,16 @@ core::Status Admission::admit(const ServedResource& r, Json& obj, const Json* ol
     auto crd_causes = validateCrdObject(obj);
     causes.insert(causes.end(), crd_causes.begin(), crd_causes.end());
   }
+  return core::Status::ok();
+}
+
+bool Admission::hasValidator(const ServedResource& r) const {
+  std::lock_guard lock(mu_);
+  return validators_.count(r.group + "/" + r.kind) > 0;
+}
+
+void Admission::updateChecks(const ServedResource& r, const Json& obj, const Json* old,
+                             std::vector<core::Cause>& causes) const {
   if (old != nullptr && old->contains("metadata")) {
     // Once deletion started, no new finalizers may be added.
     if (old->at("metadata").contains("deletionTimestamp")) {
@@ -130,8 +185,6 @@ core::Status Admission::admit(const ServedResource& r, Json& obj, const Json* ol
     auto extra = validator(obj, old);
     causes.insert(causes.end(), extra.begin(), extra.end());
   }
-  if (!causes.empty()) return invalidObject(r, name, std::move(causes));
-  return core::Status::ok();
 }
 
 }  // namespace flotilla::apiserver

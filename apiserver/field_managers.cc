@@ -21,9 +21,11 @@ apimachinery::ApplyRequest requestFor(const ServedResource& r, const std::string
 
 void recordManagedUpdate(const ServedResource& r, const Json* old, Json& obj,
                          const std::string& manager, const std::string& subresource,
-                         std::chrono::system_clock::time_point now) {
+                         std::chrono::system_clock::time_point now,
+                         const std::vector<std::string>& unchanged_members) {
   apimachinery::recordUpdateOwnership(old, obj, r.schema,
-                                      requestFor(r, manager, subresource, false, now));
+                                      requestFor(r, manager, subresource, false, now),
+                                      unchanged_members);
 }
 
 core::Result<Json> applyToNew(const ServedResource& r, const Json& applied,

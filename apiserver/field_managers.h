@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,9 +16,12 @@ namespace flotilla::apiserver {
 
 using Json = nlohmann::json;
 
+// `unchanged_members`: top-level members left out of both objects as equal (see
+// apimachinery::recordUpdateOwnership).
 void recordManagedUpdate(const ServedResource& r, const Json* old, Json& obj,
                          const std::string& manager, const std::string& subresource,
-                         std::chrono::system_clock::time_point now);
+                         std::chrono::system_clock::time_point now,
+                         const std::vector<std::string>& unchanged_members = {});
 core::Result<Json> applyToNew(const ServedResource& r, const Json& applied,
                               const std::string& manager, std::chrono::system_clock::time_point now);
 core::Result<Json> applyToExisting(const ServedResource& r, const Json& live, const Json& applied,

@@ -83,6 +83,52 @@ std::optional<std::string_view> topLevelMember(std::string_view s, std::string_v
   }
 }
 
+std::optional<std::vector<MemberText>> topLevelMembers(std::string_view s) {
+  std::vector<MemberText> out;
+  std::size_t i = 0;
+  skipSpace(s, i);
+  if (i >= s.size() || s[i] != '{') return std::nullopt;
+  ++i;
+  skipSpace(s, i);
+  if (i < s.size() && s[i] == '}') {
+    ++i;
+    skipSpace(s, i);
+    if (i != s.size()) return std::nullopt;
+    return out;
+  }
+  while (true) {
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    const std::size_t key_start = i;
+    if (!skipString(s, i)) return std::nullopt;
+    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
+    if (key.find('\\') != std::string_view::npos) return std::nullopt;
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return std::nullopt;
+    ++i;
+    skipSpace(s, i);
+    const std::size_t value_start = i;
+    if (!skipValue(s, i)) return std::nullopt;
+    std::size_t value_end = i;
+    while (value_end > value_start && (s[value_end - 1] == ' ' || s[value_end - 1] == '\n' ||
+                                       s[value_end - 1] == '\t' || s[value_end - 1] == '\r')) {
+      --value_end;
+    }
+    if (value_end == value_start) return std::nullopt;
+    out.push_back({key, s.substr(value_start, value_end - value_start)});
+    skipSpace(s, i);
+    if (i >= s.size()) return std::nullopt;
+    if (s[i] == '}') {
+      ++i;
+      skipSpace(s, i);
+      if (i != s.size()) return std::nullopt;
+      return out;
+    }
+    if (s[i] != ',') return std::nullopt;
+    ++i;
+  }
+}
+
 std::optional<std::string> withoutTopLevelMember(std::string_view s, std::string_view wanted) {
   std::size_t i = 0;
   skipSpace(s, i);

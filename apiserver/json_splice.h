@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace flotilla::apiserver {
 
@@ -19,6 +20,15 @@ std::optional<std::string> spliceResourceVersion(std::string_view stored, int64_
 // the other members (they are skipped as text, and scanning stops at the key); nullopt when the
 // text is not an object or has no such member.
 std::optional<std::string_view> topLevelMember(std::string_view stored, std::string_view key);
+
+// Every top-level member of an object text, in order: the key as written between its quotes
+// and the raw text of its value. nullopt when the text is not a well-formed object at the top
+// level or a key contains an escape (the caller then parses instead).
+struct MemberText {
+  std::string_view key;
+  std::string_view value;
+};
+std::optional<std::vector<MemberText>> topLevelMembers(std::string_view object);
 
 // The object text without its top-level member `key` (and the comma that separated it), found
 // as topLevelMember finds it; nullopt when the text is not an object or has no such member. Lets

@@ -98,33 +98,56 @@ std::string ObjectStore::encode(const Json& obj) {
   if (meta == obj.end() || !meta->is_object() || !meta->contains("resourceVersion")) {
     return apimachinery::dumpJson(obj);
   }
+  return encodeWith(obj, {});
+}
+
+std::string ObjectStore::encodeWith(
+    const Json& obj, const std::vector<std::pair<std::string, std::string_view>>& extra) {
   // Same text as dumping a copy without metadata.resourceVersion, written into one string: no
   // copy of metadata (managedFields is most of it). Members are written in the object's (sorted)
-  // key order, exactly as dump() would.
+  // key order, exactly as dump() would; `extra` members are merged in at their place.
   std::string out;
+  size_t extra_bytes = 0;
+  for (const auto& [key, text] : extra) extra_bytes += key.size() + text.size() + 4;
+  out.reserve(extra_bytes + 256);
   out += '{';
   bool first = true;
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    if (!first) out += ',';
-    first = false;
-    apimachinery::appendJsonString(out, it.key());
-    out += ':';
-    if (&*it != &*meta) {
-      apimachinery::appendJson(out, *it);
-      continue;
-    }
-    out += '{';
-    bool first_field = true;
-    for (auto field = meta->begin(); field != meta->end(); ++field) {
-      if (field.key() == "resourceVersion") continue;
-      if (!first_field) out += ',';
-      first_field = false;
-      apimachinery::appendJsonString(out, field.key());
+  auto next_extra = extra.begin();
+  auto writeExtraBefore = [&](const std::string* key) {
+    for (; next_extra != extra.end() && (key == nullptr || next_extra->first < *key);
+         ++next_extra) {
+      if (!first) out += ',';
+      first = false;
+      apimachinery::appendJsonString(out, next_extra->first);
       out += ':';
-      apimachinery::appendJson(out, *field);
+      out.append(next_extra->second);
     }
-    out += '}';
+  };
+  if (obj.is_object()) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      writeExtraBefore(&it.key());
+      if (!first) out += ',';
+      first = false;
+      apimachinery::appendJsonString(out, it.key());
+      out += ':';
+      if (it.key() != "metadata" || !it->is_object()) {
+        apimachinery::appendJson(out, *it);
+        continue;
+      }
+      out += '{';
+      bool first_field = true;
+      for (auto field = it->begin(); field != it->end(); ++field) {
+        if (field.key() == "resourceVersion") continue;
+        if (!first_field) out += ',';
+        first_field = false;
+        apimachinery::appendJsonString(out, field.key());
+        out += ':';
+        apimachinery::appendJson(out, *field);
+      }
+      out += '}';
+    }
   }
+  writeExtraBefore(nullptr);
   out += '}';
   return out;
 }

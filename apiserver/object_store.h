@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,6 +58,10 @@ struct DeleteOutcome {
 
 // The result of a read-modify-write step: the new object, or an error.
 using Mutation = std::function<core::Result<Json>(const Json& current)>;
+// A mutation for updateStatus(): `current` lacks the top-level members named in `left_out`
+// (and the result must lack them too); empty `left_out`: whole objects, as for Mutation.
+using PartialMutation = std::function<core::Result<Json>(
+    const Json& current, const std::vector<std::string>& left_out)>;
 
 class ObjectStore {
  public:
@@ -88,6 +94,17 @@ class ObjectStore {
   // update(). Same result and events as update().
   core::Result<Json> updateFrom(const ServedResource& r, const Json& known,
                                 const Mutation& mutate);
+  // update() for a write through the status subresource, which cannot change the top-level
+  // members other than apiVersion, kind, metadata and status: those (the spec, most of an
+  // object) are neither parsed nor re-encoded, `mutate` sees the object without them and they
+  // are written back as their stored text. Same stored bytes, events and errors as update()
+  // with a mutation that keeps them. The result lacks them too: answer with `stored` (required),
+  // which always receives the stored bytes of the result when it is still stored. Falls back to
+  // whole objects (empty left_out) when the stored text cannot be split or the write ends a
+  // deletion.
+  core::Result<Json> updateStatus(const ServedResource& r, const std::string& ns,
+                                  const std::string& name, const PartialMutation& mutate,
+                                  std::string* stored);
   core::Result<DeleteOutcome> remove(const ServedResource& r, const std::string& ns,
                                      const std::string& name, const DeleteParams& params);
   core::Result<int64_t> currentRevision();
@@ -97,6 +114,10 @@ class ObjectStore {
   static core::Result<Json> decode(const std::string& value, int64_t revision);
   // Serialises an object for storage (without resourceVersion).
   static std::string encode(const Json& obj);
+  // encode() of `obj` with the members `extra` (name, stored text of the value) added: their
+  // text is copied, not serialised; members are written in key order, as encode() does.
+  static std::string encodeWith(const Json& obj,
+                                const std::vector<std::pair<std::string, std::string_view>>& extra);
   // Only `metadata` (plus apiVersion and kind) of a stored value, without metadata.managedFields:
   // for in-process controllers that track ownership and deletion state of every object and for
   // label/metadata selectors, so they never build the spec, status and managedFields trees they

@@ -117,6 +117,11 @@ core::Result<Json> decodeWriteBody(const HttpRequest& req, const ServedResource&
   return obj;
 }
 
+// A /status write takes everything but status (and managedFields) from the stored object.
+AdmitScope admitScopeFor(const std::string& subresource) {
+  return subresource == "status" ? AdmitScope::StatusAndMetadata : AdmitScope::Object;
+}
+
 StatusDetails detailsFor(const ServedResource& r, const std::string& name) {
   return StatusDetails{name, r.group, r.plural, ""};
 }
@@ -215,30 +220,37 @@ HttpResponse ApiHandler::handleUpdate(const HttpRequest& req, const ServedResour
   // copying it.
   bool body_taken = false;
   std::string stored;
-  auto updated = store_.update(
-      r, ns, name,
-      [&](const Json& current) -> core::Result<Json> {
-        Json next;
-        if (!body_taken) {
-          next = std::move(obj);
-          body_taken = true;
-        } else {
-          auto again = decodeWriteBody(req, r, ns, FieldValidation::Ignore);
-          if (!again.isOk()) return again.status();
-          next = std::move(*again);
-          next["metadata"]["name"] = name;
-        }
-        prepareForUpdate(r, current, next, subresource);
-        if (!subresource.empty()) {
-          // The precondition comes from the request body even for /status.
-          next["metadata"]["resourceVersion"] = body_rv;
-        }
-        warnings.clear();
-        FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings));
-        recordManagedUpdate(r, &current, next, params->manager, subresource, now);
-        return next;
-      },
-      params->dry_run, &stored);
+  auto mutate = [&](const Json& current,
+                    const std::vector<std::string>& left_out) -> core::Result<Json> {
+    Json next;
+    if (!body_taken) {
+      next = std::move(obj);
+      body_taken = true;
+    } else {
+      auto again = decodeWriteBody(req, r, ns, FieldValidation::Ignore);
+      if (!again.isOk()) return again.status();
+      next = std::move(*again);
+      next["metadata"]["name"] = name;
+    }
+    prepareForUpdate(r, current, next, subresource);
+    if (!subresource.empty()) {
+      // The precondition comes from the request body even for /status.
+      next["metadata"]["resourceVersion"] = body_rv;
+    }
+    warnings.clear();
+    FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings,
+                                              admitScopeFor(subresource)));
+    recordManagedUpdate(r, &current, next, params->manager, subresource, now, left_out);
+    return next;
+  };
+  // A status write (without a kind validator, which may read any member) leaves the spec as
+  // stored text.
+  auto updated =
+      subresource == "status" && !params->dry_run && !admission_.hasValidator(r)
+          ? store_.updateStatus(r, ns, name, mutate, &stored)
+          : store_.update(
+                r, ns, name, [&](const Json& current) { return mutate(current, {}); },
+                params->dry_run, &stored);
   if (!updated.isOk()) return errorFor(updated.status(), r, name);
   return storedObjectResponse(200, *updated, stored, std::move(warnings));
 }
@@ -281,7 +293,8 @@ HttpResponse ApiHandler::handlePatch(const HttpRequest& req, const ServedResourc
         prepareForUpdate(r, current, next, subresource);
         next["metadata"]["resourceVersion"] = patch_sets_rv ? wanted_rv : Json();
         warnings.clear();
-        FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings));
+        FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings,
+                                                  admitScopeFor(subresource)));
         recordManagedUpdate(r, &current, next, params->manager, subresource, now);
         return next;
       },
@@ -354,7 +367,8 @@ HttpResponse ApiHandler::handleApply(const HttpRequest& req, const ServedResourc
         prepareForUpdate(r, current, next, subresource);
         next["metadata"]["resourceVersion"] = wanted_rv;
         warnings.clear();
-        FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings));
+        FLOTILLA_RETURN_IF_ERROR(admission_.admit(r, next, &current, params->validation, &warnings,
+                                                  admitScopeFor(subresource)));
         return next;
       },
       params->dry_run, &stored);
