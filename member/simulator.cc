@@ -6,6 +6,7 @@
 #include "core/logging.h"
 #include "member/endpoint_slices.h"
 #include "spdlog/spdlog.h"
+#include "storage/storage.h"
 
 namespace flotilla::member {
 namespace {
@@ -192,14 +193,19 @@ void MemberSimulator::run(int64_t revision) {
     auto timeout = std::chrono::milliseconds(100);
     if (!dirty_.empty()) timeout = std::chrono::milliseconds(0);
     auto events = watch_->next(timeout);
-    if (!events.isOk()) {
-      // Fell behind a compaction or lost the backend: start over from a fresh list, which
-      // re-derives everything (every key is enqueued again).
-      log->warn("[{}] watch ended ({}); relisting", config_.name, events.status().toString());
+    if (!events.isOk() || resync_) {
+      // Fell behind a compaction, lost the backend, or a pass's writes were rolled back (the
+      // cache holds objects never stored): start over from a fresh list, which re-derives
+      // everything (every key is enqueued again).
+      log->warn("[{}] {}; relisting", config_.name,
+                resync_ ? "a write group was rolled back"
+                        : "watch ended (" + events.status().toString() + ")");
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       if (!loadCache(&revision).isOk()) continue;
       auto w = store_.storage().watch("/registry/", revision);
-      if (w.isOk()) watch_ = std::move(*w);
+      if (!w.isOk()) continue;
+      watch_ = std::move(*w);
+      resync_ = false;
       continue;
     }
     for (const auto& e : *events) {
@@ -409,11 +415,21 @@ void MemberSimulator::processQueue() {
     ++done;
     ++reconciles_[static_cast<size_t>(key.first)];
     core::Status st;
+    // One transaction and commit for the pass's writes (a new Deployment's ReplicaSet, pod and
+    // status): commits were most of a member's storage cost. The pass writes through to the
+    // cache at once, so a group that does not commit leaves the cache ahead of the store.
+    auto group = store_.storage().groupWrites();
     try {
       st = reconcile(key);
     } catch (const std::exception& e) {
       // Objects are user input: a shape the reconcilers did not expect must not end the member.
       st = core::internalError(std::string("unexpected object shape: ") + e.what());
+    }
+    if (auto committed = group->commit(); !committed.isOk()) {
+      log->warn("[{}] {} pass not stored: {}", key.second,
+                resources_[static_cast<size_t>(key.first)]->kind, committed.toString());
+      resync_ = true;
+      return;
     }
     if (st.isOk()) {
       failures_.erase(key);

@@ -173,6 +173,7 @@ class MemberSimulator final : public apiserver::EmbeddedController {
   std::set<std::string> pod_ips_, service_ips_;
   uint64_t pod_ip_cursor_ = 0, service_ip_cursor_ = 0;
   std::set<WorkKey> dirty_;
+  bool resync_ = false;  // a pass's writes were rolled back: relist before the next pass
   std::multimap<TimePoint, WorkKey> delayed_;
   std::map<WorkKey, int> failures_;
   std::map<std::string, TimePoint> phase_since_;  // pod uid -> when its current phase began
