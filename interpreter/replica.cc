@@ -139,20 +139,25 @@ core::Result<ReplicaResult> interpretReplica(const Json& object, const ReplicaOp
   return result;
 }
 
-core::Result<Json> reviseReplica(const Json& object, int64_t replicas) {
+core::Status reviseReplicaInPlace(Json& object, int64_t replicas) {
   const std::string kind = kindOf(object);
-  Json out = object;
-  if (!out.is_object() || (out.contains("spec") && !out["spec"].is_object())) {
+  if (!object.is_object() || (object.contains("spec") && !object["spec"].is_object())) {
     return core::invalidArgument("spec must be an object");
   }
   if (kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet") {
-    out["spec"]["replicas"] = replicas;
+    object["spec"]["replicas"] = replicas;
   } else if (kind == "Job") {
-    out["spec"]["parallelism"] = replicas;
+    object["spec"]["parallelism"] = replicas;
   } else {
     return core::invalidArgument("kind " + (kind.empty() ? std::string("<empty>") : kind) +
                                  " has no reviseReplica hook");
   }
+  return core::Status::ok();
+}
+
+core::Result<Json> reviseReplica(const Json& object, int64_t replicas) {
+  Json out = object;
+  FLOTILLA_RETURN_IF_ERROR(reviseReplicaInPlace(out, replicas));
   return out;
 }
 

@@ -38,5 +38,8 @@ core::Result<api::ResourceList> effectivePodRequest(const api::Json& pod_spec);
 
 // Deployment / ReplicaSet / StatefulSet spec.replicas, Job spec.parallelism.
 core::Result<api::Json> reviseReplica(const api::Json& object, int64_t replicas);
+// The same edit on `object` itself, for a caller that owns a copy already (the binding
+// controller renders one per target cluster). On error `object` is unchanged.
+core::Status reviseReplicaInPlace(api::Json& object, int64_t replicas);
 
 }  // namespace flotilla::interpreter

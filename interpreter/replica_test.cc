@@ -148,6 +148,10 @@ TEST(ReviseReplica, Table) {
     if (r.ok) {
       EXPECT_EQ((*got)["spec"][r.field], 7) << r.name;
     }
+    // In place: the same result on the object itself, which an error leaves unchanged.
+    Json in_place = o;
+    EXPECT_EQ(reviseReplicaInPlace(in_place, 7).isOk(), r.ok) << r.name;
+    EXPECT_EQ(in_place, r.ok ? *got : o) << r.name;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/work_types.h"
+#include "apimachinery/json_parse.h"
 #include "controllers/wire/karmada_names.h"
 #include "controllers/wire/override_policies.h"
 #include "core/logging.h"
@@ -139,13 +140,20 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
     keep.insert(client::objectKey(work_ns, work_name));
 
     // Same steps as planner::renderManifest, with the applied overrides kept for annotations.
+    // One copy of the pruned template per target, edited in place.
     nlohmann::json manifest = pruned;
     if (interpreted->has_hook) {
-      auto revised = interpreter::reviseReplica(manifest, target.value("replicas", 0));
-      if (!revised) return runtime::terminalError(revised.status());
-      manifest = std::move(*revised);
+      auto revised = interpreter::reviseReplicaInPlace(manifest, target.value("replicas", 0));
+      if (!revised.isOk()) return runtime::terminalError(revised);
     }
-    auto overridden = policies::applyOverridePolicies(manifest, *cluster, cops, ops);
+    core::Result<policies::OverrideResult> overridden = policies::OverrideResult{};
+    if (cops.empty() && ops.empty()) {
+      // No policy can apply: nothing to override or to record (what applyOverridePolicies
+      // gives then, without a copy of the manifest).
+      overridden->object = std::move(manifest);
+    } else {
+      overridden = policies::applyOverridePolicies(manifest, *cluster, cops, ops);
+    }
     if (!overridden) {
       if (events_) {
         (void)events_->record(*cached, runtime::EventType::Warning, "OverridePolicyFailed",
@@ -158,7 +166,7 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
     client::ObjectPtr existing = caches_.works->get(work_ns, work_name);
     // Parsed privately: a tree kept on every cached Work would cost several times its text.
     const nlohmann::json existing_json =
-        existing ? nlohmann::json::parse(existing->raw()) : nlohmann::json();
+        existing ? apimachinery::parseJsonOrThrow(existing->raw()) : nlohmann::json();
     std::string work_id;
     if (existing) {
       work_id = existing_json["metadata"]
@@ -223,7 +231,9 @@ core::Result<runtime::ReconcileResult> BindingController::reconcile(
         wa[k] = v;
       }
     }
-    work["spec"]["workload"]["manifests"] = nlohmann::json::array({manifest});
+    nlohmann::json manifests = nlohmann::json::array();
+    manifests.push_back(std::move(manifest));
+    work["spec"]["workload"]["manifests"] = std::move(manifests);
     if (spec.contains("preserveResourcesOnDeletion")) {
       work["spec"]["preserveResourcesOnDeletion"] = spec["preserveResourcesOnDeletion"];
     }

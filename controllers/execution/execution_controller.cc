@@ -21,10 +21,14 @@ namespace flotilla::controllers {
 
 namespace {
 
-std::string metaString(const nlohmann::json& obj, const char* map, const char* key) {
-  const auto m = obj.value("metadata", nlohmann::json::object()).value(map, nlohmann::json::object());
-  auto it = m.find(key);
-  return it != m.end() && it->is_string() ? it->get<std::string>() : "";
+// metadata.<map>[key] when it is a string; read in place (value() would copy the maps).
+const std::string* metaString(const nlohmann::json& obj, const char* map, const char* key) {
+  auto meta = obj.find("metadata");
+  if (meta == obj.end() || !meta->is_object()) return nullptr;
+  auto m = meta->find(map);
+  if (m == meta->end() || !m->is_object()) return nullptr;
+  auto it = m->find(key);
+  return it != m->end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
 }
 
 // A parse of a cached object that the cache does not keep: json() would leave a tree several
@@ -151,9 +155,12 @@ nlohmann::json statusView(const client::Object& observed) {
 
 bool managedByWork(const nlohmann::json& observed, const std::string& work_namespace,
                    const std::string& work_name) {
-  return metaString(observed, "labels", kManagedLabel) == "true" &&
-         metaString(observed, "annotations", kWorkNameAnnotation) == work_name &&
-         metaString(observed, "annotations", kWorkNamespaceAnnotation) == work_namespace;
+  auto is = [&](const char* map, const char* key, const std::string& want) {
+    const std::string* v = metaString(observed, map, key);
+    return v != nullptr ? *v == want : want.empty();
+  };
+  return is("labels", kManagedLabel, "true") && is("annotations", kWorkNameAnnotation, work_name) &&
+         is("annotations", kWorkNamespaceAnnotation, work_namespace);
 }
 
 std::size_t memberFingerprint(const client::Object& observed) {
@@ -200,7 +207,25 @@ ExecutionController::ExecutionController(client::ClientPtr host, const client::I
       members_(std::move(members)),
       clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
       options_(options),
-      member_objects_(std::move(member_objects)) {}
+      member_objects_(std::move(member_objects)) {
+  if (!member_objects_) return;
+  known_gate_ = std::make_shared<KnownGate>();
+  known_gate_->controller = this;
+  member_objects_->setKnown([gate = known_gate_](const std::string& cluster,
+                                                 const std::string& work_namespace,
+                                                 const std::string& work_name,
+                                                 const client::Object& object) {
+    std::lock_guard lock(gate->mu);
+    return gate->controller != nullptr &&
+           gate->controller->knownMemberVersion(cluster, work_namespace, work_name, object);
+  });
+}
+
+ExecutionController::~ExecutionController() {
+  if (!known_gate_) return;
+  std::lock_guard lock(known_gate_->mu);
+  known_gate_->controller = nullptr;
+}
 
 void ExecutionController::ensureNamespace(const std::string& cluster, const Member& member,
                                           const std::string& ns) {
@@ -293,18 +318,37 @@ core::Result<runtime::ReconcileResult> ExecutionController::cleanup(const client
   return runtime::ReconcileResult{};
 }
 
+bool ExecutionController::knownMemberVersion(const std::string& cluster,
+                                             const std::string& work_namespace,
+                                             const std::string& work_name,
+                                             const client::Object& object) {
+  if (clusterOfExecutionNamespace(work_namespace) != cluster) return false;
+  std::lock_guard lock(mu_);
+  auto it = last_pass_.find(client::objectKey(work_namespace, work_name));
+  if (it == last_pass_.end()) return false;
+  for (const auto& o : it->second.objects) {
+    if (o.name == object.name() && o.ns == object.namespaceName() &&
+        o.resource_version == object.resourceVersion()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool ExecutionController::sameInputsAsLastPass(const client::Object& work,
                                                const std::string& cluster,
-                                               const Member& member) {
+                                               const Member& member,
+                                               std::optional<std::string>* held_status) {
   if (!member_objects_) return false;
-  PassInputs last;
+  std::vector<PassInputs::MemberObject> objects;
   {
     std::lock_guard lock(mu_);
     auto it = last_pass_.find(work.key());
     if (it == last_pass_.end() || it->second.work != work.resourceVersion()) return false;
-    last = it->second;
+    objects = it->second.objects;
+    *held_status = it->second.held_status;
   }
-  for (const auto& o : last.objects) {
+  for (const auto& o : objects) {
     auto cached = member_objects_->get(cluster, member.client, o.gvr, o.ns, o.name);
     if (!cached.synced || !cached.object ||
         cached.object->resourceVersion() != o.resource_version) {
@@ -312,6 +356,30 @@ bool ExecutionController::sameInputsAsLastPass(const client::Object& work,
     }
   }
   return true;
+}
+
+core::Result<client::ObjectPtr> ExecutionController::writeStatus(const client::Object& work,
+                                                                 const std::string& status_text) {
+  auto body = client::json_scan::withMember(work.raw(), "status", status_text);
+  if (!body) return core::internalError("the cached Work " + work.key() + " is not a JSON object");
+  return host_->updateText(kWorksGvr, work.namespaceName(), work.name(), *body, {kFieldManager},
+                           "status");
+}
+
+void ExecutionController::noteOwnStatusWrite(const client::Object& work,
+                                             const std::string& written_version) {
+  // Our own status write moved the Work's resourceVersion; that alone is no reason to re-apply
+  // the manifests.
+  std::lock_guard lock(mu_);
+  const std::string prefix = work.key() + "#";
+  for (auto it = applied_.lower_bound(prefix);
+       it != applied_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (it->second.work == work.resourceVersion()) it->second.work = written_version;
+  }
+  if (auto it = manifest_ids_.find(work.key());
+      it != manifest_ids_.end() && it->second.first == work.resourceVersion()) {
+    it->second.first = written_version;
+  }
 }
 
 core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
@@ -335,12 +403,26 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     }
     return cleanup(work, cluster);
   }
-  if (auto m = memberFor(cluster); m && sameInputsAsLastPass(*work, cluster, *m)) {
+  std::optional<std::string> held_status;
+  if (auto m = memberFor(cluster); m && sameInputsAsLastPass(*work, cluster, *m, &held_status)) {
     // Nothing new since the last pass: it either reported (done) or held its write, which then
     // still waits unless its window has ended.
     if (!settle_.active(work->key())) return runtime::ReconcileResult{};
     auto d = settle_.hold(work->key(), clock_->now(), options_.status_settle);
     if (d.wait) return runtime::ReconcileResult{d.left};
+    if (held_status) {
+      // The window ended on the inputs of the held pass: a new pass would compute its status
+      // again (only the Applied condition's time would be later); write what it held.
+      auto written = writeStatus(*work, *held_status);
+      if (!written) return written.status();
+      noteOwnStatusWrite(*work, (*written)->resourceVersion());
+      std::lock_guard lock(mu_);
+      if (auto it = last_pass_.find(work->key()); it != last_pass_.end()) {
+        it->second.work = (*written)->resourceVersion();
+        it->second.held_status.reset();
+      }
+      return runtime::ReconcileResult{};
+    }
   }
   // The Work is never parsed whole: its manifests are sent to members as the text they are in
   // the Work, a manifest is parsed only to compare it with a member object that changed, and
@@ -361,18 +443,15 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
                                         });
     }
   }
-  auto write_status = [&](const nlohmann::json& status) -> core::Result<client::ObjectPtr> {
-    auto body = client::json_scan::withMember(work->raw(), "status", apimachinery::dumpJson(status));
-    if (!body) return core::internalError("the cached Work " + work->key() + " is not a JSON object");
-    return host_->updateText(kWorksGvr, request.namespace_name, work->name(), *body,
-                             {kFieldManager}, "status");
+  auto write_status = [&](const nlohmann::json& status) {
+    return writeStatus(*work, apimachinery::dumpJson(status));
   };
 
   const std::string now = nowText(*clock_);
   const nlohmann::json old_status = [&] {
     const std::string_view text = memberOf(work->raw(), "status");
     nlohmann::json j = text.empty() ? nlohmann::json::object()
-                                    : nlohmann::json::parse(text, nullptr, false);
+                                    : apimachinery::parseJsonOrDiscarded(text);
     return j.is_object() ? j : nlohmann::json::object();
   }();
   nlohmann::json status = old_status;
@@ -592,6 +671,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
         std::lock_guard lock(mu_);
         if (all_watched) {
           inputs.work = work->resourceVersion();
+          if (status != old_status) inputs.held_status = apimachinery::dumpJson(status);
           last_pass_[work_key] = std::move(inputs);
         } else {
           last_pass_.erase(work_key);
@@ -608,20 +688,7 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
     auto written = write_status(status);
     if (!written) return written.status();
     inputs.work = (*written)->resourceVersion();
-    // Our own status write moved the Work's resourceVersion; that alone is no reason to
-    // re-apply the manifests.
-    std::lock_guard lock(mu_);
-    const std::string prefix = work->key() + "#";
-    for (auto it = applied_.lower_bound(prefix);
-         it != applied_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-      if (it->second.work == work->resourceVersion()) {
-        it->second.work = (*written)->resourceVersion();
-      }
-    }
-    if (auto it = manifest_ids_.find(work->key());
-        it != manifest_ids_.end() && it->second.first == work->resourceVersion()) {
-      it->second.first = (*written)->resourceVersion();
-    }
+    noteOwnStatusWrite(*work, inputs.work);
   }
   if (!failure.empty()) {
     core::logger("execution")->warn("[{}] {}", work->key(), failure);

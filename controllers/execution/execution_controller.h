@@ -57,7 +57,15 @@ class ExecutionController final : public runtime::Reconciler {
                       MemberClientsPtr members, core::ClockPtr clock,
                       ExecutionOptions options = {},
                       std::shared_ptr<MemberObjectCache> member_objects = nullptr);
+  ~ExecutionController() override;
+  ExecutionController(const ExecutionController&) = delete;
+  ExecutionController& operator=(const ExecutionController&) = delete;
   core::Result<runtime::ReconcileResult> reconcile(const runtime::Request& request) override;
+  // Whether `object` (in `cluster`, of the Work `work_namespace/work_name`) is the version the
+  // Work's last complete pass read: a reconcile for it would find nothing new. Given to the
+  // MemberObjectCache, so the echo of our own create costs no reconcile.
+  bool knownMemberVersion(const std::string& cluster, const std::string& work_namespace,
+                          const std::string& work_name, const client::Object& object);
 
  private:
   struct Member {
@@ -92,6 +100,9 @@ class ExecutionController final : public runtime::Reconciler {
       std::string resource_version;
     };
     std::vector<MemberObject> objects;
+    // The status a pass computed and held (settle window): while the inputs stay the same it is
+    // what a pass at the end of the window would compute, so that pass writes it as it is.
+    std::optional<std::string> held_status;
   };
   // What a pass needs of a manifest when it only collects status: the rest of the Work's tree is
   // parsed only to apply or to write.
@@ -102,7 +113,13 @@ class ExecutionController final : public runtime::Reconciler {
     std::string name;
   };
   bool sameInputsAsLastPass(const client::Object& work, const std::string& cluster,
-                            const Member& member);
+                            const Member& member, std::optional<std::string>* held_status);
+  // Writes `status_text` as the Work's status (spliced into its text).
+  core::Result<client::ObjectPtr> writeStatus(const client::Object& work,
+                                              const std::string& status_text);
+  // After our own status write moved the Work to `written_version`: what we know of the
+  // previous version (applied manifests, their identities) holds for the new one.
+  void noteOwnStatusWrite(const client::Object& work, const std::string& written_version);
 
   client::ClientPtr host_;
   const client::Indexer& works_;
@@ -118,6 +135,12 @@ class ExecutionController final : public runtime::Reconciler {
   std::unordered_map<std::string, std::pair<std::string, std::vector<ManifestId>>> manifest_ids_;
   std::set<std::pair<std::string, std::string>> namespaces_;  // (cluster, namespace) known to exist
   runtime::StatusHold settle_;  // Works whose status write waits for their manifests to settle
+  // What the member cache's informers ask knownMemberVersion through: they may outlive us.
+  struct KnownGate {
+    std::mutex mu;
+    ExecutionController* controller = nullptr;
+  };
+  std::shared_ptr<KnownGate> known_gate_;
 };
 
 // Whether `observed` in a member was put there by the Work `work_namespace/work_name`.

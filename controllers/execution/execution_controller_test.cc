@@ -176,6 +176,83 @@ TEST(ExecutionControllerTest, WatchedMemberObjectsReplacePolling) {
   cache->stop();
 }
 
+TEST(ExecutionControllerTest, MemberObjectCacheSkipsKnownVersions) {
+  // Adds and updates the reader says it knows are not notified; deletes always are. Here the
+  // reader knows the versions labelled echo=true. The delete comes last, so once it is notified
+  // every earlier event has been handled.
+  struct Row {
+    const char* name;
+    bool add_known;
+    bool update_known;
+    std::vector<std::string> want;  // notifications, in order
+  };
+  const std::vector<Row> rows = {
+      {"nothing known", false, false, {"add", "update", "delete"}},
+      {"own create known", true, false, {"update", "delete"}},
+      {"own update known", false, true, {"add", "delete"}},
+      {"both known: only the delete", true, true, {"delete"}},
+  };
+  for (const auto& row : rows) {
+    auto member = std::make_shared<testing::ServedFakeClient>();
+    auto cache = std::make_shared<MemberObjectCache>();
+    std::mutex mu;
+    std::vector<std::string> notified;
+    std::string phase = "add";
+    cache->setNotify([&](const std::string& ns, const std::string& name) {
+      std::lock_guard lock(mu);
+      EXPECT_EQ(client::objectKey(ns, name), "karmada-es-m1/web-abc");
+      notified.push_back(phase);
+    });
+    cache->setKnown([](const std::string& cluster, const std::string&, const std::string&,
+                       const client::Object& o) {
+      const std::string* echo = o.label("echo");
+      return cluster == "m1" && echo != nullptr && *echo == "true";
+    });
+    auto wait_for = [&](auto pred) {
+      for (int i = 0; i < 500 && !pred(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return pred();
+    };
+    auto lookup = [&] { return cache->get("m1", member, kDeployments, "default", "web"); };
+    ASSERT_TRUE(wait_for([&] { return lookup().synced; })) << row.name;
+    auto set_phase = [&](const char* p) {
+      std::lock_guard lock(mu);
+      phase = p;
+    };
+    nlohmann::json obj =
+        workFor(testing::deployment("default", "web", 2))["spec"]["workload"]["manifests"][0];
+    obj["metadata"]["labels"]["echo"] = row.add_known ? "true" : "false";
+    auto created = member->create(kDeployments, "default", obj);
+    ASSERT_TRUE(created) << row.name;
+    ASSERT_TRUE(wait_for([&] {
+      auto c = lookup();
+      return c.object && c.object->resourceVersion() == (*created)->resourceVersion();
+    })) << row.name;
+    set_phase("update");
+    obj = (*created)->json();
+    obj["metadata"]["labels"]["echo"] = row.update_known ? "true" : "false";
+    obj["spec"]["replicas"] = 3;
+    auto updated = member->update(kDeployments, "default", obj, {});
+    ASSERT_TRUE(updated) << row.name;
+    ASSERT_TRUE(wait_for([&] {
+      auto c = lookup();
+      return c.object && c.object->resourceVersion() == (*updated)->resourceVersion();
+    })) << row.name;
+    set_phase("delete");
+    ASSERT_TRUE(member->remove(kDeployments, "default", "web", {}).isOk()) << row.name;
+    ASSERT_TRUE(wait_for([&] {
+      std::lock_guard lock(mu);
+      return !notified.empty() && notified.back() == "delete";
+    })) << row.name;
+    {
+      std::lock_guard lock(mu);
+      EXPECT_EQ(notified, row.want) << row.name;
+    }
+    cache->stop();
+  }
+}
+
 TEST(ExecutionControllerTest, WorkOfMemberObjectTable) {
   struct Row {
     const char* name;
@@ -270,6 +347,77 @@ TEST(ExecutionControllerTest, StatusWaitsForHealthyMembersWithinTheSettleWindow)
       EXPECT_EQ(conditionStatus(w["status"]["conditions"], "Applied"), "True") << row.name;
       EXPECT_EQ(w["status"]["manifestStatuses"][0]["health"], row.health) << row.name;
     }
+  }
+}
+
+TEST(ExecutionControllerTest, WindowEndWritesTheHeldStatusWhenNothingMoved) {
+  // With watched member objects, a pass that holds its status write keeps the status it
+  // computed; when the settle window ends on the same inputs that status is written as it is
+  // (the Applied condition keeps the held pass's time). A member change since the hold is read
+  // again.
+  struct Row {
+    const char* name;
+    bool member_moves_after_hold;
+    int applied_at_s;  // lastTransitionTime of Applied, seconds after the start
+    int ready_replicas;
+  };
+  const std::vector<Row> rows = {
+      {"nothing moved: the held status", false, 3, 0},
+      {"member moved: computed again", true, 11, 1},
+  };
+  for (const auto& row : rows) {
+    Fixture f;
+    auto clock = std::make_shared<core::FakeClock>();
+    const auto start = clock->wallNow();
+    auto cache = std::make_shared<MemberObjectCache>();
+    ExecutionOptions options;
+    options.status_settle = std::chrono::seconds(10);
+    f.controller = std::make_unique<ExecutionController>(f.host, f.works, f.members, clock,
+                                                         options, cache);
+    auto synced_at = [&](const std::string& rv) {
+      for (int i = 0; i < 500; ++i) {
+        auto c = cache->get("m1", f.member, kDeployments, "default", "web");
+        if (c.object && c.object->resourceVersion() == rv) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return false;
+    };
+    auto set_status = [&](int ready) {
+      auto live = (*f.member->get(kDeployments, "default", "web"))->json();
+      live["status"] = {{"replicas", 2}, {"updatedReplicas", 2}, {"readyReplicas", ready},
+                        {"observedGeneration", live["metadata"].value("generation", 0)}};
+      auto written = f.member->update(kDeployments, "default", live, {}, "status");
+      ASSERT_TRUE(written);
+      ASSERT_TRUE(synced_at((*written)->resourceVersion())) << row.name;
+    };
+    ASSERT_TRUE(f.host->create(kWorksGvr, "karmada-es-m1",
+                               workFor(testing::deployment("default", "web", 2)), {}));
+    auto w = f.reconcile();  // creates the member object; holds
+    ASSERT_FALSE(w.contains("status")) << row.name;
+    ASSERT_TRUE(synced_at((*f.member->get(kDeployments, "default", "web"))->resourceVersion()));
+    clock->advance(std::chrono::seconds(3));
+    set_status(0);
+    w = f.reconcile();  // the member's status: Unhealthy, held
+    ASSERT_FALSE(w.contains("status")) << row.name;
+    if (row.member_moves_after_hold) set_status(1);
+    clock->advance(std::chrono::seconds(8));
+    w = f.reconcile();  // the window is over
+    ASSERT_TRUE(w.contains("status")) << row.name;
+    const auto& conditions = w["status"]["conditions"];
+    ASSERT_EQ(conditions.size(), 1u) << row.name;
+    EXPECT_EQ(conditions[0]["status"], "True") << row.name;
+    EXPECT_EQ(conditions[0]["lastTransitionTime"],
+              core::formatRfc3339(start + std::chrono::seconds(row.applied_at_s)))
+        << row.name;
+    EXPECT_EQ(w["status"]["manifestStatuses"][0]["status"].value("readyReplicas", 0),
+              row.ready_replicas)
+        << row.name;
+    // Written once: a later pass on the same inputs writes nothing.
+    const std::string rv = (*f.host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->resourceVersion();
+    f.reconcile();
+    EXPECT_EQ((*f.host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->resourceVersion(), rv)
+        << row.name;
+    cache->stop();
   }
 }
 

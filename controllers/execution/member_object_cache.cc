@@ -62,6 +62,11 @@ void MemberObjectCache::setNotify(Notify notify) {
   notify_ = std::move(notify);
 }
 
+void MemberObjectCache::setKnown(Known known) {
+  std::lock_guard lock(mu_);
+  known_ = std::move(known);
+}
+
 std::shared_ptr<client::Informer> MemberObjectCache::informerFor(
     const std::string& cluster, const client::ClientPtr& member,
     const client::GroupVersionResource& gvr) {
@@ -89,13 +94,18 @@ std::shared_ptr<client::Informer> MemberObjectCache::informerFor(
     options.label_selector = std::string(kManagedLabel) + "=true";
     informer = std::make_shared<client::Informer>(member, options);
     Notify notify = notify_;
-    auto forward = [notify](const client::ObjectPtr& o) {
+    Known known = known_;
+    auto forward = [notify, known, cluster](const client::ObjectPtr& o, bool deleted) {
       if (!notify) return;
-      if (auto work = workOfMemberObject(*o)) notify(work->first, work->second);
+      auto work = workOfMemberObject(*o);
+      if (!work) return;
+      if (!deleted && known && known(cluster, work->first, work->second, *o)) return;
+      notify(work->first, work->second);
     };
     informer->addEventHandler(
-        {forward, [forward](const client::ObjectPtr&, const client::ObjectPtr& n) { forward(n); },
-         forward});
+        {[forward](const client::ObjectPtr& o) { forward(o, false); },
+         [forward](const client::ObjectPtr&, const client::ObjectPtr& n) { forward(n, false); },
+         [forward](const client::ObjectPtr& o) { forward(o, true); }});
     informers_[key] = Entry{member, informer};
     informer->start();
   }

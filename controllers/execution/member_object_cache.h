@@ -33,6 +33,13 @@ class MemberObjectCache {
 
   // Before the first lookup.
   void setNotify(Notify notify);
+  // Whether the reader has taken this version of a member object into account already (its own
+  // create or update, seen in the response): an add or update it knows is not handed to notify,
+  // so the echo of a controller's own write costs no reconcile. Deletes are always handed on.
+  using Known = std::function<bool(const std::string& cluster, const std::string& work_namespace,
+                                   const std::string& work_name, const client::Object& object)>;
+  // Before the first lookup.
+  void setKnown(Known known);
 
   struct Lookup {
     bool synced = false;        // false: the informer is still listing; ask the member directly
@@ -56,6 +63,7 @@ class MemberObjectCache {
 
   client::InformerOptions defaults_;
   Notify notify_;
+  Known known_;
   std::mutex mu_;
   std::map<std::tuple<std::string, std::string, std::string, std::string>, Entry> informers_;
   bool stopped_ = false;
