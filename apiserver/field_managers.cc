@@ -1,6 +1,7 @@
 #include "apiserver/field_managers.h"
 
 #include "apimachinery/managed_fields.h"
+#include "apiserver/object_strategy.h"
 #include "core/clock.h"
 
 namespace flotilla::apiserver {
@@ -12,7 +13,7 @@ apimachinery::ApplyRequest requestFor(const ServedResource& r, const std::string
   apimachinery::ApplyRequest req;
   req.manager = manager.empty() ? "unknown" : manager;
   req.api_version = r.apiVersion();
-  req.time = core::formatRfc3339(now);
+  req.time = timestampText(now);
   req.subresource = subresource;
   req.force = force;
   return req;

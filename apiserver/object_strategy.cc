@@ -175,7 +175,7 @@ void prepareForCreate(const ServedResource& r, Json& obj,
                       std::chrono::system_clock::time_point now, const std::string& uid) {
   Json& meta = obj["metadata"];
   meta["uid"] = uid;
-  meta["creationTimestamp"] = core::formatRfc3339(now);
+  meta["creationTimestamp"] = timestampText(now);
   meta.erase("resourceVersion");
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
@@ -334,6 +334,20 @@ std::string newUuid() {
     out.push_back(kHex[b[i] & 15]);
   }
   return out;
+}
+
+std::string timestampText(std::chrono::system_clock::time_point t) {
+  struct Cached {
+    std::chrono::seconds second{-1};
+    std::string text;
+  };
+  thread_local Cached cached;
+  const auto second = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch());
+  if (second != cached.second) {
+    cached.text = core::formatRfc3339(t);
+    cached.second = second;
+  }
+  return cached.text;
 }
 
 std::string generateNameFrom(const std::string& prefix) {

@@ -46,5 +46,9 @@ bool hasFinalizers(const Json& obj);
 std::string newUuid();
 // generateName + 5 random characters from Kubernetes' alphabet, prefix trimmed to fit 63.
 std::string generateNameFrom(const std::string& prefix);
+// core::formatRfc3339(t) (whole seconds), remembered per thread for the last second asked:
+// every write stamps the current second (managedFields time, creationTimestamp), and
+// formatRfc3339's gmtime_r takes glibc's timezone lock each time.
+std::string timestampText(std::chrono::system_clock::time_point t);
 
 }  // namespace flotilla::apiserver

@@ -9,6 +9,8 @@
 #include <set>
 #include <thread>
 
+#include "core/clock.h"
+
 namespace flotilla::apiserver {
 namespace {
 
@@ -165,6 +167,28 @@ TEST(ObjectStrategyTest, AForkedChildDoesNotRepeatItsParentsUids) {
   close(fds[1]);
   ASSERT_EQ(n, 36);
   EXPECT_NE(std::string(buffer, 36), parent_next);
+}
+
+TEST(ObjectStrategyTest, TimestampTextIsFormatRfc3339OfTheSecond) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  const std::chrono::system_clock::time_point base(seconds(1'790'000'000));
+  struct Row {
+    std::string name;
+    std::chrono::system_clock::time_point t;
+  };
+  // In order: each row may hit the previous row's cached second.
+  const std::vector<Row> rows = {
+      {"a_second", base},
+      {"later_in_the_same_second", base + milliseconds(999)},
+      {"the_next_second", base + seconds(1)},
+      {"back_in_time", base - seconds(86'400)},
+      {"the_epoch", std::chrono::system_clock::time_point()},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.name);
+    EXPECT_EQ(timestampText(row.t), core::formatRfc3339(row.t));
+  }
 }
 
 }  // namespace
