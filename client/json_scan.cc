@@ -195,6 +195,45 @@ bool forEachMember(const char*& p, const char* end,
   return false;
 }
 
+bool walkMembers(const char*& p, const char* end,
+                 const std::function<bool(std::string_view key, const char*& value)>& fn) {
+  const char* q = p;
+  skipSpace(q, end);
+  if (q >= end || *q != '{') return false;
+  ++q;
+  skipSpace(q, end);
+  if (q < end && *q == '}') {
+    p = q + 1;
+    return true;
+  }
+  while (q < end) {
+    skipSpace(q, end);
+    if (q >= end || *q != '"') return false;
+    const char* key_begin = q;
+    if (!skipString(q, end)) return false;
+    const std::string_view key(key_begin + 1, static_cast<std::size_t>(q - key_begin - 2));
+    skipSpace(q, end);
+    if (q >= end || *q != ':') return false;
+    ++q;
+    skipSpace(q, end);
+    const char* value_begin = q;
+    if (!fn(key, q)) return false;
+    if (q == value_begin && !skipValue(q, end)) return false;
+    if (q < value_begin || q > end) return false;
+    skipSpace(q, end);
+    if (q < end && *q == ',') {
+      ++q;
+      continue;
+    }
+    if (q < end && *q == '}') {
+      p = q + 1;
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
 bool forEachElement(const char*& p, const char* end,
                     const std::function<bool(std::string_view)>& fn) {
   const char* q = p;

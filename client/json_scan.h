@@ -24,6 +24,14 @@ bool forEachMember(const char*& p, const char* end,
 bool forEachElement(const char*& p, const char* end,
                     const std::function<bool(std::string_view value)>& fn);
 
+// Like forEachMember, but the callback gets the position of the value instead of its span: it
+// may consume the value itself (walk into it with these functions, leaving `value` just past
+// it), or leave `value` where it is and the value is skipped. A reader after members of nested
+// objects then passes over the text once, where a span per level would skip the inner values
+// once per level (findMember(findMember(...)) reads a Work's manifests three times).
+bool walkMembers(const char*& p, const char* end,
+                 const std::function<bool(std::string_view key, const char*& value)>& fn);
+
 // The value span of the member `key` (compared undecoded: for plain keys) of the JSON object
 // `object`; empty when absent or when `object` is not an object.
 std::string_view findMember(std::string_view object, std::string_view key);

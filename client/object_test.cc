@@ -65,6 +65,61 @@ TEST(JsonScanTest, SkipsStringsShortAndLong) {
   }
 }
 
+TEST(JsonScanTest, WalkMembers) {
+  // Collects spec.workload.manifests' elements and status in one walk: the walker descends into
+  // spec and workload; every other value is skipped by the scanner.
+  struct Row {
+    std::string name;
+    std::string text;
+    bool ok;
+    std::vector<std::string> manifests;
+    std::string status;
+  };
+  const Row rows[] = {
+      {"work", R"({"metadata":{"name":"w"},"spec":{"workload":{"manifests":[{"a":1}, {"b":[2]}]},)"
+               R"("x":true},"status":{"c":"}"}})",
+       true, {R"({"a":1})", R"({"b":[2]})"}, R"({"c":"}"})"},
+      {"status first, spaces", R"( { "status" : 1 , "spec" : { "workload" : { "manifests" : [ ] } } } )",
+       true, {}, "1"},
+      {"no spec", R"({"kind":"Work"})", true, {}, ""},
+      {"spec not an object", R"({"spec":[1],"status":2})", false, {}, ""},
+      {"malformed inside", R"({"spec":{"workload":{"manifests":[{"a":}]}}})", false, {}, ""},
+      {"malformed after", R"({"spec":{},"status":1,})", false, {}, "1"},
+  };
+  for (const auto& r : rows) {
+    std::vector<std::string> manifests;
+    std::string status;
+    const char* p = r.text.data();
+    const char* end = p + r.text.size();
+    const bool ok = json_scan::walkMembers(p, end, [&](std::string_view k, const char*& v) {
+      if (k == "status") {
+        const char* from = v;
+        if (!json_scan::skipValue(v, end)) return false;
+        status.assign(from, v);
+        return true;
+      }
+      if (k != "spec") return true;
+      return json_scan::walkMembers(v, end, [&](std::string_view sk, const char*& sv) {
+        if (sk != "workload") return true;
+        return json_scan::walkMembers(sv, end, [&](std::string_view wk, const char*& wv) {
+          if (wk != "manifests") return true;
+          return json_scan::forEachElement(wv, end, [&](std::string_view m) {
+            manifests.emplace_back(m);
+            return true;
+          });
+        });
+      });
+    });
+    EXPECT_EQ(ok, r.ok) << r.name;
+    if (ok) {
+      json_scan::skipSpace(p, end);
+      EXPECT_EQ(p, end) << r.name;
+    }
+    EXPECT_EQ(manifests, r.manifests) << r.name;
+    EXPECT_EQ(status, r.status) << r.name;
+  }
+}
+
 TEST(JsonScanTest, WithMember) {
   struct Row {
     std::string name;

@@ -94,6 +94,53 @@ nlohmann::json stringMapOf(std::string_view v) {
   return out;
 }
 
+// What a pass reads of a Work's text, found in one walk over it (a span per level would skip
+// the manifests once for spec, once for workload and once more to reach status).
+struct WorkText {
+  bool suspend_dispatching = false;
+  std::vector<std::string_view> manifests;  // spec.workload.manifests[i], spans of the text
+  std::string_view status;                  // empty when absent
+};
+
+WorkText scanWork(std::string_view text) {
+  namespace js = client::json_scan;
+  WorkText out;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  auto is_object = [end](const char* v) {
+    js::skipSpace(v, end);
+    return v < end && *v == '{';
+  };
+  // A malformed text (never from the server) leaves what was found so far.
+  (void)js::walkMembers(p, end, [&](std::string_view k, const char*& v) {
+    if (k == "status") {
+      js::skipSpace(v, end);
+      const char* from = v;
+      if (!js::skipValue(v, end)) return false;
+      out.status = std::string_view(from, static_cast<std::size_t>(v - from));
+      return true;
+    }
+    if (k != "spec" || !is_object(v)) return true;
+    return js::walkMembers(v, end, [&](std::string_view sk, const char*& sv) {
+      if (sk == "suspendDispatching") {
+        js::skipSpace(sv, end);
+        out.suspend_dispatching = end - sv >= 4 && std::string_view(sv, 4) == "true";
+        return true;
+      }
+      if (sk != "workload" || !is_object(sv)) return true;
+      return js::walkMembers(sv, end, [&](std::string_view wk, const char*& wv) {
+        js::skipSpace(wv, end);
+        if (wk != "manifests" || wv == end || *wv != '[') return true;
+        return js::forEachElement(wv, end, [&](std::string_view m) {
+          out.manifests.push_back(m);
+          return true;
+        });
+      });
+    });
+  });
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json statusView(const client::Object& observed) {
@@ -427,29 +474,16 @@ core::Result<runtime::ReconcileResult> ExecutionController::reconcile(
   // The Work is never parsed whole: its manifests are sent to members as the text they are in
   // the Work, a manifest is parsed only to compare it with a member object that changed, and
   // the status is written by splicing it into the Work's text.
-  const std::string_view spec_text = memberOf(work->raw(), "spec");
-  if (memberOf(spec_text, "suspendDispatching") == "true") {
-    return runtime::ReconcileResult{};
-  }
-  std::vector<std::string_view> manifest_texts;  // spec.workload.manifests[i], spans of raw()
-  {
-    const std::string_view manifests = memberOf(memberOf(spec_text, "workload"), "manifests");
-    const char* mp = manifests.data();
-    if (!manifests.empty() && manifests.front() == '[') {
-      client::json_scan::forEachElement(mp, manifests.data() + manifests.size(),
-                                        [&](std::string_view m) {
-                                          manifest_texts.push_back(m);
-                                          return true;
-                                        });
-    }
-  }
+  const WorkText work_text = scanWork(work->raw());
+  if (work_text.suspend_dispatching) return runtime::ReconcileResult{};
+  const std::vector<std::string_view>& manifest_texts = work_text.manifests;
   auto write_status = [&](const nlohmann::json& status) {
     return writeStatus(*work, apimachinery::dumpJson(status));
   };
 
   const std::string now = nowText(*clock_);
   const nlohmann::json old_status = [&] {
-    const std::string_view text = memberOf(work->raw(), "status");
+    const std::string_view text = work_text.status;
     nlohmann::json j = text.empty() ? nlohmann::json::object()
                                     : apimachinery::parseJsonOrDiscarded(text);
     return j.is_object() ? j : nlohmann::json::object();
