@@ -284,18 +284,33 @@ std::string unschedulableMessage(size_t node_count,
   return out + ".";
 }
 
+std::vector<CandidateNode> candidateNodes(const std::vector<Json>& nodes) {
+  std::vector<CandidateNode> out;
+  out.reserve(nodes.size());
+  for (const auto& node : nodes) {
+    out.push_back({node, stringField(field(node, "metadata"), "name"), nodeAllocatable(node)});
+  }
+  return out;
+}
+
 ScheduleDecision schedulePod(const Json& pod, const std::vector<Json>& nodes,
+                             const std::map<std::string, NodeUsage>& usage) {
+  return schedulePod(pod, candidateNodes(nodes), usage);
+}
+
+ScheduleDecision schedulePod(const Json& pod, const std::vector<CandidateNode>& nodes,
                              const std::map<std::string, NodeUsage>& usage) {
   ScheduleDecision decision;
   std::vector<std::vector<std::string>> failures;
   const ResourceAmounts request = podRequests(pod);
   double best = std::numeric_limits<double>::max();
-  for (const auto& node : nodes) {
-    const std::string name = stringField(field(node, "metadata"), "name");
+  const NodeUsage empty;
+  for (const auto& candidate : nodes) {
+    const Json& node = candidate.node;
+    const std::string& name = candidate.name;
     auto u = usage.find(name);
-    const NodeUsage empty;
     const NodeUsage& node_usage = u == usage.end() ? empty : u->second;
-    const ResourceAmounts allocatable = nodeAllocatable(node);
+    const ResourceAmounts& allocatable = candidate.allocatable;
     auto reasons = fitFailures(pod, request, node, allocatable, node_usage);
     if (!reasons.empty()) {
       failures.push_back(std::move(reasons));

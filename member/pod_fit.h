@@ -62,8 +62,19 @@ struct ScheduleDecision {
   std::string message;  // the unschedulable explanation when node is empty
 };
 
+// A node as the scheduler weighs it for every pod: its name and allocatable parsed once (the
+// simulator keeps these until a node changes) rather than once per pod.
+struct CandidateNode {
+  Json node;
+  std::string name;
+  ResourceAmounts allocatable;
+};
+std::vector<CandidateNode> candidateNodes(const std::vector<Json>& nodes);
+
 // Picks the fitting node with the lowest requested share of cpu and memory after placement
 // (ties by name), so replicas spread like with the default LeastAllocated score.
+ScheduleDecision schedulePod(const Json& pod, const std::vector<CandidateNode>& nodes,
+                             const std::map<std::string, NodeUsage>& usage);
 ScheduleDecision schedulePod(const Json& pod, const std::vector<Json>& nodes,
                              const std::map<std::string, NodeUsage>& usage);
 

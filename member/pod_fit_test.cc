@@ -123,5 +123,29 @@ TEST(SchedulePod, PicksLeastAllocatedAndExplainsFailure) {
   EXPECT_EQ(none.message, "0/2 nodes are available: 2 Insufficient cpu.");
 }
 
+TEST(CandidateNodes, NameAndAllocatableParsedOnce) {
+  Json capacity_only = node("c", "2", "1Gi");
+  capacity_only["status"]["capacity"] = capacity_only["status"]["allocatable"];
+  capacity_only["status"].erase("allocatable");
+  const struct {
+    const char* name;
+    Json node;
+    std::string want_name;
+    int64_t want_cpu;
+  } cases[] = {
+      {"allocatable", node("a", "4", "8Gi"), "a", 4000},
+      {"capacity when allocatable is absent", capacity_only, "c", 2000},
+      {"no metadata", Json::object(), "", -1},
+  };
+  for (const auto& c : cases) {
+    const auto candidates = candidateNodes({c.node});
+    ASSERT_EQ(candidates.size(), 1u) << c.name;
+    EXPECT_EQ(candidates[0].name, c.want_name) << c.name;
+    auto cpu = candidates[0].allocatable.find("cpu");
+    EXPECT_EQ(cpu == candidates[0].allocatable.end() ? -1 : cpu->second, c.want_cpu) << c.name;
+    EXPECT_EQ(candidates[0].allocatable, nodeAllocatable(c.node)) << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::member

@@ -552,6 +552,76 @@ core::Status MemberSimulator::updateStatus(int kind, const Json& current, const 
   });
 }
 
+core::Status MemberSimulator::writeOwnStatus(int kind, const std::string& key, Json status,
+                                             const std::string& annotation,
+                                             const std::string& value) {
+  auto& objects = cache_[static_cast<size_t>(kind)];
+  auto entry = objects.find(key);
+  if (entry == objects.end()) return core::Status::ok();
+  Json& obj = entry->second;
+  Json& meta = obj["metadata"];
+  const bool annotate = !annotation.empty();
+  auto annotations = meta.find("annotations");
+  const bool had_annotations = annotations != meta.end() && annotations->is_object();
+  const bool annotations_ok = annotations == meta.end() || had_annotations;
+  std::optional<Json> old_value;  // the annotation's value before, if it had one
+  if (had_annotations) {
+    if (auto it = annotations->find(annotation); annotate && it != annotations->end()) {
+      old_value = *it;
+    }
+  }
+  const bool status_changes = !obj.contains("status") || obj["status"] != status;
+  if (!status_changes && (!annotate || old_value == Json(value))) return core::Status::ok();
+  const int64_t expected = revisionOf(obj);
+  const bool in_place = (kind == kDeployment || kind == kReplicaSet) && expected > 0 &&
+                        (!annotate || annotations_ok);
+  auto mutate = [&status, &annotation, &value, annotate](const Json& latest) -> core::Result<Json> {
+    Json out = latest;
+    if (annotate) out["metadata"]["annotations"][annotation] = value;
+    out["status"] = status;
+    return out;
+  };
+  if (!in_place) return updateObject(kind, obj, mutate);
+
+  // Swap the new values in, keeping what is needed to put the entry back.
+  std::optional<Json> old_status;
+  if (auto it = obj.find("status"); it != obj.end()) old_status = std::move(*it);
+  obj["status"] = std::move(status);
+  if (annotate) meta["annotations"][annotation] = value;
+  auto restore = [&] {
+    status = std::move(obj["status"]);
+    if (old_status) {
+      obj["status"] = std::move(*old_status);
+    } else {
+      obj.erase("status");
+    }
+    if (!annotate) return;
+    if (!had_annotations) {
+      meta.erase("annotations");
+    } else if (old_value) {
+      meta["annotations"][annotation] = std::move(*old_value);
+    } else {
+      meta["annotations"].erase(annotation);
+    }
+  };
+  auto written = store_.storage().update(prefixes_[static_cast<size_t>(kind)] + key,
+                                         apiserver::ObjectStore::encode(obj), expected);
+  if (!written.isOk()) {
+    restore();
+    const auto code = written.status().code();
+    if (code == core::Code::NotFound) return core::Status::ok();  // deleted: its event follows
+    if (code != core::Code::Conflict) return written.status();
+    return updateObject(kind, obj, mutate);  // changed meanwhile: read, modify, write
+  }
+  ++writes_[static_cast<size_t>(kind)];
+  meta["resourceVersion"] = std::to_string(*written);
+  revisions_[static_cast<size_t>(kind)][key] = *written;
+  // What onChange does for the pass's own status write of these kinds: the object is settled
+  // (same generation, not being deleted), its controller looks again.
+  enqueueOwner(namespaceOfKey(key), obj);
+  return core::Status::ok();
+}
+
 core::Status MemberSimulator::removeObject(int kind, const Json& obj) {
   const auto& r = *resources_[static_cast<size_t>(kind)];
   apiserver::DeleteParams params;

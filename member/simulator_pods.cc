@@ -137,12 +137,13 @@ std::string MemberSimulator::allocateIp(const Ipv4Range& range, const std::set<s
   return "";
 }
 
-const std::vector<Json>& MemberSimulator::schedulableNodes() {
+const std::vector<CandidateNode>& MemberSimulator::schedulableNodes() {
   if (!schedulable_nodes_) {
-    schedulable_nodes_.emplace();
+    std::vector<Json> nodes;
     for (const auto& [name, node] : cache_[kNode]) {
-      if (!node["metadata"].contains("deletionTimestamp")) schedulable_nodes_->push_back(node);
+      if (!node["metadata"].contains("deletionTimestamp")) nodes.push_back(node);
     }
+    schedulable_nodes_ = candidateNodes(nodes);
   }
   return *schedulable_nodes_;
 }

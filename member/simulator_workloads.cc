@@ -140,7 +140,7 @@ core::Status MemberSimulator::reconcileReplicaSet(const std::string& key) {
   if (latest == nullptr) return core::Status::ok();
   settle(kReplicaSet, key);  // its pods' creates above enqueued it again
   if (statusCanWait(pods)) return core::Status::ok();  // written when they are Ready
-  return updateStatus(kReplicaSet, *latest, replicaSetStatus(*latest, pods));
+  return writeOwnStatus(kReplicaSet, key, replicaSetStatus(*latest, pods));
 }
 
 core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
@@ -267,16 +267,9 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
     }
     if (statusCanWait(pods)) return core::Status::ok();
   }
-  const Json& meta = (*latest)["metadata"];
-  const bool annotate = !revision.empty() && (!meta.contains("annotations") ||
-                                              meta["annotations"].value(kRevisionAnnotation, "") != revision);
-  if (!annotate) return updateStatus(kDeployment, *latest, status);
-  return updateObject(kDeployment, *latest, [&](const Json& cur) -> core::Result<Json> {
-    Json out = cur;
-    out["metadata"]["annotations"][kRevisionAnnotation] = revision;
-    out["status"] = status;
-    return out;
-  });
+  // With the revision annotation (set once per new revision): one write.
+  return writeOwnStatus(kDeployment, key, std::move(status), revision.empty() ? "" : kRevisionAnnotation,
+                        revision);
 }
 
 core::Status MemberSimulator::reconcileStatefulSet(const std::string& key) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "apimachinery/json_dump.h"
 #include "core/clock.h"
 
 namespace flotilla::member {
@@ -44,9 +45,10 @@ int32_t specReplicas(const Json& workload) {
 
 std::string templateHash(const Json& pod_template) {
   // FNV-1a over the canonical JSON (nlohmann sorts keys), then the safe alphabet kube uses so
-  // the hash never forms words or looks like a number.
+  // the hash never forms words or looks like a number. dumpJson writes dump()'s bytes, faster:
+  // the names of existing ReplicaSets depend on them.
   uint32_t h = 2166136261u;
-  for (unsigned char c : pod_template.dump()) {
+  for (unsigned char c : apimachinery::dumpJson(pod_template)) {
     h ^= c;
     h *= 16777619u;
   }

@@ -284,6 +284,40 @@ TEST(TemplateHash, StableAndSensitive) {
   EXPECT_EQ(templateHash(a).find_first_not_of("bcdfghjklmnpqrstvwxz2456789"), std::string::npos);
 }
 
+// The hash names ReplicaSets (<deployment>-<hash>): it must stay what FNV-1a over dump() gave,
+// or every Deployment would roll out again after an upgrade.
+TEST(TemplateHash, SameAsOverDump) {
+  const auto over_dump = [](const Json& t) {
+    uint32_t h = 2166136261u;
+    for (unsigned char c : t.dump()) {
+      h ^= c;
+      h *= 16777619u;
+    }
+    static const char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    std::string out;
+    for (int i = 0; i < 10; ++i) {
+      out.push_back(kAlphabet[h % 27]);
+      h /= 27;
+      if (h == 0 && i >= 7) break;
+    }
+    return out;
+  };
+  const struct {
+    const char* name;
+    Json pod_template;
+  } cases[] = {
+      {"empty", Json::object()},
+      {"plain", {{"metadata", {{"labels", {{"app", "web"}}}}},
+                 {"spec", {{"containers", {{{"name", "c"}, {"image", "nginx:1"}}}}}}}},
+      {"numbers and booleans",
+       {{"spec", {{"terminationGracePeriodSeconds", 30}, {"hostNetwork", false},
+                  {"priority", -5}, {"ratio", 0.25}, {"nothing", nullptr}}}}},
+      {"escapes", {{"metadata", {{"annotations", {{"a", "quote \" slash \\ tab \t nl \n \x01 end"}}}}}}},
+      {"non-ASCII", {{"metadata", {{"annotations", {{"note", "caf\u00e9 \u65e5\u672c \U0001F600"}}}}}}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(templateHash(c.pod_template), over_dump(c.pod_template)) << c.name;
+}
+
 TEST(StatefulSetStatus, RevisionsSettleWhenAllUpdated) {
   Json sts = {{"metadata", {{"generation", 1}}}, {"spec", {{"replicas", 2}}}};
   Json p = readyPod(true);
