@@ -714,12 +714,15 @@ Json MemberSimulator::podFromTemplate(const Json& pod_template, const std::strin
       if (it != tmeta->end() && it->is_object()) meta[f] = *it;
     }
   }
-  meta["ownerReferences"] = Json::array({{{"apiVersion", owner_api_version},
-                                          {"kind", owner_kind},
-                                          {"name", apiserver::objectName(owner)},
-                                          {"uid", apiserver::objectUid(owner)},
-                                          {"controller", true},
-                                          {"blockOwnerDeletion", true}}});
+  Json ref = Json::object();
+  ref["apiVersion"] = owner_api_version;
+  ref["kind"] = owner_kind;
+  ref["name"] = apiserver::objectName(owner);
+  ref["uid"] = apiserver::objectUid(owner);
+  ref["controller"] = true;
+  ref["blockOwnerDeletion"] = true;
+  meta["ownerReferences"] = Json::array();
+  meta["ownerReferences"].push_back(std::move(ref));
   Json spec = pod_template.value("spec", Json::object());
   // The API server's pod defaults that clients look at.
   if (!spec.contains("restartPolicy")) spec["restartPolicy"] = "Always";
@@ -728,8 +731,13 @@ Json MemberSimulator::podFromTemplate(const Json& pod_template, const std::strin
   if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
   if (!spec.contains("serviceAccountName")) spec["serviceAccountName"] = "default";
   if (!spec.contains("securityContext")) spec["securityContext"] = Json::object();
-  const std::string qos = podQosClass(spec);
-  return {{"metadata", meta}, {"spec", spec}, {"status", {{"phase", "Pending"}, {"qosClass", qos}}}};
+  // Built by moving the parts in: an initializer list would copy each of them once more.
+  Json pod = Json::object();
+  pod["status"]["phase"] = "Pending";
+  pod["status"]["qosClass"] = podQosClass(spec);
+  pod["metadata"] = std::move(meta);
+  pod["spec"] = std::move(spec);
+  return pod;
 }
 
 }  // namespace flotilla::member

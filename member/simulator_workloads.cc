@@ -173,27 +173,30 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
       Json pod_template = withLabel(objectField(spec, "template"), "pod-template-hash", hash);
       Json selector = spec.value("selector", Json::object());
       selector["matchLabels"]["pod-template-hash"] = hash;
-      Json labels = pod_template["metadata"].value("labels", Json::object());
-      Json rs = {
-          {"metadata",
-           {{"name", new_name},
-            {"namespace", ns},
-            {"labels", labels},
-            {"annotations",
-             {{kRevisionAnnotation, next_revision},
-              {"deployment.kubernetes.io/desired-replicas", replicas_text},
-              {"deployment.kubernetes.io/max-replicas", replicas_text}}},
-            {"ownerReferences", Json::array({{{"apiVersion", "apps/v1"},
-                                              {"kind", "Deployment"},
-                                              {"name", name},
-                                              {"uid", apiserver::objectUid(deployment)},
-                                              {"controller", true},
-                                              {"blockOwnerDeletion", true}}})}}},
-          {"spec",
-           {{"replicas", desired},
-            {"minReadySeconds", spec.value("minReadySeconds", 0)},
-            {"selector", selector},
-            {"template", pod_template}}}};
+      // Built by moving the parts in: an initializer list would copy each of them once more.
+      Json rs = Json::object();
+      Json& rs_meta = rs["metadata"];
+      rs_meta["name"] = new_name;
+      rs_meta["namespace"] = ns;
+      rs_meta["labels"] = pod_template["metadata"].value("labels", Json::object());
+      Json& annotations = rs_meta["annotations"];
+      annotations[kRevisionAnnotation] = next_revision;
+      annotations["deployment.kubernetes.io/desired-replicas"] = replicas_text;
+      annotations["deployment.kubernetes.io/max-replicas"] = replicas_text;
+      Json ref = Json::object();
+      ref["apiVersion"] = "apps/v1";
+      ref["kind"] = "Deployment";
+      ref["name"] = name;
+      ref["uid"] = apiserver::objectUid(deployment);
+      ref["controller"] = true;
+      ref["blockOwnerDeletion"] = true;
+      rs_meta["ownerReferences"] = Json::array();
+      rs_meta["ownerReferences"].push_back(std::move(ref));
+      Json& rs_spec = rs["spec"];
+      rs_spec["replicas"] = desired;
+      rs_spec["minReadySeconds"] = spec.value("minReadySeconds", 0);
+      rs_spec["selector"] = std::move(selector);
+      rs_spec["template"] = std::move(pod_template);
       // Created with the status its pass below writes a moment later (its pods created, none
       // Ready yet): one write fewer whenever that status stays, e.g. with unschedulable pods.
       // Should a pod create fail, the retried pass writes what it counts.

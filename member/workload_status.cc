@@ -79,23 +79,34 @@ void setCondition(Json& status, const std::string& type, const std::string& valu
     status["conditions"] = Json::array();
   }
   Json& conditions = status["conditions"];
-  Json updated = {{"type", type}, {"status", value}, {"reason", reason}, {"message", message}};
+  Json* existing = nullptr;
   for (auto& c : conditions) {
-    if (field(c, "type") != type) continue;
-    if (field(c, "status") == value && field(c, "reason") == reason &&
-        field(c, "message") == message) {
-      return;
+    if (field(c, "type") == type) {
+      existing = &c;
+      break;
     }
-    updated["lastTransitionTime"] =
-        field(c, "status") == value && c.contains("lastTransitionTime") ? c["lastTransitionTime"]
-                                                                         : Json(now);
-    if (deployment_style) updated["lastUpdateTime"] = now;
-    c = std::move(updated);
-    return;
   }
-  updated["lastTransitionTime"] = now;
+  if (existing != nullptr && field(*existing, "status") == value &&
+      field(*existing, "reason") == reason && field(*existing, "message") == message) {
+    return;  // the common case: built nothing
+  }
+  Json updated = Json::object();
+  updated["type"] = type;
+  updated["status"] = value;
+  updated["reason"] = reason;
+  updated["message"] = message;
+  if (existing != nullptr && field(*existing, "status") == value &&
+      existing->contains("lastTransitionTime")) {
+    updated["lastTransitionTime"] = std::move((*existing)["lastTransitionTime"]);
+  } else {
+    updated["lastTransitionTime"] = now;
+  }
   if (deployment_style) updated["lastUpdateTime"] = now;
-  conditions.push_back(std::move(updated));
+  if (existing != nullptr) {
+    *existing = std::move(updated);
+  } else {
+    conditions.push_back(std::move(updated));
+  }
 }
 
 bool statusCanWait(const std::vector<const Json*>& pods, const ReadyAt& ready_at,
