@@ -409,27 +409,23 @@ void MemberSimulator::enqueueAfter(int kind, const std::string& key,
 void MemberSimulator::processQueue() {
   auto log = core::logger("member");
   size_t done = 0;
+  // One transaction and commit for the writes of the passes below (a new Deployment's
+  // ReplicaSet, pod and status; several Deployments when a burst left several keys dirty):
+  // commits were most of a member's storage cost. The storage bounds a group (it commits after
+  // 10 ms or 256 writes and goes on), so other writers wait little. Passes write through to the
+  // cache at once, so a group that does not commit leaves the cache ahead of the store.
+  auto group = store_.storage().groupWrites();
   while (!dirty_.empty() && done < kBatch && !stop_) {
     const WorkKey key = *dirty_.begin();
     dirty_.erase(dirty_.begin());
     ++done;
     ++reconciles_[static_cast<size_t>(key.first)];
     core::Status st;
-    // One transaction and commit for the pass's writes (a new Deployment's ReplicaSet, pod and
-    // status): commits were most of a member's storage cost. The pass writes through to the
-    // cache at once, so a group that does not commit leaves the cache ahead of the store.
-    auto group = store_.storage().groupWrites();
     try {
       st = reconcile(key);
     } catch (const std::exception& e) {
       // Objects are user input: a shape the reconcilers did not expect must not end the member.
       st = core::internalError(std::string("unexpected object shape: ") + e.what());
-    }
-    if (auto committed = group->commit(); !committed.isOk()) {
-      log->warn("[{}] {} pass not stored: {}", key.second,
-                resources_[static_cast<size_t>(key.first)]->kind, committed.toString());
-      resync_ = true;
-      return;
     }
     if (st.isOk()) {
       failures_.erase(key);
@@ -441,6 +437,10 @@ void MemberSimulator::processQueue() {
     log->warn("[{}] {} failed (retry in {} ms): {}", key.second,
               resources_[static_cast<size_t>(key.first)]->kind, delay.count(), st.toString());
     enqueueAfter(key.first, key.second, delay);
+  }
+  if (auto committed = group->commit(); !committed.isOk()) {
+    log->warn("[{}] {} pass(es) not stored: {}", config_.name, done, committed.toString());
+    resync_ = true;
   }
 }
 
