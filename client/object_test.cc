@@ -25,6 +25,19 @@ TEST(JsonScanTest, ValidatesValues) {
       {R"({"a":"unterminated})", false},
       {R"({"a":tru})", false},
       {R"({"a":01x})", true},  // "01" is accepted by the fast scanner (leading zeros lenient)
+      {R"({"a":{},"b":[],"c":[{}]})", true},
+      {R"( [ [ ] , { } , { "k" : [ 1 , "x" ] } ] )", true},
+      {R"({"a":1 "b":2})", false},
+      {R"([1 2])", false},
+      {R"({,})", false},
+      {R"({"a"})", false},
+      {R"({"a":})", false},
+      {R"([{]])", false},
+      {R"({"a":[}])", false},
+      {R"(])", false},
+      {R"({"a":1])", false},
+      {std::string(512, '[') + std::string(512, ']'), true},
+      {std::string(513, '[') + std::string(513, ']'), false},  // deeper than the scanner goes
   };
   for (const auto& r : rows) {
     const char* p = r.text.data();
