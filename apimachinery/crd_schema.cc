@@ -67,6 +67,7 @@ class CrdSchemaNode final : public SchemaNode {
  public:
   CrdSchemaNode(const Json& s, int depth) : schema_(s.is_object() ? s : Json::object()) {
     type_ = strOf(schema_, "type");
+    default_ = member(schema_, "default");
     preserve_ = boolOf(schema_, "x-kubernetes-preserve-unknown-fields");
     int_or_string_ = boolOf(schema_, "x-kubernetes-int-or-string");
     embedded_ = boolOf(schema_, "x-kubernetes-embedded-resource");
@@ -102,6 +103,12 @@ class CrdSchemaNode final : public SchemaNode {
     if (const Json* i = member(schema_, "items"); i && i->is_object()) {
       items_ = std::make_unique<CrdSchemaNode>(*i, depth + 1);
     }
+    // A parent applies its properties' defaults; items and additionalProperties only pass on
+    // the defaults inside them.
+    for (const auto& [k, node] : props_) {
+      defaults_below_ = defaults_below_ || node->default_ != nullptr || node->defaults_below_;
+    }
+    defaults_below_ = defaults_below_ || (items_ && items_->defaults_below_);
   }
 
   NodeKind kind() const override {
@@ -164,10 +171,12 @@ class CrdSchemaNode final : public SchemaNode {
   }
 
   void defaults(Json& v, int depth) const {
-    if (depth > kMaxSchemaDepth) return;
+    // Most schemas (a Work's) declare no default at all: nothing to walk.
+    if (depth > kMaxSchemaDepth || !defaults_below_) return;
     if (v.is_object()) {
       for (const auto& [k, node] : props_) {
-        const Json* def = member(node->schema_, "default");
+        const Json* def = node->default_;
+        if (def == nullptr && !node->defaults_below_) continue;
         auto it = v.find(k);
         if (def != nullptr && (it == v.end() || (it->is_null() && !node->nullable_))) {
           v[k] = *def;
@@ -361,6 +370,8 @@ class CrdSchemaNode final : public SchemaNode {
 
   Json schema_;
   std::string type_;
+  const Json* default_ = nullptr;  // into schema_
+  bool defaults_below_ = false;    // a property somewhere below has a default
   bool preserve_ = false;
   bool int_or_string_ = false;
   bool embedded_ = false;

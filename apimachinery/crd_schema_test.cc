@@ -123,6 +123,40 @@ TEST(CrdSchemaTest, PruneAndDefault) {
   EXPECT_FALSE(bare.contains("status"));
 }
 
+TEST(CrdSchemaTest, DefaultsAreFoundAtAnyDepthAndSkippedWhereThereAreNone) {
+  // Each row: a schema, an object, the object after applyDefaults.
+  struct Row {
+    std::string name;
+    std::string schema;
+    std::string in;
+    std::string out;
+  };
+  const std::vector<Row> rows = {
+      {"no_default_anywhere",
+       R"({"type":"object","properties":{"spec":{"type":"object","properties":{"a":{"type":"string"}}}}})",
+       R"({"spec":{"a":null,"b":1}})", R"({"spec":{"a":null,"b":1}})"},
+      {"under_array_items",
+       R"({"type":"object","properties":{"l":{"type":"array","items":{"type":"object","properties":{"p":{"type":"integer","default":7}}}}}})",
+       R"({"l":[{},{"p":1}]})", R"({"l":[{"p":7},{"p":1}]})"},
+      {"under_map_values",
+       R"({"type":"object","properties":{"m":{"type":"object","additionalProperties":{"type":"object","properties":{"q":{"type":"string","default":"d"}}}}}})",
+       R"({"m":{"x":{},"y":{"q":"set"}}})", R"({"m":{"x":{"q":"d"},"y":{"q":"set"}}})"},
+      {"deep_below_a_property_without_one",
+       R"({"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","properties":{"c":{"type":"integer","default":1}}}}}}})",
+       R"({"a":{"b":{}}})", R"({"a":{"b":{"c":1}}})"},
+      {"items_default_itself_is_not_applied",
+       R"({"type":"object","properties":{"l":{"type":"array","items":{"type":"integer","default":5}}}})",
+       R"({"l":[null,1]})", R"({"l":[null,1]})"},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.name);
+    const CrdSchema schema(Json::parse(row.schema));
+    Json obj = Json::parse(row.in);
+    schema.applyDefaults(obj);
+    EXPECT_EQ(obj, Json::parse(row.out));
+  }
+}
+
 TEST(CrdSchemaTest, SchemaNodeView) {
   const CrdSchema schema(Json::parse(kWidgetSchema));
   const SchemaNode& root = schema.root();
