@@ -98,7 +98,7 @@ core::Result<ObjectPtr> Object::parse(std::string_view text, std::string_view ap
     obj->raw_.reserve(prefix.size() + rest.size());
     obj->raw_.append(prefix).append(rest);
   }
-  std::call_once(obj->raw_once_, [] {});
+  obj->raw_ready_.store(true, std::memory_order_release);
   return ObjectPtr(std::move(obj));
 }
 
@@ -132,7 +132,6 @@ ObjectPtr Object::fromJson(nlohmann::json json) {
   obj->from_tree_ = true;
   obj->extractFromJson(json);
   obj->json_ = std::make_shared<const nlohmann::json>(std::move(json));
-  std::call_once(obj->json_once_, [] {});
   obj->json_built_.store(true, std::memory_order_release);
   return obj;
 }
@@ -145,7 +144,11 @@ const std::string* Object::label(std::string_view key) const {
 }
 
 const std::string& Object::raw() const {
-  std::call_once(raw_once_, [this] { raw_ = json_->dump(); });
+  if (raw_ready_.load(std::memory_order_acquire)) return raw_;
+  std::call_once(raw_once_, [this] {
+    raw_ = json_->dump();
+    raw_ready_.store(true, std::memory_order_release);
+  });
   return raw_;
 }
 
@@ -159,6 +162,7 @@ nlohmann::json parsedOrNull(std::string_view text) {
 }  // namespace
 
 const nlohmann::json& Object::json() const {
+  if (json_built_.load(std::memory_order_acquire)) return *json_;
   std::call_once(json_once_, [this] {
     json_ = std::make_shared<const nlohmann::json>(parsedOrNull(raw_));
     json_built_.store(true, std::memory_order_release);
@@ -237,7 +241,7 @@ ObjectPtr Object::withoutManagedFields(const ObjectPtr& self) {
   obj->raw_.reserve(text.size() - static_cast<std::size_t>(to - from));
   obj->raw_.append(text.data(), static_cast<std::size_t>(from - text.data()));
   obj->raw_.append(to, static_cast<std::size_t>(text_end - to));
-  std::call_once(obj->raw_once_, [] {});
+  obj->raw_ready_.store(true, std::memory_order_release);
   return ObjectPtr(std::move(obj));
 }
 

@@ -87,6 +87,10 @@ class Object {
   bool deleting_ = false;
   bool from_tree_ = false;  // built by fromJson(): the tree is the source, the text is derived
 
+  // Set once raw_ holds the text for good: at construction for parsed objects, whose readers then
+  // never enter call_once (glibc's once wakes futex waiters with a system call on every first
+  // call, and most objects are parsed ones on an informer's hot path).
+  mutable std::atomic<bool> raw_ready_{false};
   mutable std::once_flag raw_once_;
   mutable std::string raw_;
   mutable std::once_flag json_once_;
