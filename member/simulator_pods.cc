@@ -67,7 +67,7 @@ Json containerStatuses(const Json& pod, const std::string& state, const std::str
                        int exit_code) {
   Json out = Json::array();
   const std::string uid = apiserver::objectUid(pod);
-  for (const auto& c : pod["spec"].value("containers", Json::array())) {
+  for (const auto& c : child(child(pod, "spec"), "containers")) {  // no copy
     const std::string name = c.value("name", "");
     const std::string image = c.value("image", "");
     Json s = {{"name", name},
@@ -192,7 +192,7 @@ core::Status MemberSimulator::kubeletStart(const Json& pod, const Json& node,
   if (ip.empty()) ip = allocateIp(config_.pod_range, pod_ips_, &pod_ip_cursor_);
   if (ip.empty()) return core::Status(core::Code::Unavailable, "pod CIDR exhausted");
   std::string host_ip;
-  for (const auto& a : node.value("status", Json::object()).value("addresses", Json::array())) {
+  for (const auto& a : child(child(node, "status"), "addresses")) {  // no copy of the status
     if (a.value("type", "") == "InternalIP") host_ip = a.value("address", "");
   }
   status["phase"] = "Pending";
@@ -205,7 +205,7 @@ core::Status MemberSimulator::kubeletStart(const Json& pod, const Json& node,
   setCondition(status, "PodReadyToStartContainers", "True", "", "", ts);
   setCondition(status, "Initialized", "True", "", "", ts);
   std::string names;
-  for (const auto& c : pod["spec"].value("containers", Json::array())) {
+  for (const auto& c : child(child(pod, "spec"), "containers")) {  // no copy
     names += (names.empty() ? "" : " ") + c.value("name", "");
   }
   const std::string unready = "containers with unready status: [" + names + "]";
