@@ -325,10 +325,11 @@ void SystemControllers::processDirty() {
   for (const auto& ns : std::set<std::string>(terminating_namespaces_)) reconcileNamespace(ns);
 
   // Dependents whose owners are all gone are deleted (background propagation).
-  std::set<std::string> candidates;
-  candidates.swap(dirty_keys_);
-  std::set<std::string> owners;
-  owners.swap(dirty_owners_);
+  // Sorted, so deletions go in key order as they always did.
+  std::set<std::string> candidates(dirty_keys_.begin(), dirty_keys_.end());
+  dirty_keys_.clear();
+  std::set<std::string> owners(dirty_owners_.begin(), dirty_owners_.end());
+  dirty_owners_.clear();
   for (const auto& uid : owners) {
     if (uid_to_key_.count(uid)) continue;
     auto d = dependents_.find(uid);
