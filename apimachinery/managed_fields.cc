@@ -87,7 +87,7 @@ void collect(const Json& v, const SchemaNode* s, FieldPath& prefix, FieldSet& ou
       return;
     }
   }
-  if (!prefix.empty()) out.insert(prefix);
+  if (!prefix.empty()) out.emplace_hint(out.end(), prefix);  // usually the largest so far
 }
 
 // Navigation helpers over an object following a field path.
@@ -317,12 +317,22 @@ FieldSet fieldSetOf(const Json& value, const SchemaNode* schema) {
 
 Json fieldSetToFieldsV1(const FieldSet& set) {
   Json root = Json::object();
+  // The set is sorted, so each path shares a prefix with the one before: the nodes along the
+  // previous path are kept (map nodes do not move) and only the new tokens are looked up, once.
+  std::vector<Json*> nodes{&root};
+  const FieldPath* previous = nullptr;
   for (const auto& path : set) {
-    Json* cur = &root;
-    for (const auto& t : path) {
-      if (!cur->contains(t)) (*cur)[t] = Json::object();
-      cur = &(*cur)[t];
+    size_t common = 0;
+    if (previous != nullptr) {
+      const size_t limit = std::min(previous->size(), path.size());
+      while (common < limit && (*previous)[common] == path[common]) ++common;
     }
+    nodes.resize(common + 1);
+    for (size_t i = common; i < path.size(); ++i) {
+      auto& members = nodes.back()->get_ref<Json::object_t&>();
+      nodes.push_back(&members.try_emplace(path[i], Json::object()).first->second);
+    }
+    previous = &path;
   }
   return root;
 }
@@ -333,7 +343,8 @@ FieldSet fieldsV1ToFieldSet(const Json& fields) {
   std::function<void(const Json&, int)> walk = [&](const Json& node, int depth) {
     if (depth > kMaxDepth || !node.is_object()) return;
     if (node.empty() && !prefix.empty()) {
-      out.insert(prefix);
+      // A depth-first walk in key order meets the paths in the set's order.
+      out.emplace_hint(out.end(), prefix);
       return;
     }
     for (const auto& [k, v] : node.items()) {
