@@ -205,12 +205,23 @@ void prepareForUpdate(const ServedResource& r, const Json& old, Json& updated,
     Json managed = updated["metadata"].contains("managedFields")
                        ? std::move(updated["metadata"]["managedFields"])
                        : Json();
-    updated = old;
-    if (status.is_null()) {
-      updated.erase("status");
-    } else {
-      updated["status"] = std::move(status);
+    // A copy of the stored object without what is replaced anyway: its status, and its
+    // managedFields when the request brings its own (most of the metadata).
+    Json fresh = Json::object();
+    for (auto it = old.begin(); it != old.end(); ++it) {
+      if (it.key() == "status") continue;
+      if (it.key() == "metadata" && !managed.is_null() && it->is_object()) {
+        Json meta = Json::object();
+        for (auto field = it->begin(); field != it->end(); ++field) {
+          if (field.key() != "managedFields") meta[field.key()] = *field;
+        }
+        fresh["metadata"] = std::move(meta);
+        continue;
+      }
+      fresh[it.key()] = *it;
     }
+    updated = std::move(fresh);
+    if (!status.is_null()) updated["status"] = std::move(status);
     if (!managed.is_null()) updated["metadata"]["managedFields"] = std::move(managed);
     return;
   }

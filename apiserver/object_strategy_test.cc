@@ -191,5 +191,50 @@ TEST(ObjectStrategyTest, TimestampTextIsFormatRfc3339OfTheSecond) {
   }
 }
 
+TEST(ObjectStrategyTest, StatusUpdateTakesAllButStatusAndManagedFieldsFromTheStoredObject) {
+  // The definition: a copy of the stored object with the body's status (none: no status) and,
+  // when the body has them, the body's managedFields.
+  auto byDefinition = [](const Json& old, const Json& body) {
+    Json out = old;
+    if (body.contains("status")) {
+      out["status"] = body["status"];
+    } else {
+      out.erase("status");
+    }
+    if (body.contains("metadata") && body["metadata"].contains("managedFields")) {
+      out["metadata"]["managedFields"] = body["metadata"]["managedFields"];
+    }
+    return out;
+  };
+  const std::string old_text = R"({"apiVersion":"v1","kind":"Work","metadata":{"name":"w",
+      "labels":{"a":"b"},"managedFields":[{"manager":"m","fieldsV1":{"f:spec":{}}}]},
+      "spec":{"x":1},"status":{"old":true}})";
+  struct Row {
+    std::string name;
+    std::string old;
+    std::string body;
+  };
+  const std::vector<Row> rows = {
+      {"body_with_status_and_managed_fields", old_text,
+       R"({"metadata":{"name":"w","labels":{"c":"d"},"managedFields":[{"manager":"n"}]},"spec":{"x":2},"status":{"new":1}})"},
+      {"body_without_managed_fields", old_text, R"({"metadata":{"name":"w"},"status":{"new":1}})"},
+      {"body_without_status", old_text, R"({"metadata":{"name":"w"},"spec":{"x":3}})"},
+      {"stored_without_status_or_managed_fields",
+       R"({"metadata":{"name":"w"},"spec":{"x":1}})",
+       R"({"metadata":{"name":"w","managedFields":[{"manager":"n"}]},"status":{"s":1}})"},
+  };
+  ServedResource r;
+  r.kind = "Work";
+  r.has_status = true;
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.name);
+    const Json old = Json::parse(row.old);
+    const Json body = Json::parse(row.body);
+    Json updated = body;
+    prepareForUpdate(r, old, updated, "status");
+    EXPECT_EQ(updated, byDefinition(old, body));
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::apiserver
