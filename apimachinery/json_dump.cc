@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace flotilla::apimachinery {
@@ -11,12 +12,33 @@ namespace {
 
 using Json = nlohmann::json;
 
+// Whether any of the 8 bytes of `w` needs a look: a control character, '"', '\\' or a byte of a
+// multi-byte UTF-8 sequence (the usual bit tricks for "has a byte less than / equal to").
+bool wordNeedsLook(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t control = (w - kOnes * 0x20) & ~w;
+  const uint64_t has_zero_quote = (quote - kOnes) & ~quote;
+  const uint64_t has_zero_backslash = (backslash - kOnes) & ~backslash;
+  return ((control | has_zero_quote | has_zero_backslash) & kHigh) != 0 || (w & kHigh) != 0;
+}
+
 // Appends the quoted, escaped string; false when it is not valid UTF-8.
 bool appendString(std::string& out, std::string_view s) {
   out.push_back('"');
   std::size_t run = 0;  // start of the bytes not yet copied
   std::size_t i = 0;
   while (i < s.size()) {
+    // Plain ASCII (most of any object) is skipped eight bytes at a time.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, sizeof w);
+      if (wordNeedsLook(w)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++i;

@@ -40,6 +40,30 @@ TEST(JsonDumpTest, WritesWhatDumpWrites) {
   }
 }
 
+TEST(JsonDumpTest, EscapesAtEveryOffsetOfTheEightByteScan) {
+  // Strings are scanned eight bytes at a time: put each kind of byte that needs a look at every
+  // position of strings around that width and compare with dump().
+  struct Row {
+    std::string name;
+    std::string special;
+  };
+  const std::vector<Row> rows = {{"quote", "\""},      {"backslash", "\\"}, {"newline", "\n"},
+                                 {"nul", std::string(1, '\0')}, {"unit_separator", "\x1f"},
+                                 {"two_byte_utf8", "\xc3\xa9"}, {"four_byte_utf8", "\xf0\x9f\x98\x80"},
+                                 {"delete", "\x7f"},   {"space", " "}};
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.name);
+    for (size_t length = 0; length <= 20; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        std::string text(length, 'a');
+        text.insert(at, row.special);
+        const Json value(text);
+        EXPECT_EQ(dumpJson(value), value.dump()) << length << " " << at;
+      }
+    }
+  }
+}
+
 TEST(JsonDumpTest, InvalidUtf8ThrowsLikeDump) {
   const Json bad = {{"k", std::string("\xC3\x28")}};
   EXPECT_THROW(bad.dump(), Json::type_error);
