@@ -92,8 +92,8 @@ TEST(JsonScanTest, WalkMembers) {
       {"work", R"({"metadata":{"name":"w"},"spec":{"workload":{"manifests":[{"a":1}, {"b":[2]}]},)"
                R"("x":true},"status":{"c":"}"}})",
        true, {R"({"a":1})", R"({"b":[2]})"}, R"({"c":"}"})"},
-      {"status first, spaces", R"( { "status" : 1 , "spec" : { "workload" : { "manifests" : [ ] } } } )",
-       true, {}, "1"},
+      {"status first, spaces",
+       R"( { "status" : 1 , "spec" : { "workload" : { "manifests" : [ ] } } } )", true, {}, "1"},
       {"no spec", R"({"kind":"Work"})", true, {}, ""},
       {"spec not an object", R"({"spec":[1],"status":2})", false, {}, ""},
       {"malformed inside", R"({"spec":{"workload":{"manifests":[{"a":}]}}})", false, {}, ""},

@@ -413,7 +413,8 @@ TEST(ExecutionControllerTest, WindowEndWritesTheHeldStatusWhenNothingMoved) {
               row.ready_replicas)
         << row.name;
     // Written once: a later pass on the same inputs writes nothing.
-    const std::string rv = (*f.host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->resourceVersion();
+    const std::string rv =
+        (*f.host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->resourceVersion();
     f.reconcile();
     EXPECT_EQ((*f.host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->resourceVersion(), rv)
         << row.name;
