@@ -49,6 +49,20 @@ core::Status conflictError(const ServedResource& r, const std::string& name) {
                           "latest version and try again");
 }
 
+core::Result<bool> stampResourceVersion(Json& updated, const std::string& current_rv,
+                                        const ServedResource& r, const std::string& name) {
+  bool pinned = false;
+  if (updated["metadata"].contains("resourceVersion")) {
+    const Json& rv = updated["metadata"]["resourceVersion"];
+    if (rv.is_string() && !rv.get<std::string>().empty()) {
+      if (rv.get<std::string>() != current_rv) return conflictError(r, name);
+      pinned = true;
+    }
+  }
+  updated["metadata"]["resourceVersion"] = current_rv;
+  return pinned;
+}
+
 ObjectStore::ObjectStore(storage::Storage& storage, core::ClockPtr clock)
     : storage_(storage), clock_(std::move(clock)) {}
 
@@ -291,15 +305,9 @@ core::Result<Json> ObjectStore::update(const ServedResource& r, const std::strin
     if (!next.isOk()) return next.status();
     Json updated = std::move(*next);
     const std::string current_rv = std::to_string(kv->mod_revision);
-    bool pinned = false;
-    if (updated["metadata"].contains("resourceVersion")) {
-      const Json& rv = updated["metadata"]["resourceVersion"];
-      if (rv.is_string() && !rv.get<std::string>().empty()) {
-        if (rv.get<std::string>() != current_rv) return conflictError(r, name);
-        pinned = true;
-      }
-    }
-    updated["metadata"]["resourceVersion"] = current_rv;
+    auto stamped = stampResourceVersion(updated, current_rv, r, name);
+    if (!stamped.isOk()) return stamped.status();
+    const bool pinned = *stamped;
     if (sameObject(updated, *current)) {  // no-op: no new revision, no event
       if (stored != nullptr) *stored = std::move(kv->value);
       return std::move(*current);

@@ -131,5 +131,10 @@ class ObjectStore {
 
 core::Status notFoundError(const ServedResource& r, const std::string& name);
 core::Status conflictError(const ServedResource& r, const std::string& name);
+// Sets metadata.resourceVersion of an update to the stored one. An update that names another
+// (non-empty) version is a Conflict; one that names the stored version is pinned to it (true: a
+// storage conflict must not be retried on a newer object).
+core::Result<bool> stampResourceVersion(Json& updated, const std::string& current_rv,
+                                        const ServedResource& r, const std::string& name);
 
 }  // namespace flotilla::apiserver

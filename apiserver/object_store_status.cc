@@ -84,15 +84,9 @@ core::Result<Json> ObjectStore::updateStatus(const ServedResource& r, const std:
       if (updated.contains(left)) return whole();  // the mutation did not leave it out
     }
     const std::string current_rv = std::to_string(kv->mod_revision);
-    bool pinned = false;
-    if (updated["metadata"].contains("resourceVersion")) {
-      const Json& rv = updated["metadata"]["resourceVersion"];
-      if (rv.is_string() && !rv.get<std::string>().empty()) {
-        if (rv.get<std::string>() != current_rv) return conflictError(r, name);
-        pinned = true;
-      }
-    }
-    updated["metadata"]["resourceVersion"] = current_rv;
+    auto stamped = stampResourceVersion(updated, current_rv, r, name);
+    if (!stamped.isOk()) return stamped.status();
+    const bool pinned = *stamped;
     // The members left out are the same on both sides.
     if (sameObject(updated, current)) {
       *stored = std::move(kv->value);

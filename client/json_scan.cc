@@ -158,42 +158,11 @@ bool skipValue(const char*& p, const char* end) {
 
 bool forEachMember(const char*& p, const char* end,
                    const std::function<bool(std::string_view, std::string_view)>& fn) {
-  const char* q = p;
-  skipSpace(q, end);
-  if (q >= end || *q != '{') return false;
-  ++q;
-  skipSpace(q, end);
-  if (q < end && *q == '}') {
-    p = q + 1;
-    return true;
-  }
-  while (q < end) {
-    skipSpace(q, end);
-    if (q >= end || *q != '"') return false;
-    const char* key_begin = q;
-    if (!skipString(q, end)) return false;
-    const std::string_view key(key_begin + 1, static_cast<std::size_t>(q - key_begin - 2));
-    skipSpace(q, end);
-    if (q >= end || *q != ':') return false;
-    ++q;
-    skipSpace(q, end);
-    const char* value_begin = q;
-    if (!skipValue(q, end)) return false;
-    if (!fn(key, std::string_view(value_begin, static_cast<std::size_t>(q - value_begin)))) {
-      return false;
-    }
-    skipSpace(q, end);
-    if (q < end && *q == ',') {
-      ++q;
-      continue;
-    }
-    if (q < end && *q == '}') {
-      p = q + 1;
-      return true;
-    }
-    return false;
-  }
-  return false;
+  return walkMembers(p, end, [&](std::string_view key, const char*& value) {
+    const char* value_begin = value;
+    if (!skipValue(value, end)) return false;
+    return fn(key, std::string_view(value_begin, static_cast<std::size_t>(value - value_begin)));
+  });
 }
 
 bool walkMembers(const char*& p, const char* end,
