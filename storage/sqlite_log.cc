@@ -41,10 +41,14 @@ core::Status createSchema(SqliteConnection& conn) {
       "  prev_revision INTEGER NOT NULL,"
       "  deleted INTEGER NOT NULL);"
       "CREATE INDEX IF NOT EXISTS log_key_id ON log(key, id);"
-      "CREATE TABLE IF NOT EXISTS current (key BLOB PRIMARY KEY, id INTEGER NOT NULL) "
-      "  WITHOUT ROWID;"
+      // Only deletes write this index (and compaction removes their rows again): it lets a count
+      // of live keys find the keys whose newest row is a tombstone without reading the table.
+      "CREATE INDEX IF NOT EXISTS log_tombstone ON log(key, id) WHERE deleted = 1;"
       "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) "
-      "  WITHOUT ROWID;");
+      "  WITHOUT ROWID;"
+      // Databases written before kept a `current` table (key -> newest row); the log's index
+      // answers the same questions, and the table was one more B-tree written by every write.
+      "DROP TABLE IF EXISTS current;");
 }
 
 core::Result<Revisions> readRevisions(SqliteConnection& conn) {
@@ -70,19 +74,21 @@ core::Result<Revisions> readRevisions(SqliteConnection& conn) {
 
 core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
                                                bool with_value) {
-  auto stmt = conn.prepare(with_value ? "SELECT c.id, l.create_revision, l.value FROM current AS c "
-                                        "JOIN log AS l ON l.id = c.id WHERE c.key = ?1"
-                                      : "SELECT c.id, l.create_revision FROM current AS c "
-                                        "JOIN log AS l ON l.id = c.id WHERE c.key = ?1");
+  // The key's newest row, found from the end of its (key, id) index range; a tombstone means the
+  // key is not live.
+  auto stmt = conn.prepare(with_value ? "SELECT id, create_revision, deleted, value FROM log "
+                                        "WHERE key = ?1 ORDER BY id DESC LIMIT 1"
+                                      : "SELECT id, create_revision, deleted FROM log "
+                                        "WHERE key = ?1 ORDER BY id DESC LIMIT 1");
   if (!stmt.isOk()) return stmt.status();
   stmt->bindBlob(1, key);
   auto row = stmt->step();
   if (!row.isOk()) return row.status();
-  if (!*row) return std::optional<CurrentRow>();
+  if (!*row || stmt->columnInt(2) != 0) return std::optional<CurrentRow>();
   CurrentRow out;
   out.mod_revision = stmt->columnInt(0);
   out.create_revision = stmt->columnInt(1);
-  if (with_value) out.value = stmt->columnBlob(2);
+  if (with_value) out.value = stmt->columnBlob(3);
   return std::optional<CurrentRow>(std::move(out));
 }
 
@@ -90,42 +96,44 @@ core::Status forEachCurrent(
     SqliteConnection& conn,
     const std::function<void(std::string key, int64_t create_revision, int64_t mod_revision)>&
         visit) {
+  // One pass over the log in (key, id) order: the last row of each key says whether it is live.
   auto stmt = conn.prepare(
-      "SELECT c.key, l.create_revision, c.id FROM current AS c JOIN log AS l ON l.id = c.id "
-      "ORDER BY c.key");
+      "SELECT key, id, create_revision, deleted FROM log INDEXED BY log_key_id ORDER BY key, id");
   if (!stmt.isOk()) return stmt.status();
+  std::string key;
+  int64_t create_revision = 0;
+  int64_t mod_revision = 0;
+  bool live = false;
   while (true) {
     auto row = stmt->step();
     if (!row.isOk()) return row.status();
-    if (!*row) return core::Status::ok();
-    visit(stmt->columnBlob(0), stmt->columnInt(1), stmt->columnInt(2));
+    if (!*row) break;
+    std::string next = stmt->columnBlob(0);
+    if (live && next != key) visit(std::move(key), create_revision, mod_revision);
+    key = std::move(next);
+    mod_revision = stmt->columnInt(1);
+    create_revision = stmt->columnInt(2);
+    live = stmt->columnInt(3) == 0;
   }
+  if (live) visit(std::move(key), create_revision, mod_revision);
+  return core::Status::ok();
 }
 
 core::Status append(SqliteConnection& conn, const Row& row) {
-  {
-    auto stmt = conn.prepare(
-        "INSERT INTO log (id, key, value, create_revision, prev_revision, deleted) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!stmt.isOk()) return stmt.status();
-    stmt->bind(1, row.id);
-    stmt->bindBlob(2, row.key);
-    if (row.deleted) {
-      stmt->bindNull(3);
-    } else {
-      stmt->bindBlob(3, row.value);
-    }
-    stmt->bind(4, row.create_revision);
-    stmt->bind(5, row.prev_revision);
-    stmt->bind(6, row.deleted ? 1 : 0);
-    FLOTILLA_RETURN_IF_ERROR(stmt->run());
-  }
-  auto stmt = conn.prepare(row.deleted ? "DELETE FROM current WHERE key = ?1"
-                                       : "INSERT INTO current (key, id) VALUES (?1, ?2) "
-                                         "ON CONFLICT (key) DO UPDATE SET id = excluded.id");
+  auto stmt = conn.prepare(
+      "INSERT INTO log (id, key, value, create_revision, prev_revision, deleted) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!stmt.isOk()) return stmt.status();
-  stmt->bindBlob(1, row.key);
-  if (!row.deleted) stmt->bind(2, row.id);
+  stmt->bind(1, row.id);
+  stmt->bindBlob(2, row.key);
+  if (row.deleted) {
+    stmt->bindNull(3);
+  } else {
+    stmt->bindBlob(3, row.value);
+  }
+  stmt->bind(4, row.create_revision);
+  stmt->bind(5, row.prev_revision);
+  stmt->bind(6, row.deleted ? 1 : 0);
   return stmt->run();
 }
 
@@ -141,32 +149,27 @@ core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options
                               int64_t snapshot_revision) {
   const auto end = prefixEnd(options.prefix);
   const bool bounded = end.has_value();
-  // A list at the snapshot's own revision is the latest state: serve it from `current`.
-  const bool latest = options.revision == 0 || options.revision >= snapshot_revision;
-  // ?1/?2 prefix range, ?3 start_after, ?4 revision (history only), ?5 limit.
-  std::string filter;
-  if (latest) {
-    filter = "FROM current AS c JOIN log AS l ON l.id = c.id WHERE " +
-             rangeCondition("c.key", bounded, 1) + " AND c.key > ?3";
-  } else {
-    // Walks the (key, id) index in key order and keeps each key's newest row at the revision,
-    // so a page stops after `limit` keys instead of grouping the whole range first.
-    filter = "FROM log AS l WHERE " + rangeCondition("l.key", bounded, 1) +
-             " AND l.key > ?3 AND l.id <= ?4 AND l.deleted = 0 AND l.id = ("
-             "SELECT max(n.id) FROM log AS n WHERE n.key = l.key AND n.id <= ?4)";
-  }
-  const std::string key_column = latest ? "c.key" : "l.key";
+  // The latest list is the list at the snapshot's own revision.
+  const int64_t at = options.revision > 0 ? std::min(options.revision, snapshot_revision)
+                                          : snapshot_revision;
+  // ?1/?2 prefix range, ?3 start_after, ?4 revision, ?5 limit.
+  // Walks the (key, id) index in key order and keeps each key's newest row at the revision,
+  // so a page stops after `limit` keys instead of grouping the whole range first.
+  const std::string filter =
+      "FROM log AS l WHERE " + rangeCondition("l.key", bounded, 1) +
+      " AND l.key > ?3 AND l.id <= ?4 AND l.deleted = 0 AND l.id = ("
+      "SELECT max(n.id) FROM log AS n WHERE n.key = l.key AND n.id <= ?4)";
   auto bindAll = [&](SqliteStatement& stmt, const std::string& after) {
     bindRange(stmt, options.prefix, end, 1);
     stmt.bindBlob(3, after);
-    if (!latest) stmt.bind(4, options.revision);
+    stmt.bind(4, at);
   };
 
   ListResult out;
   out.revision = options.revision > 0 ? options.revision : snapshot_revision;
   {
     auto stmt = conn.prepare("SELECT l.key, l.value, l.create_revision, l.id " + filter +
-                             " ORDER BY " + key_column + " LIMIT ?5");
+                             " ORDER BY l.key LIMIT ?5");
     if (!stmt.isOk()) return stmt.status();
     bindAll(*stmt, options.start_after);
     // One extra row tells whether more remain.
@@ -184,22 +187,19 @@ core::Result<ListResult> list(SqliteConnection& conn, const ListOptions& options
     }
   }
   if (out.more) {
-    // Counting live keys needs only the `current` index. At an older revision R, only keys
-    // written after R can differ from now, and those rows are never compacted (R >= compacted):
-    // such a key was alive at R exactly when its first write after R was not a create. So the
-    // count costs O(writes since R) on top of the index count, not a walk over every key.
-    const std::string live = "SELECT count(*) FROM current AS c WHERE " +
-                             rangeCondition("c.key", bounded, 1) + " AND c.key > ?3";
+    // Keys live at the revision = keys with a row at or below it, less those whose newest such
+    // row is a tombstone. Both read only indexes: the first counts (key, id) entries, the second
+    // walks the tombstone index, which holds just the deletes compaction has not removed yet.
+    // Compaction keeps that exact: a key's newest row at a readable revision is never removed,
+    // and a removed tombstone takes the rows it superseded with it.
     const std::string sql =
-        latest ? live
-               : "WITH touched AS (SELECT key, min(id) AS first FROM log WHERE id > ?4 AND " +
-                     rangeCondition("key", bounded, 1) +
-                     " AND key > ?3 GROUP BY key) "
-                     "SELECT (" +
-                     live +
-                     ") - (SELECT count(*) FROM touched AS t JOIN current AS c ON c.key = t.key)"
-                     " + (SELECT count(*) FROM touched AS t JOIN log AS l ON l.id = t.first"
-                     " WHERE l.prev_revision != 0)";
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM log INDEXED BY log_key_id WHERE " +
+        rangeCondition("key", bounded, 1) +
+        " AND key > ?3 AND id <= ?4 GROUP BY key)) - (SELECT count(*) FROM log AS t "
+        "INDEXED BY log_tombstone WHERE t.deleted = 1 AND " +
+        rangeCondition("t.key", bounded, 1) +
+        " AND t.key > ?3 AND t.id <= ?4 AND t.id = ("
+        "SELECT max(n.id) FROM log AS n WHERE n.key = t.key AND n.id <= ?4))";
     auto stmt = conn.prepare(sql);
     if (!stmt.isOk()) return stmt.status();
     bindAll(*stmt, out.items.back().key);

@@ -6,11 +6,16 @@
 // when compaction removed the newest rows, so a revision is never reused. Databases created with
 // AUTOINCREMENT before keep it and read the same way.
 // A row holds the key, the new value, the key's create_revision, the revision of the key's
-// previous row (0 on create) and a deleted flag (tombstone). `current` maps each live key to its
-// newest row, which makes get and latest-list index lookups instead of max-per-key scans. History
-// (list at a revision, watch replay) reads `log` through its (key, id) index. `meta` holds the
-// compacted revision. Compaction deletes rows at or below it that a later row at or below it
-// supersedes, and tombstones at or below it, so the state at any revision >= it stays readable.
+// previous row (0 on create) and a deleted flag (tombstone). The (key, id) index answers every
+// question about a key: its newest row is its state (a tombstone: not live), its newest row at or
+// below R its state at R; lists walk it in key order. A partial index holds the tombstones alone,
+// so counting live keys reads indexes only. There is no table of live keys: the storage keeps
+// them in memory (CurrentIndex, rebuilt from the log at start), and such a table was one more
+// B-tree page written by every write. Databases written before kept one (`current`); opening them
+// drops it (a binary from before would find it missing and must not open a database written
+// since). `meta` holds the compacted revision. Compaction deletes rows at or below it that a
+// later row at or below it supersedes, and tombstones at or below it, so the state at any
+// revision >= it stays readable.
 #pragma once
 
 #include <cstdint>
@@ -42,13 +47,14 @@ struct CurrentRow {
 };
 core::Result<std::optional<CurrentRow>> lookup(SqliteConnection& conn, const std::string& key,
                                                bool with_value);
-// Calls `visit(key, create_revision, mod_revision)` for every live key, in key order.
+// Calls `visit(key, create_revision, mod_revision)` for every live key, in key order (one pass
+// over the whole log: for start-up).
 core::Status forEachCurrent(
     SqliteConnection& conn,
     const std::function<void(std::string key, int64_t create_revision, int64_t mod_revision)>&
         visit);
 
-// Appends a row with an explicit id (the writer assigns revisions) and updates `current`.
+// Appends a row with an explicit id (the writer assigns revisions).
 struct Row {
   int64_t id = 0;
   std::string_view key;
