@@ -55,7 +55,7 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
   const bool cluster_scoped = ns.empty();
   const client::Indexer* cache =
       cluster_scoped ? caches_.cluster_resource_bindings : caches_.resource_bindings;
-  client::ObjectPtr cached = cache->get(ns, request.name);
+  client::ObjectPtr cached = own_bindings_.freshest(request.key(), cache->get(ns, request.name));
   if (!cached || cached->deleting()) {
     settle_.release(request.key());
     return runtime::ReconcileResult{};
@@ -154,14 +154,19 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
         host_->updateText(cluster_scoped ? kClusterResourceBindingsGvr : kResourceBindingsGvr, ns,
                           request.name, *next, {kFieldManager}, "status");
     if (!written) return written.status();
+    own_bindings_.record(request.key(), cached->resourceVersion(),
+                         client::Object::withoutManagedFields(*written));
   }
 
   // The template's status, aggregated by the interpreter.
   const auto res = parsed(*cached, {"spec", "resource"}, nlohmann::json::object());
   auto kind = templates_->kindFor(res.value("apiVersion", ""), res.value("kind", ""));
   if (!kind || typed.empty()) return runtime::ReconcileResult{};
-  client::ObjectPtr templ = templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
-                                            res.value("namespace", ""), res.value("name", ""));
+  const std::string templ_key = kind->gvr.toString() + "/" +
+                                client::objectKey(res.value("namespace", ""), res.value("name", ""));
+  client::ObjectPtr templ = own_templates_.freshest(
+      templ_key, templates_->get(res.value("apiVersion", ""), res.value("kind", ""),
+                                 res.value("namespace", ""), res.value("name", "")));
   if (!templ || templ->deleting()) return runtime::ReconcileResult{};
   const auto templ_tree = templ->tree();
   const nlohmann::json& templ_json = *templ_tree;
@@ -177,6 +182,8 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
         host_->updateText(kind->gvr, kind->namespaced ? res.value("namespace", "") : "",
                           templ->name(), *next, {kFieldManager}, "status");
     if (!written) return written.status();
+    own_templates_.record(templ_key, templ->resourceVersion(),
+                          client::Object::withoutManagedFields(*written));
     core::logger("binding-status")->debug("[{}] template status aggregated", request.key());
   }
   return runtime::ReconcileResult{};

@@ -16,6 +16,7 @@
 #include "client/indexer.h"
 #include "controllers/templates/template_store.h"
 #include "core/clock.h"
+#include "runtime/own_writes.h"
 #include "runtime/reconciler.h"
 #include "runtime/status_hold.h"
 
@@ -46,6 +47,10 @@ class BindingStatusController final : public runtime::Reconciler {
   core::ClockPtr clock_;
   BindingStatusOptions options_;
   runtime::StatusHold settle_;  // bindings whose first report waits for all their Works
+  // Our last status writes of bindings and templates: the echo of the binding's write calls us
+  // again before the cache has the template's, whose stale version would be written over.
+  runtime::OwnWrites own_bindings_;
+  runtime::OwnWrites own_templates_;
 };
 
 // The interpreter's Deployment aggregation sums replica counts but reports no conditions; the

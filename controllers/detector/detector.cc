@@ -230,7 +230,8 @@ bool isDependencyBinding(const nlohmann::json& binding) {
 core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Request& request) {
   const std::string ns = kind_.namespaced ? request.namespace_name : "";
   const std::string binding_name = api::bindingName(kind_.gvk.kind, request.name);
-  client::ObjectPtr cached = kind_.informer->indexer().get(ns, request.name);
+  client::ObjectPtr cached =
+      own_templates_.freshest(request.key(), kind_.informer->indexer().get(ns, request.name));
   if (!cached) {
     FLOTILLA_RETURN_IF_ERROR(deleteBinding(ns, binding_name));
     return runtime::ReconcileResult{};
@@ -258,6 +259,10 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
       policies::unclaimTemplate(next);
       auto written = host_->update(kind_.gvr, ns, next, {kFieldManager});
       if (!written && written.status().code() != core::Code::NotFound) return written.status();
+      if (written) {
+        own_templates_.record(request.key(), cached->resourceVersion(),
+                              client::Object::withoutManagedFields(*written));
+      }
       core::logger("detector")->info("[{}] claim released", cached->key());
     }
     FLOTILLA_RETURN_IF_ERROR(releaseUnclaimedBinding(ns, binding_name));
@@ -273,6 +278,8 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   if (!sameClaimMetadata(claimed, templ)) {
     auto written = host_->update(kind_.gvr, ns, claimed, {kFieldManager});
     if (!written) return written.status();
+    own_templates_.record(request.key(), cached->resourceVersion(),
+                          client::Object::withoutManagedFields(*written));
     current_template = *(*written)->tree();
     core::logger("detector")->info("[{}] claimed by {} {}", cached->key(), policy.kind,
                                    client::objectKey(policy.metadata.namespace_,

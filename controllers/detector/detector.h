@@ -19,6 +19,7 @@
 #include "client/indexer.h"
 #include "controllers/templates/template_store.h"
 #include "policies/policy_matcher.h"
+#include "runtime/own_writes.h"
 #include "runtime/reconciler.h"
 
 namespace flotilla::controllers {
@@ -51,6 +52,9 @@ class Detector final : public runtime::Reconciler {
   DetectorCaches caches_;
   const TemplateStore* templates_;
   policies::MatchOptions options_;
+  // Our claim writes: the template's events queued before the echo of a claim must not claim
+  // (or create the binding) again from the version the claim replaced.
+  runtime::OwnWrites own_templates_;
 };
 
 // The binding the detector wants for `templ` claimed by `policy`, merged onto `existing`

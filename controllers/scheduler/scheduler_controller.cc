@@ -207,7 +207,8 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
   const std::string& ns = request.namespace_name;
   const client::Indexer* cache =
       ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
-  client::ObjectPtr cached = cache ? cache->get(ns, request.name) : nullptr;
+  client::ObjectPtr cached =
+      own_writes_.freshest(request.key(), cache ? cache->get(ns, request.name) : nullptr);
   if (!cached || cached->deleting()) return runtime::ReconcileResult{};
   // A private parse: a tree kept on every cached binding would cost several times its text.
   const auto b_tree = cached->tree();
@@ -297,7 +298,8 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
     if (next != b) {
       auto written = host_->update(gvrOf(ns), ns, next, {kFieldManager});
       if (!written) return written.status();
-      current = *written;
+      current = client::Object::withoutManagedFields(*written);
+      own_writes_.record(request.key(), cached->resourceVersion(), current);
     }
     core::logger("scheduler")->info("[{}] scheduled: {}", cached->key(),
                                     next["spec"]["clusters"].dump());
@@ -345,6 +347,8 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
     auto written =
         host_->updateText(gvrOf(ns), ns, current->name(), *body, {kFieldManager}, "status");
     if (!written) return written.status();
+    own_writes_.record(request.key(), current->resourceVersion(),
+                       client::Object::withoutManagedFields(*written));
   }
   if (!result.scheduled && result.reason != scheduler::kReasonNoClusterFit) {
     return runtime::ReconcileResult{options_.unschedulable_retry};

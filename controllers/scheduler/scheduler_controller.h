@@ -28,6 +28,7 @@
 #include "client/indexer.h"
 #include "core/clock.h"
 #include "runtime/event_recorder.h"
+#include "runtime/own_writes.h"
 #include "runtime/reconciler.h"
 #include "scheduler/scheduler.h"
 
@@ -66,6 +67,9 @@ class SchedulerController final : public runtime::Reconciler {
   std::shared_ptr<runtime::EventRecorder> events_;
   core::ClockPtr clock_;
   SchedulerControllerOptions options_;
+  // The spec write and the status write of one pass each bring an event; a pass for the first
+  // must not schedule again from the version the second replaced.
+  runtime::OwnWrites own_writes_;
   std::mutex clusters_mu_;
   // name → (resourceVersion, converted Cluster or null)
   std::map<std::string, std::pair<std::string, std::shared_ptr<const scheduler::Cluster>>>
