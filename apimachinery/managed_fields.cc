@@ -90,6 +90,39 @@ void collect(const Json& v, const SchemaNode* s, FieldPath& prefix, FieldSet& ou
   if (!prefix.empty()) out.emplace_hint(out.end(), prefix);  // usually the largest so far
 }
 
+// collect() into a fieldsV1 tree instead of a set: `node` is the tree node of the path so far
+// and every path collect() would insert becomes a chain of nodes under it. Same tree as
+// fieldSetToFieldsV1(collected set), without the set (a create owns the whole object).
+void collectTree(const Json& v, const SchemaNode* s, Json& node, int depth) {
+  auto at = [](Json& parent, std::string token) -> Json& {
+    return parent.get_ref<Json::object_t&>().try_emplace(std::move(token), Json::object())
+        .first->second;
+  };
+  if (depth > kMaxDepth) return;
+  if (v.is_object() && !atomicObject(s) && !v.empty()) {
+    for (const auto& [k, val] : v.items()) {
+      collectTree(val, child(s, k), at(node, "f:" + k), depth + 1);
+    }
+    return;
+  }
+  if (v.is_array() && !v.empty()) {
+    const SchemaNode* items = s ? s->items() : nullptr;
+    auto keys = listKeys(s);
+    if (!keys.empty()) {
+      for (const auto& item : v) {
+        Json& item_node = at(node, itemKey(item, keys));
+        at(item_node, ".");
+        collectTree(item, items, item_node, depth + 1);
+      }
+      return;
+    }
+    if (isSetList(s)) {
+      for (const auto& item : v) at(node, "v:" + jsonText(item));
+      return;
+    }
+  }
+}
+
 // Navigation helpers over an object following a field path.
 const Json* locate(const Json& obj, const FieldPath& path, std::size_t upto) {
   const Json* cur = &obj;
@@ -557,6 +590,34 @@ void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* sch
   // walking the old side: on a typical write only status or a label changes, so the old object's
   // field set is mostly never built. Same result as the definition (the fallback below).
   const bool grouped = groupable(updated, schema) && (old == nullptr || groupable(*old, schema));
+  const Json* requested = managedFieldsOf(updated);
+  if (old == nullptr && grouped &&
+      !(requested != nullptr && requested->is_array() && !requested->empty() &&
+        !(requested->size() == 1 && (*requested)[0] == Json::object()))) {
+    // A create whose request brings no managedFields of its own: one entry owning every field,
+    // its fieldsV1 tree built straight from the object.
+    Json tree = Json::object();
+    for (const auto& g : ownableGroups(updated, schema)) {
+      Json* node = &tree;
+      for (const auto& token : g.prefix) {
+        node = &node->get_ref<Json::object_t&>().try_emplace(token, Json::object()).first->second;
+      }
+      collectTree(*groupValue(updated, g), g.schema, *node, static_cast<int>(g.prefix.size()));
+    }
+    std::vector<Entry> entries;
+    entryFor(entries, req, "Update");
+    Json& meta = updated["metadata"];
+    if (!meta.is_object()) meta = Json::object();
+    if (tree.empty()) {
+      meta.erase("managedFields");
+      return;
+    }
+    Json entry = std::move(entries.front().meta);
+    entry["fieldsType"] = "FieldsV1";
+    entry["fieldsV1"] = std::move(tree);
+    meta["managedFields"] = Json::array({std::move(entry)});
+    return;
+  }
   FieldSet new_set;
   std::vector<FieldGroup> groups;
   if (grouped) {
@@ -569,7 +630,6 @@ void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* sch
   // A request that changes managedFields itself is taken at its word (kubectl's client-side to
   // server-side apply migration patches them); "[{}]" resets them; otherwise the stored ones
   // carry over.
-  const Json* requested = managedFieldsOf(updated);
   const Json* stored = old ? managedFieldsOf(*old) : nullptr;
   std::vector<Entry> entries;
   if (requested != nullptr && requested->is_array() && requested->size() == 1 &&

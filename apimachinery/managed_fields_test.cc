@@ -367,3 +367,93 @@ TEST(ManagedFieldsTest, UpdateOwnershipPerChangedField) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+// A create builds its one entry's fieldsV1 straight from the object; each row pins it to the
+// definition (the field set of the object without system fields, as a fieldsV1 tree).
+TEST(ManagedFieldsTest, CreateOwnsTheWholeObjectAsTheDefinitionSays) {
+  const SchemaNode* deploy = BuiltinSchema::instance().nodeForKind("apps", "v1", "Deployment");
+  ASSERT_NE(deploy, nullptr);
+  Json deep = "leaf";
+  for (int i = 0; i < 70; ++i) deep = Json{{"d", deep}};
+  struct Row {
+    const char* name;
+    Json object;
+    const SchemaNode* schema;
+  };
+  const Row rows[] = {
+      {"keyed and set lists, atomic args, empty map",
+       Json::parse(R"({"apiVersion":"v1","kind":"K","metadata":{"name":"n","namespace":"ns",
+         "uid":"u","resourceVersion":"1","generation":1,"creationTimestamp":"t",
+         "labels":{"a":"b"},"annotations":{},"finalizers":["x","y","x"]},
+         "data":{"k":"v"},"spec":{"replicas":1,"containers":[{"name":"c","image":"i",
+         "args":["a","b"]},{"name":"d"},{"name":"c","image":"dup"},"scalar",{}]}})"),
+       &schema().root()},
+      {"no metadata", Json::parse(R"({"spec":{"replicas":2},"status":{}})"), &schema().root()},
+      {"only system metadata", Json::parse(R"({"metadata":{"name":"n"},"kind":"K"})"),
+       &schema().root()},
+      {"empty object", Json::object(), &schema().root()},
+      {"no schema", Json::parse(R"({"metadata":{"labels":{"x":"y"}},"spec":{"l":[1,2],
+         "m":{"a":{"b":null}}}})"),
+       nullptr},
+      {"deeper than the depth limit", Json{{"spec", deep}, {"metadata", {{"name", "n"}}}},
+       &schema().root()},
+      {"deployment",
+       Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",
+         "namespace":"default","labels":{"app":"web"},"annotations":{"a":"1"}},
+         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+         "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web",
+         "image":"i","ports":[{"containerPort":80,"protocol":"TCP"}],"env":[{"name":"A",
+         "value":"1"}],"resources":{"requests":{"cpu":"10m"}}}],"tolerations":[{"key":"k"}]}}}})"),
+       deploy},
+  };
+  for (const auto& row : rows) {
+    for (const char* managed : {"absent", "reset", "empty"}) {
+      Json created = row.object;
+      if (std::string(managed) == "reset") {
+        created["metadata"]["managedFields"] = Json::parse("[{}]");
+      }
+      if (std::string(managed) == "empty") created["metadata"]["managedFields"] = Json::array();
+      recordUpdateOwnership(nullptr, created, row.schema, request("creator"));
+      Json plain = row.object;
+      if (plain.contains("metadata")) plain["metadata"].erase("managedFields");
+      FieldSet set = fieldSetOf(plain, row.schema);
+      for (auto it = set.begin(); it != set.end();) {
+        const auto& p = *it;
+        bool system = p.empty() || p[0] == "f:apiVersion" || p[0] == "f:kind" ||
+                      (p[0] == "f:metadata" &&
+                       (p.size() == 1 || p[1] == "f:name" || p[1] == "f:namespace" ||
+                        p[1] == "f:uid" || p[1] == "f:resourceVersion" ||
+                        p[1] == "f:generation" || p[1] == "f:creationTimestamp"));
+        it = system ? set.erase(it) : std::next(it);
+      }
+      const Json* entries = created.contains("metadata") && created["metadata"].is_object() &&
+                                    created["metadata"].contains("managedFields")
+                                ? &created["metadata"]["managedFields"]
+                                : nullptr;
+      if (set.empty()) {
+        EXPECT_EQ(entries, nullptr) << row.name << " / " << managed;
+        continue;
+      }
+      ASSERT_NE(entries, nullptr) << row.name << " / " << managed;
+      const Json expected = Json::array({{{"manager", "creator"},
+                                          {"operation", "Update"},
+                                          {"apiVersion", "v1"},
+                                          {"time", "2026-01-01T00:00:00Z"},
+                                          {"fieldsType", "FieldsV1"},
+                                          {"fieldsV1", fieldSetToFieldsV1(set)}}});
+      EXPECT_EQ(*entries, expected) << row.name << " / " << managed;
+    }
+  }
+  // A create that brings managedFields of its own keeps them.
+  Json brought = Json::parse(R"({"metadata":{"managedFields":[{"manager":"m","operation":"Apply",
+    "fieldsType":"FieldsV1","fieldsV1":{"f:spec":{}}}]},"spec":{"replicas":1}})");
+  const Json before = brought["metadata"]["managedFields"];
+  recordUpdateOwnership(nullptr, brought, &schema().root(), request("creator"));
+  EXPECT_EQ(brought["metadata"]["managedFields"], before);
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery
