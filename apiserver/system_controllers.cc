@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "apimachinery/json_parse.h"
 #include "apiserver/crd_support.h"
 #include "apiserver/json_splice.h"
 #include "apiserver/object_strategy.h"
@@ -22,6 +23,30 @@ const std::string kCrdPrefix = "/registry/customresourcedefinitions/";
 
 bool containsString(const Json& list, const std::string& value) {
   return list.is_array() && std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The metadata members observe() reads (as {"metadata": {...}}), parsed from the metadata text
+// without managedFields: labels and annotations, most of what is left, are skipped as text.
+// Stored texts come from our own writer, so a member appears once.
+core::Result<Json> trackedMetadata(const std::string& metadata_text) {
+  static constexpr std::string_view kRead[] = {"name",       "namespace",      "uid",
+                                               "finalizers", "ownerReferences", "deletionTimestamp"};
+  auto members = topLevelMembers(metadata_text);
+  Json meta = Json::object();
+  if (!members) {
+    meta = apimachinery::parseJsonOrDiscarded(metadata_text);
+  } else {
+    for (const auto& member : *members) {
+      if (std::find(std::begin(kRead), std::end(kRead), member.key) == std::end(kRead)) continue;
+      Json value = apimachinery::parseJsonOrDiscarded(member.value);
+      if (value.is_discarded()) return core::internalError("stored metadata is not valid JSON");
+      meta[std::string(member.key)] = std::move(value);
+    }
+  }
+  if (meta.is_discarded() || !meta.is_object()) {
+    return core::internalError("stored object has no metadata object");
+  }
+  return Json{{"metadata", std::move(meta)}};
 }
 
 Json withoutString(const Json& list, const std::string& value) {
@@ -193,7 +218,9 @@ void SystemControllers::observe(const std::string& key, const std::string* value
     }
     return;
   }
-  auto obj = is_crd ? ObjectStore::decode(*value, revision) : ObjectStore::decodeMetadata(*value);
+  auto obj = is_crd           ? ObjectStore::decode(*value, revision)
+             : metadata_text ? trackedMetadata(*metadata_text)
+                             : ObjectStore::decodeMetadata(*value);
   if (!obj.isOk()) return;
   Tracked t;
   t.key = key;
