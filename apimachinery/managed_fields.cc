@@ -231,10 +231,18 @@ std::string strField(const Json& obj, const char* key) {
 }
 
 // One managedFields entry: its identity and metadata (without fieldsV1) and its field set.
+// `fields` is the stored fieldsV1 the set was read from while the set is unchanged and that tree
+// is exactly what fieldSetToFieldsV1 would write back (every node an object, within the depth
+// limit): writing the entry then copies it instead of rebuilding it from the set. Whoever
+// changes `set` clears it.
 struct Entry {
   Json meta;
   FieldSet set;
+  const Json* fields = nullptr;
 };
+
+// fieldsV1ToFieldSet that also tells whether the tree round-trips unchanged.
+FieldSet fieldsV1ToFieldSet(const Json& fields, bool& canonical);
 
 const Json* managedFieldsOf(const Json& obj) {
   if (!obj.is_object()) return nullptr;
@@ -250,10 +258,17 @@ std::vector<Entry> entriesFrom(const Json* mf) {
   for (const auto& e : *mf) {
     if (!e.is_object()) continue;
     Entry entry;
-    entry.meta = e;
-    entry.meta.erase("fieldsV1");
+    // The entry without its fieldsV1, copied member by member (not the whole tree, then erased).
+    entry.meta = Json::object();
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      if (it.key() != "fieldsV1") entry.meta.emplace(it.key(), it.value());
+    }
     auto f = e.find("fieldsV1");
-    if (f != e.end()) entry.set = fieldsV1ToFieldSet(*f);
+    if (f != e.end()) {
+      bool canonical = true;
+      entry.set = fieldsV1ToFieldSet(*f, canonical);
+      if (canonical) entry.fields = &*f;
+    }
     out.push_back(std::move(entry));
   }
   return out;
@@ -268,7 +283,7 @@ void writeEntries(Json& obj, const std::vector<Entry>& entries) {
     if (e.set.empty()) continue;
     Json j = e.meta;
     j["fieldsType"] = "FieldsV1";
-    j["fieldsV1"] = fieldSetToFieldsV1(e.set);
+    j["fieldsV1"] = e.fields != nullptr ? *e.fields : fieldSetToFieldsV1(e.set);
     mf.push_back(std::move(j));
   }
   if (!obj.contains("metadata") || !obj["metadata"].is_object()) obj["metadata"] = Json::object();
@@ -291,6 +306,7 @@ Entry& entryFor(std::vector<Entry>& entries, const ApplyRequest& req,
     if (sameEntry(e, req.manager, operation, req.subresource)) {
       e.meta["time"] = req.time;
       e.meta["apiVersion"] = req.api_version;
+      e.fields = nullptr;  // the caller is about to change the set
       return e;
     }
   }
@@ -371,10 +387,20 @@ Json fieldSetToFieldsV1(const FieldSet& set) {
 }
 
 FieldSet fieldsV1ToFieldSet(const Json& fields) {
+  bool canonical = true;
+  return fieldsV1ToFieldSet(fields, canonical);
+}
+
+namespace {
+
+FieldSet fieldsV1ToFieldSet(const Json& fields, bool& canonical) {
   FieldSet out;
   FieldPath prefix;
   std::function<void(const Json&, int)> walk = [&](const Json& node, int depth) {
-    if (depth > kMaxDepth || !node.is_object()) return;
+    if (depth > kMaxDepth || !node.is_object()) {
+      canonical = false;
+      return;
+    }
     if (node.empty() && !prefix.empty()) {
       // A depth-first walk in key order meets the paths in the set's order.
       out.emplace_hint(out.end(), prefix);
@@ -389,6 +415,8 @@ FieldSet fieldsV1ToFieldSet(const Json& fields) {
   walk(fields, 0);
   return out;
 }
+
+}  // namespace
 
 std::string renderFieldPath(const FieldPath& path) {
   std::string out;
@@ -472,6 +500,7 @@ core::Result<Json> serverSideApply(const Json* live, const Json& applied, const 
   // With force the applier takes the conflicting fields away from their owners.
   for (const auto& [i, paths] : conflicts) {
     for (const auto& p : paths) entries[i].set.erase(p);
+    entries[i].fields = nullptr;
   }
   Json obj = merge(*live, applied_clean, schema, 0);
   // Remove what this manager applied before, no longer applies, and nobody else owns.
@@ -686,14 +715,21 @@ void recordUpdateOwnership(const Json* old, Json& updated, const SchemaNode* sch
     };
     for (auto& e : entries) {
       for (auto it = e.set.begin(); it != e.set.end();) {
-        it = new_set.count(*it) || leftOut(*it) ? std::next(it) : e.set.erase(it);
+        if (new_set.count(*it) || leftOut(*it)) {
+          ++it;
+        } else {
+          it = e.set.erase(it);
+          e.fields = nullptr;
+        }
       }
     }
   }
   if (!changed.empty()) {
     for (auto& e : entries) {
       if (sameEntry(e, req.manager, "Update", req.subresource)) continue;
-      for (const auto& p : changed) e.set.erase(p);
+      for (const auto& p : changed) {
+        if (e.set.erase(p) > 0) e.fields = nullptr;
+      }
     }
     Entry& mine = entryFor(entries, req, "Update");
     mine.set.insert(changed.begin(), changed.end());

@@ -457,3 +457,48 @@ TEST(ManagedFieldsTest, CreateOwnsTheWholeObjectAsTheDefinitionSays) {
 
 }  // namespace
 }  // namespace flotilla::apimachinery
+
+namespace flotilla::apimachinery {
+namespace {
+
+// An entry the write does not touch is written back as stored when its fieldsV1 is in the form
+// fieldSetToFieldsV1 writes, and rebuilt from its field set (what it always was) otherwise.
+TEST(ManagedFieldsTest, UntouchedEntriesKeepOrNormaliseTheirFields) {
+  Json too_deep = Json::object();
+  for (int i = 0; i < 70; ++i) too_deep = Json{{"f:d", too_deep}};
+  struct Row {
+    const char* name;
+    Json stored;    // the other manager's fieldsV1
+    Json expected;  // its fieldsV1 after a status write by "writer"
+  };
+  const Row rows[] = {
+      {"canonical", Json::parse(R"({"f:spec":{"f:replicas":{}},"f:metadata":{"f:labels":{
+         "f:app":{}}}})"),
+       Json::parse(R"({"f:spec":{"f:replicas":{}},"f:metadata":{"f:labels":{"f:app":{}}}})")},
+      {"a leaf that is not an object is dropped",
+       Json::parse(R"({"f:spec":{"f:replicas":{},"f:x":1}})"),
+       Json::parse(R"({"f:spec":{"f:replicas":{}}})")},
+      {"a path the object lacks goes, and the emptied entry with it",
+       Json::parse(R"({"f:spec":{"f:replicas":{".":{}}}})"), nullptr},
+      {"deeper than the depth limit",
+       Json{{"f:spec", {{"f:replicas", Json::object()}, {"f:deep", too_deep}}}},
+       Json::parse(R"({"f:spec":{"f:replicas":{}}})")},
+  };
+  for (const auto& row : rows) {
+    Json live = Json::parse(R"({"metadata":{"name":"d","labels":{"app":"a"}},
+      "spec":{"replicas":1},"status":{"phase":"P"}})");
+    live["metadata"]["managedFields"] =
+        Json::array({{{"manager", "other"}, {"operation", "Update"}, {"apiVersion", "v1"},
+                      {"time", "t0"}, {"fieldsType", "FieldsV1"}, {"fieldsV1", row.stored}}});
+    Json updated = live;
+    updated["status"]["phase"] = "Q";
+    ApplyRequest req = request("writer", false, "t1");
+    req.subresource = "status";
+    recordUpdateOwnership(&live, updated, &schema().root(), req);
+    EXPECT_EQ(fields(updated, "other"), row.expected) << row.name;
+    EXPECT_EQ(fields(updated, "writer"), Json::parse(R"({"f:status":{"f:phase":{}}})")) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace flotilla::apimachinery
