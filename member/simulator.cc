@@ -430,7 +430,6 @@ void MemberSimulator::enqueueAfter(int kind, const std::string& key,
 }
 
 void MemberSimulator::processQueue() {
-  auto log = core::logger("member");
   size_t done = 0;
   // One transaction and commit for the writes of the passes below (a new Deployment's
   // ReplicaSet, pod and status; several Deployments when a burst left several keys dirty):
@@ -457,12 +456,12 @@ void MemberSimulator::processQueue() {
     const int n = ++failures_[key];
     auto delay = std::chrono::milliseconds(50) * (1 << std::min(n, 8));
     delay = std::min(delay, kMaxBackoff);
-    log->warn("[{}] {} failed (retry in {} ms): {}", key.second,
+    core::logger("member")->warn("[{}] {} failed (retry in {} ms): {}", key.second,
               resources_[static_cast<size_t>(key.first)]->kind, delay.count(), st.toString());
     enqueueAfter(key.first, key.second, delay);
   }
   if (auto committed = group->commit(); !committed.isOk()) {
-    log->warn("[{}] {} pass(es) not stored: {}", config_.name, done, committed.toString());
+    core::logger("member")->warn("[{}] {} pass(es) not stored: {}", config_.name, done, committed.toString());
     resync_ = true;
   }
 }

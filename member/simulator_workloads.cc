@@ -24,7 +24,7 @@ const Json& objectField(const Json& obj, const char* name) {
 bool active(const Json& pod) { return !deleting(pod) && !podIsTerminal(pod); }
 
 int64_t revisionNumber(const Json& rs) {
-  const Json annotations = rs["metadata"].value("annotations", Json::object());
+  const Json& annotations = objectField(objectField(rs, "metadata"), "annotations");
   try {
     return std::stoll(annotations.value(kRevisionAnnotation, "0"));
   } catch (...) {
@@ -33,7 +33,7 @@ int64_t revisionNumber(const Json& rs) {
 }
 
 std::string labelOf(const Json& obj, const char* name) {
-  const Json labels = obj["metadata"].value("labels", Json::object());
+  const Json& labels = objectField(objectField(obj, "metadata"), "labels");
   auto it = labels.find(name);
   return it != labels.end() && it->is_string() ? it->get<std::string>() : "";
 }
@@ -43,7 +43,7 @@ std::string labelOf(const Json& obj, const char* name) {
 bool deleteFirst(const Json* a, const Json* b) {
   auto rank = [](const Json& p) {
     if (p["spec"].value("nodeName", "").empty()) return 0;
-    if (p.value("status", Json::object()).value("phase", "") != "Running") return 1;
+    if (objectField(p, "status").value("phase", "") != "Running") return 1;
     if (!podIsReady(p)) return 2;
     return 3;
   };
@@ -54,7 +54,10 @@ bool deleteFirst(const Json* a, const Json* b) {
 
 // Progressing=True with reason NewReplicaSetAvailable: nothing left to time out.
 bool rolledOut(const Json& status) {
-  for (const auto& c : status.value("conditions", Json::array())) {
+  if (!status.is_object()) return false;
+  auto conditions = status.find("conditions");
+  if (conditions == status.end() || !conditions->is_array()) return false;
+  for (const auto& c : *conditions) {
     if (c.value("type", "") == "Progressing") return c.value("reason", "") == "NewReplicaSetAvailable";
   }
   return false;
@@ -227,8 +230,8 @@ core::Status MemberSimulator::reconcileDeployment(const std::string& key) {
     // once; Recreate does not wait).
     const Json* fresh = cached(kReplicaSet, ns + "/" + new_name);
     const int64_t new_available =
-        fresh == nullptr ? 0 : fresh->value("status", Json::object()).value("availableReplicas", 0);
-    const bool recreate = spec.value("strategy", Json::object()).value("type", "") == "Recreate";
+        fresh == nullptr ? 0 : objectField(*fresh, "status").value("availableReplicas", 0);
+    const bool recreate = objectField(spec, "strategy").value("type", "") == "Recreate";
     if (recreate || new_available >= desired - maxUnavailable(deployment)) {
       for (const Json* rs : sets) {
         if (labelOf(*rs, "pod-template-hash") == hash || specReplicas(*rs) == 0) continue;

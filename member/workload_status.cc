@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string_view>
 
 #include "apimachinery/json_dump.h"
 #include "core/clock.h"
@@ -32,6 +33,12 @@ void setCount(Json& status, const char* name, int64_t value) {
 }
 
 bool deleting(const Json& pod) { return field(field(pod, "metadata"), "deletionTimestamp").is_string(); }
+
+// v == text for a string v. Comparing a Json with a string or literal directly builds a Json
+// (a heap-allocated string) from the right-hand side first, on every comparison.
+bool stringIs(const Json& v, std::string_view text) {
+  return v.is_string() && v.get_ref<const std::string&>() == text;
+}
 
 }  // namespace
 
@@ -65,7 +72,7 @@ std::string templateHash(const Json& pod_template) {
 std::string conditionStatus(const Json& conditions, const std::string& type) {
   if (!conditions.is_array()) return "";
   for (const auto& c : conditions) {
-    if (field(c, "type") == type && field(c, "status").is_string()) {
+    if (stringIs(field(c, "type"), type) && field(c, "status").is_string()) {
       return c["status"].get<std::string>();
     }
   }
@@ -81,13 +88,14 @@ void setCondition(Json& status, const std::string& type, const std::string& valu
   Json& conditions = status["conditions"];
   Json* existing = nullptr;
   for (auto& c : conditions) {
-    if (field(c, "type") == type) {
+    if (stringIs(field(c, "type"), type)) {
       existing = &c;
       break;
     }
   }
-  if (existing != nullptr && field(*existing, "status") == value &&
-      field(*existing, "reason") == reason && field(*existing, "message") == message) {
+  if (existing != nullptr && stringIs(field(*existing, "status"), value) &&
+      stringIs(field(*existing, "reason"), reason) &&
+      stringIs(field(*existing, "message"), message)) {
     return;  // the common case: built nothing
   }
   Json updated = Json::object();
@@ -95,7 +103,7 @@ void setCondition(Json& status, const std::string& type, const std::string& valu
   updated["status"] = value;
   updated["reason"] = reason;
   updated["message"] = message;
-  if (existing != nullptr && field(*existing, "status") == value &&
+  if (existing != nullptr && stringIs(field(*existing, "status"), value) &&
       existing->contains("lastTransitionTime")) {
     updated["lastTransitionTime"] = std::move((*existing)["lastTransitionTime"]);
   } else {
@@ -145,7 +153,7 @@ Json replicaSetStatus(const Json& replica_set, int64_t replicas, int64_t ready) 
 int32_t maxUnavailable(const Json& deployment) {
   const Json& strategy = field(field(deployment, "spec"), "strategy");
   const int32_t desired = specReplicas(deployment);
-  if (field(strategy, "type") == "Recreate" || desired == 0) return 0;
+  if (stringIs(field(strategy, "type"), "Recreate") || desired == 0) return 0;
   const Json& value = field(field(strategy, "rollingUpdate"), "maxUnavailable");
   int64_t resolved = desired / 4;  // 25%, rounded down
   if (value.is_number_integer()) {
@@ -198,7 +206,7 @@ Json deploymentStatus(const Json& deployment, const std::vector<OwnedReplicaSet>
                           intField(before, "readyReplicas", 0) != ready;
   const Json* progressing = nullptr;
   for (const auto& c : status["conditions"]) {
-    if (field(c, "type") == "Progressing") progressing = &c;
+    if (stringIs(field(c, "type"), "Progressing")) progressing = &c;
   }
   const std::string last_progress =
       progressing != nullptr && field(*progressing, "lastUpdateTime").is_string()
@@ -220,7 +228,7 @@ Json deploymentStatus(const Json& deployment, const std::vector<OwnedReplicaSet>
     // A replica set this condition has not spoken of yet: the rollout to it starts.
     setCondition(status, "Progressing", "True", "NewReplicaSetCreated",
                  "Created new replica set \"" + new_rs + "\"", now, true);
-  } else if (timed_out || field(*progressing, "reason") == "ProgressDeadlineExceeded") {
+  } else if (timed_out || stringIs(field(*progressing, "reason"), "ProgressDeadlineExceeded")) {
     setCondition(status, "Progressing", "False", "ProgressDeadlineExceeded",
                  "ReplicaSet \"" + new_rs + "\" has timed out progressing.", now, true);
   } else if (progressed || last_progress.empty()) {
@@ -231,7 +239,7 @@ Json deploymentStatus(const Json& deployment, const std::vector<OwnedReplicaSet>
     setCondition(status, "Progressing", "True", "ReplicaSetUpdated",
                  "ReplicaSet \"" + new_rs + "\" is progressing.", now, true);
     for (auto& c : status["conditions"]) {
-      if (field(c, "type") == "Progressing") c["lastUpdateTime"] = now;
+      if (stringIs(field(c, "type"), "Progressing")) c["lastUpdateTime"] = now;
     }
   }
   return status;
