@@ -41,8 +41,11 @@ void Subscription::cancel() {
 }
 
 bool Subscription::deliver(const std::vector<Event>& events) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (!ended_.isOk()) return false;
+  // A reader with events already queued has been woken for them and takes these along: only the
+  // first batch into an empty queue wakes it (each wakeup is a futex call and a thread switch).
+  const bool was_empty = queue_.empty();
   bool added = false;
   for (const auto& event : events) {
     if (!hasPrefix(event.key, prefix_)) continue;
@@ -61,8 +64,10 @@ bool Subscription::deliver(const std::vector<Event>& events) {
     queued_bytes_ += bytes;
     added = true;
   }
-  // One wakeup for the whole batch, not one per event.
-  if (added) cv_.notify_all();
+  // One wakeup for the whole batch, not one per event, after the lock is released so the reader
+  // does not wake into a held mutex.
+  lock.unlock();
+  if (added && was_empty) cv_.notify_all();
   return true;
 }
 
