@@ -16,7 +16,7 @@ std::string stringOrEmpty(std::string_view literal) {
 }
 }  // namespace
 
-core::Result<ObjectList> decodeList(std::string_view body) {
+core::Result<ObjectList> decodeList(std::string_view body, bool drop_managed_fields) {
   ObjectList list;
   std::string api_version, kind;
   std::string_view items;
@@ -55,7 +55,9 @@ core::Result<ObjectList> decodeList(std::string_view body) {
     core::Status err;
     const bool items_ok = json_scan::forEachElement(ip, items.data() + items.size(),
                                                     [&](std::string_view item) {
-      auto obj = Object::parse(item, api_version, item_kind);
+      auto obj = drop_managed_fields
+                     ? Object::parseWithoutManagedFields(item, api_version, item_kind)
+                     : Object::parse(item, api_version, item_kind);
       if (!obj) {
         err = obj.status();
         return false;
@@ -91,7 +93,8 @@ bool fastSplitEvent(std::string_view line, std::string_view* type, std::string_v
 }  // namespace
 
 namespace {
-core::Result<WatchEvent> makeEvent(const std::string& type, std::string_view object) {
+core::Result<WatchEvent> makeEvent(const std::string& type, std::string_view object,
+                                   bool drop_managed_fields) {
   WatchEvent ev;
   if (type == "ADDED") ev.type = WatchEventType::Added;
   else if (type == "MODIFIED") ev.type = WatchEventType::Modified;
@@ -102,17 +105,20 @@ core::Result<WatchEvent> makeEvent(const std::string& type, std::string_view obj
   if (object.empty() || object.front() != '{') {
     return core::invalidArgument("watch event without object");
   }
-  auto obj = Object::parse(object);
+  // Error events carry a Status, bookmarks nothing worth dropping.
+  auto obj = drop_managed_fields && ev.type != WatchEventType::Error
+                 ? Object::parseWithoutManagedFields(object)
+                 : Object::parse(object);
   if (!obj) return obj.status();
   ev.object = std::move(obj).value();
   return ev;
 }
 }  // namespace
 
-core::Result<WatchEvent> decodeWatchEvent(std::string_view line) {
+core::Result<WatchEvent> decodeWatchEvent(std::string_view line, bool drop_managed_fields) {
   std::string_view fast_type, fast_object;
   if (fastSplitEvent(line, &fast_type, &fast_object)) {
-    auto ev = makeEvent(std::string(fast_type), fast_object);
+    auto ev = makeEvent(std::string(fast_type), fast_object, drop_managed_fields);
     if (ev) return ev;
     // Unusual member order or extra members: fall back to the general scan.
   }
@@ -126,7 +132,7 @@ core::Result<WatchEvent> decodeWatchEvent(std::string_view line) {
     return true;
   });
   if (!ok) return core::invalidArgument("malformed watch event");
-  return makeEvent(type, object);
+  return makeEvent(type, object, drop_managed_fields);
 }
 
 core::Status WatchDecoder::feed(std::string_view data,
@@ -149,7 +155,7 @@ core::Status WatchDecoder::feed(std::string_view data,
     start = pos + 1;
     const bool blank = line.find_first_not_of(" \r\t") == std::string_view::npos;
     if (!blank) {
-      auto ev = decodeWatchEvent(line);
+      auto ev = decodeWatchEvent(line, drop_managed_fields_);
       if (!ev) {
         pending_.clear();
         return ev.status().withContext("watch stream");

@@ -63,6 +63,7 @@ core::Status Informer::listAndReplace() {
   lo.label_selector = options_.label_selector;
   lo.field_selector = options_.field_selector;
   lo.limit = options_.page_size;
+  lo.drop_managed_fields = options_.drop_managed_fields;
   std::vector<ObjectPtr> items;
   std::string list_rv;
   do {
@@ -164,6 +165,7 @@ void Informer::run() {
     wo.field_selector = options_.field_selector;
     wo.resource_version = lastResourceVersion();
     wo.allow_watch_bookmarks = true;
+    wo.drop_managed_fields = options_.drop_managed_fields;
     wo.timeout_seconds = options_.watch_timeout_seconds;
     {
       std::lock_guard s(state_mu_);

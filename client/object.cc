@@ -24,10 +24,26 @@ bool setString(std::string_view literal, std::string* out) {
 
 core::Result<ObjectPtr> Object::parse(std::string_view text, std::string_view api_version,
                                       std::string_view kind) {
+  return parseText(text, api_version, kind, false);
+}
+
+core::Result<ObjectPtr> Object::parseWithoutManagedFields(std::string_view text,
+                                                          std::string_view api_version,
+                                                          std::string_view kind) {
+  return parseText(text, api_version, kind, true);
+}
+
+core::Result<ObjectPtr> Object::parseText(std::string_view text, std::string_view api_version,
+                                          std::string_view kind, bool drop_managed_fields) {
   auto obj = std::make_shared<Object>();
   const char* p = text.data();
   const char* end = text.data() + text.size();
   bool ok = true;
+  // With drop_managed_fields: the span of `"managedFields": [...]` in metadata, and the end of
+  // the member before it (if any), for the comma to drop with it.
+  const char* managed_from = nullptr;
+  const char* managed_to = nullptr;
+  const char* previous_end = nullptr;
   const bool scanned = json_scan::forEachMember(p, end, [&](std::string_view key,
                                                             std::string_view value) {
     if (key == "apiVersion") {
@@ -38,6 +54,14 @@ core::Result<ObjectPtr> Object::parse(std::string_view text, std::string_view ap
       const char* mp = value.data();
       ok = ok && json_scan::forEachMember(mp, value.data() + value.size(), [&](std::string_view mk,
                                                                            std::string_view mv) {
+        if (drop_managed_fields) {
+          if (mk == "managedFields" && managed_from == nullptr) {
+            managed_from = mk.data() - 1;
+            managed_to = mv.data() + mv.size();
+            return true;
+          }
+          if (managed_from == nullptr) previous_end = mv.data() + mv.size();
+        }
         if (mk == "name") return setString(mv, &obj->name_);
         if (mk == "namespace") return setString(mv, &obj->namespace_);
         if (mk == "uid") return setString(mv, &obj->uid_);
@@ -74,10 +98,39 @@ core::Result<ObjectPtr> Object::parse(std::string_view text, std::string_view ap
   if (p != end) return core::invalidArgument("trailing data after JSON object");
   std::sort(obj->labels_.begin(), obj->labels_.end());
 
+  if (drop_managed_fields) {
+    obj->no_managed_fields_ = true;
+    if (managed_from != nullptr) {
+      const char* after = managed_to;
+      json_scan::skipSpace(after, end);
+      if (after < end && *after == ',') {
+        managed_to = after + 1;  // `"managedFields":[..],`: drop the comma that follows
+      } else if (previous_end != nullptr) {
+        managed_from = previous_end;  // last member: drop the comma before it
+      }
+    }
+  }
+  // The text from `from` to the end, without the managedFields span when there is one.
+  auto append_kept = [&](std::string& out, const char* from) {
+    if (managed_from == nullptr || managed_from < from) {
+      out.append(from, static_cast<std::size_t>(end - from));
+      return;
+    }
+    out.append(from, static_cast<std::size_t>(managed_from - from));
+    out.append(managed_to, static_cast<std::size_t>(end - managed_to));
+  };
+  const std::size_t dropped =
+      managed_from == nullptr ? 0 : static_cast<std::size_t>(managed_to - managed_from);
+
   const bool add_api_version = obj->api_version_.empty() && !api_version.empty();
   const bool add_kind = obj->kind_.empty() && !kind.empty();
   if (!add_api_version && !add_kind) {
-    obj->raw_.assign(text);
+    if (managed_from == nullptr) {
+      obj->raw_.assign(text);
+    } else {
+      obj->raw_.reserve(text.size() - dropped);
+      append_kept(obj->raw_, text.data());
+    }
   } else {
     // Typed list items may omit apiVersion/kind; splice them in so that the object is complete.
     const char* body = text.data();
@@ -95,8 +148,9 @@ core::Result<ObjectPtr> Object::parse(std::string_view text, std::string_view ap
     const char* r = rest.data();
     json_scan::skipSpace(r, end);
     if (r < end && *r == '}') prefix.pop_back();  // empty object: no trailing comma
-    obj->raw_.reserve(prefix.size() + rest.size());
-    obj->raw_.append(prefix).append(rest);
+    obj->raw_.reserve(prefix.size() + rest.size() - dropped);
+    obj->raw_.append(prefix);
+    append_kept(obj->raw_, rest.data());
   }
   obj->raw_ready_.store(true, std::memory_order_release);
   return ObjectPtr(std::move(obj));
@@ -199,7 +253,7 @@ std::string_view memberSpan(std::string_view text, std::string_view key) {
 }  // namespace
 
 ObjectPtr Object::withoutManagedFields(const ObjectPtr& self) {
-  if (!self || self->from_tree_) return self;
+  if (!self || self->from_tree_ || self->no_managed_fields_) return self;
   const std::string& text = self->raw();
   const std::string_view metadata = memberSpan(text, "metadata");
   if (metadata.empty() || metadata.front() != '{') return self;
@@ -238,6 +292,7 @@ ObjectPtr Object::withoutManagedFields(const ObjectPtr& self) {
   obj->resource_version_ = self->resource_version_;
   obj->labels_ = self->labels_;
   obj->deleting_ = self->deleting_;
+  obj->no_managed_fields_ = true;
   obj->raw_.reserve(text.size() - static_cast<std::size_t>(to - from));
   obj->raw_.append(text.data(), static_cast<std::size_t>(from - text.data()));
   obj->raw_.append(to, static_cast<std::size_t>(text_end - to));

@@ -37,6 +37,12 @@ class Object {
   // typed lists may omit them).
   static core::Result<ObjectPtr> parse(std::string_view text, std::string_view api_version = {},
                                        std::string_view kind = {});
+  // parse() followed by withoutManagedFields() in one scan and one copy of the text: the span of
+  // metadata.managedFields is noted while metadata is scanned for the fields parse() extracts,
+  // and left out of the copy. What informers that drop managedFields decode events with.
+  static core::Result<ObjectPtr> parseWithoutManagedFields(std::string_view text,
+                                                           std::string_view api_version = {},
+                                                           std::string_view kind = {});
   static ObjectPtr fromJson(nlohmann::json json);
 
   const std::string& apiVersion() const { return api_version_; }
@@ -75,6 +81,8 @@ class Object {
   Object() = default;
 
  private:
+  static core::Result<ObjectPtr> parseText(std::string_view text, std::string_view api_version,
+                                           std::string_view kind, bool drop_managed_fields);
   void extractFromJson(const nlohmann::json& j);
 
   std::string api_version_;
@@ -86,6 +94,7 @@ class Object {
   Labels labels_;
   bool deleting_ = false;
   bool from_tree_ = false;  // built by fromJson(): the tree is the source, the text is derived
+  bool no_managed_fields_ = false;  // the text is known to hold no metadata.managedFields
 
   // Set once raw_ holds the text for good: at construction for parsed objects, whose readers then
   // never enter call_once (glibc's once wakes futex waiters with a system call on every first

@@ -272,11 +272,27 @@ TEST(ObjectTest, WithoutManagedFieldsTable) {
        R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","namespace":"n","uid":"u",)"
        R"("resourceVersion":"7","labels":{"b":"2","a":"1"},"deletionTimestamp":"t"}})"},
       {"none", R"({"metadata":{"name":"a"},"spec":{"managedFields":1}})", nullptr},
+      {"spaces around",
+       R"( { "metadata" : { "name" : "a" , "managedFields" : [ ] , "uid" : "u" } } )",
+       R"( { "metadata" : { "name" : "a" ,  "uid" : "u" } } )"},
+      {"metadata after spec", R"({"spec":{"managedFields":1},"metadata":{"managedFields":[1,2]}})",
+       R"({"spec":{"managedFields":1},"metadata":{}})"},
   };
   for (const auto& r : rows) {
     auto parsed = Object::parse(r.in);
     ASSERT_TRUE(parsed) << r.name;
     ObjectPtr out = Object::withoutManagedFields(*parsed);
+    // Parsing without managedFields gives the same object in one step, and it is known to hold
+    // none: stripping it again hands back the same object.
+    auto direct = Object::parseWithoutManagedFields(r.in);
+    ASSERT_TRUE(direct) << r.name;
+    EXPECT_EQ((*direct)->raw(), r.want ? r.want : r.in) << r.name;
+    EXPECT_EQ(Object::withoutManagedFields(*direct).get(), direct->get()) << r.name;
+    EXPECT_EQ((*direct)->name(), (*parsed)->name()) << r.name;
+    EXPECT_EQ((*direct)->uid(), (*parsed)->uid()) << r.name;
+    EXPECT_EQ((*direct)->resourceVersion(), (*parsed)->resourceVersion()) << r.name;
+    EXPECT_EQ((*direct)->labels(), (*parsed)->labels()) << r.name;
+    EXPECT_EQ((*direct)->deleting(), (*parsed)->deleting()) << r.name;
     if (r.want == nullptr) {
       EXPECT_EQ(out.get(), parsed->get()) << r.name;
       continue;
@@ -311,6 +327,45 @@ TEST(DecodeTest, ListFillsKindAndPaging) {
   EXPECT_EQ(l->items[0]->json()["apiVersion"], "v1");
   EXPECT_EQ(l->items[0]->json()["metadata"]["name"], "a");
   EXPECT_EQ(l->items[2]->json()["kind"], "ConfigMap");
+}
+
+TEST(DecodeTest, ListAndWatchCanDropManagedFields) {
+  struct Row {
+    const char* name;
+    bool drop;
+    const char* want;  // the first item's / event object's text
+  };
+  const Row rows[] = {
+      {"kept", false, R"({"apiVersion":"v1","kind":"ConfigMap",)"
+                      R"("metadata":{"name":"a","managedFields":[{"m":1}]},"data":{}})"},
+      {"dropped", true,
+       R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{}})"},
+  };
+  for (const auto& r : rows) {
+    auto l = decodeList(R"({"kind":"ConfigMapList","apiVersion":"v1","metadata":{},"items":[)"
+                        R"({"metadata":{"name":"a","managedFields":[{"m":1}]},"data":{}}]})",
+                        r.drop);
+    ASSERT_TRUE(l) << r.name;
+    ASSERT_EQ(l->items.size(), 1u) << r.name;
+    EXPECT_EQ(l->items[0]->raw(), r.want) << r.name;
+    EXPECT_EQ(l->items[0]->name(), "a") << r.name;
+
+    WatchDecoder d(r.drop);
+    std::vector<std::string> seen;
+    bool keep = true;
+    ASSERT_TRUE(d.feed("{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":"
+                       "\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"managedFields\":[{\"m\":1}]},"
+                       "\"data\":{}}}\n",
+                       [&](WatchEvent&& ev) {
+                         seen.push_back(ev.object->raw());
+                         return true;
+                       },
+                       &keep)
+                    .isOk())
+        << r.name;
+    ASSERT_EQ(seen.size(), 1u) << r.name;
+    EXPECT_EQ(seen[0], r.want) << r.name;
+  }
 }
 
 TEST(DecodeTest, WatchEventsSplitAnywhere) {

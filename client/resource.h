@@ -43,6 +43,10 @@ struct ListOptions {
   std::string resource_version_match;
   std::optional<int64_t> timeout_seconds;  // watch only
   bool allow_watch_bookmarks = false;      // watch only
+  // Client side, not sent: listed and watched objects come without metadata.managedFields,
+  // dropped while they are decoded (informers whose readers never look at them). A client that
+  // cannot drop them while decoding may deliver them; callers still strip what arrives.
+  bool drop_managed_fields = false;
 };
 
 struct ObjectList {

@@ -197,7 +197,7 @@ core::Result<ObjectList> RestClient::list(const GroupVersionResource& gvr, const
                                           const ListOptions& options) {
   auto r = execute({"GET", resourcePath(gvr, ns) + listQuery(options, false), {}, {}, {}});
   if (!r) return r.status();
-  auto l = decodeList(r->body);
+  auto l = decodeList(r->body, options.drop_managed_fields);
   if (!l) return l.status().withContext("decoding list of " + gvr.toString());
   return l;
 }
@@ -297,7 +297,7 @@ core::Status RestClient::watch(const GroupVersionResource& gvr, const std::strin
                         : std::chrono::milliseconds(0);
   addCommonHeaders(request);
   if (auto wait = throttle_.reserve(); wait.count() > 0) sleep_(wait);
-  WatchDecoder decoder;
+  WatchDecoder decoder(options.drop_managed_fields);
   core::Status stream_error;
   core::Status event_error;
   auto resp = transport_->stream(
