@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
+
 #include "api/work_types.h"
+#include "client/json_scan.h"
 #include "controllers/scheduler/scheduler_controller.h"
 #include "controllers/wire/karmada_names.h"
 #include "core/logging.h"
@@ -29,6 +32,23 @@ std::vector<api::PropagationPolicy> decodePolicies(const std::vector<client::Obj
   return out;
 }
 
+std::size_t mix(std::size_t h, std::size_t v) {
+  return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
+
+std::size_t policiesHash(const std::vector<client::ObjectPtr>& pps,
+                         const std::vector<client::ObjectPtr>& cpps) {
+  std::size_t h = 0;
+  for (const auto* list : {&pps, &cpps}) {
+    h = mix(h, list->size());
+    for (const auto& p : *list) {
+      h = mix(h, std::hash<std::string>()(p->key()));
+      h = mix(h, std::hash<std::string>()(p->resourceVersion()));
+    }
+  }
+  return h;
+}
+
 bool sameClaimMetadata(const nlohmann::json& a, const nlohmann::json& b) {
   const auto meta = [](const nlohmann::json& j, const char* m) {
     return j.value("metadata", nlohmann::json::object()).value(m, nlohmann::json::object());
@@ -42,6 +62,35 @@ const auto& bindingGvr(bool cluster_scoped) {
 }
 
 }  // namespace
+
+std::size_t detectorInputHash(const client::ObjectPtr& obj) {
+  if (!obj) return 0;
+  const std::string& text = obj->raw();
+  const char* p = text.data();
+  const char* end = p + text.size();
+  client::json_scan::skipSpace(p, end);
+  std::size_t h = 1;
+  const auto add = [&h](std::string_view k, std::string_view v) {
+    h = mix(h, std::hash<std::string_view>()(k));
+    h = mix(h, std::hash<std::string_view>()(v));
+  };
+  const bool ok = client::json_scan::forEachMember(p, end, [&](std::string_view k,
+                                                               std::string_view v) {
+    if (k == "status") return true;
+    if (k != "metadata" || v.empty() || v.front() != '{') {
+      add(k, v);
+      return true;
+    }
+    const char* mp = v.data();
+    return client::json_scan::forEachMember(mp, v.data() + v.size(),
+                                            [&](std::string_view mk, std::string_view mv) {
+      if (mk != "resourceVersion") add(mk, mv);
+      return true;
+    });
+  });
+  // Unreadable text: a hash of its version, which no other text of the key shares.
+  return ok ? h : mix(2, std::hash<std::string>()(obj->resourceVersion()));
+}
 
 std::string policyPermanentId(const api::PropagationPolicy& policy) {
   const char* label =
@@ -233,24 +282,40 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   client::ObjectPtr cached =
       own_templates_.freshest(request.key(), kind_.informer->indexer().get(ns, request.name));
   if (!cached) {
+    {
+      std::lock_guard lock(settled_mu_);
+      settled_.erase(request.key());
+    }
     FLOTILLA_RETURN_IF_ERROR(deleteBinding(ns, binding_name));
     return runtime::ReconcileResult{};
   }
   if (cached->deleting()) return runtime::ReconcileResult{};
+  std::vector<client::ObjectPtr> pp_objects;
+  if (!ns.empty() && caches_.propagation_policies) {
+    pp_objects = caches_.propagation_policies->byNamespace(ns);
+  }
+  std::vector<client::ObjectPtr> cpp_objects;
+  if (caches_.cluster_propagation_policies) {
+    cpp_objects = caches_.cluster_propagation_policies->list();
+  }
+  const client::Indexer* cache =
+      ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
+  client::ObjectPtr existing = cache ? cache->get(ns, binding_name) : nullptr;
+  const std::size_t inputs = mix(mix(detectorInputHash(cached), detectorInputHash(existing)),
+                                 policiesHash(pp_objects, cpp_objects));
+  {
+    std::lock_guard lock(settled_mu_);
+    auto it = settled_.find(request.key());
+    if (it != settled_.end() && it->second == inputs) return runtime::ReconcileResult{};
+  }
   // Private parses (tree()): templates and bindings are many, and a tree kept on each cached one
   // would cost several times its text.
   const auto templ_tree = cached->tree();
   const nlohmann::json& templ = *templ_tree;
   if (policies::shouldSkipTemplate(templ, options_.skip)) return runtime::ReconcileResult{};
 
-  std::vector<api::PropagationPolicy> pps;
-  if (!ns.empty() && caches_.propagation_policies) {
-    pps = decodePolicies(caches_.propagation_policies->byNamespace(ns));
-  }
-  std::vector<api::PropagationPolicy> cpps;
-  if (caches_.cluster_propagation_policies) {
-    cpps = decodePolicies(caches_.cluster_propagation_policies->list());
-  }
+  std::vector<api::PropagationPolicy> pps = decodePolicies(pp_objects);
+  std::vector<api::PropagationPolicy> cpps = decodePolicies(cpp_objects);
   const policies::MatchDecision decision = policies::matchTemplate(templ, pps, cpps, options_);
 
   if (!decision.policy) {
@@ -275,7 +340,9 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   nlohmann::json claimed = templ;
   policies::claimTemplate(claimed, policy);
   nlohmann::json current_template = templ;
+  bool wrote = false;
   if (!sameClaimMetadata(claimed, templ)) {
+    wrote = true;
     auto written = host_->update(kind_.gvr, ns, claimed, {kFieldManager});
     if (!written) return written.status();
     own_templates_.record(request.key(), cached->resourceVersion(),
@@ -286,13 +353,11 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
                                                      policy.metadata.name));
   }
 
-  const client::Indexer* cache =
-      ns.empty() ? caches_.cluster_resource_bindings : caches_.resource_bindings;
-  client::ObjectPtr existing = cache ? cache->get(ns, binding_name) : nullptr;
   const nlohmann::json existing_json = existing ? *existing->tree() : nlohmann::json();
   auto desired = desiredBinding(current_template, policy, existing_json);
   if (!desired) return runtime::terminalError(desired.status());
   if (!existing) {
+    wrote = true;
     auto created = host_->create(bindingGvr(ns.empty()), ns, *desired, {kFieldManager});
     if (!created && created.status().code() != core::Code::AlreadyExists) {
       return created.status();
@@ -300,6 +365,7 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
     if (!created) return core::Status(core::Code::Conflict, "binding appeared meanwhile");
     core::logger("detector")->info("[{}] binding {} created", cached->key(), binding_name);
   } else if (*desired != existing_json) {
+    wrote = true;
     auto updated = host_->update(bindingGvr(ns.empty()), ns, *desired, {kFieldManager});
     if (!updated) return updated.status();
   }
@@ -308,6 +374,15 @@ core::Result<runtime::ReconcileResult> Detector::reconcile(const runtime::Reques
   } else if (!ns.empty()) {
     // propagateDeps turned off: the dependencies it brought are no longer required by it.
     FLOTILLA_RETURN_IF_ERROR(pruneDependents(ns, binding_name, {}));
+  }
+  // Dependencies follow other templates too: a pass of a policy with propagateDeps is never
+  // skipped.
+  if (!wrote && !policy.spec.propagate_deps) {
+    std::lock_guard lock(settled_mu_);
+    settled_[request.key()] = inputs;
+  } else {
+    std::lock_guard lock(settled_mu_);
+    settled_.erase(request.key());
   }
   return runtime::ReconcileResult{};
 }

@@ -12,8 +12,11 @@
 // bindings of their own whose `requiredBy` names the workload's binding.
 #pragma once
 
+#include <cstddef>
+#include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "client/client.h"
 #include "client/indexer.h"
@@ -55,7 +58,16 @@ class Detector final : public runtime::Reconciler {
   // Our claim writes: the template's events queued before the echo of a claim must not claim
   // (or create the binding) again from the version the claim replaced.
   runtime::OwnWrites own_templates_;
+  // Per template: the inputs of its last pass that found nothing to write (inputsHash). Status
+  // writes of the template and its binding (scheduler, binding status: most of their events)
+  // change none of them, and a pass on the same inputs would find nothing again.
+  std::mutex settled_mu_;
+  std::unordered_map<std::string, std::size_t> settled_;
 };
+
+// A hash of what the detector reads of an object: every top-level member but status, metadata
+// without resourceVersion (the text of each, as stored). 0 for a null object.
+std::size_t detectorInputHash(const client::ObjectPtr& obj);
 
 // The binding the detector wants for `templ` claimed by `policy`, merged onto `existing`
 // (null when there is none): scheduler-owned fields and status are kept. Pure.

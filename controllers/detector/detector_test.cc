@@ -78,6 +78,81 @@ TEST(DetectorTest, MatchingPolicyClaimsTemplateAndCreatesBinding) {
   EXPECT_EQ(b["metadata"]["ownerReferences"][0]["kind"], "Deployment");
 }
 
+TEST(DetectorTest, InputHashIgnoresStatusAndVersionOnly) {
+  const std::string base =
+      R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"1",)"
+      R"("labels":{"x":"1"}},"spec":{"r":1},"status":{"s":1}})";
+  struct Row {
+    const char* name;
+    std::string text;
+    bool same;
+  };
+  const std::vector<Row> rows = {
+      {"identical", base, true},
+      {"status changed",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"1",)"
+       R"("labels":{"x":"1"}},"spec":{"r":1},"status":{"s":2}})",
+       true},
+      {"status added",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"1",)"
+       R"("labels":{"x":"1"}},"spec":{"r":1}})",
+       true},
+      {"resourceVersion changed",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"9",)"
+       R"("labels":{"x":"1"}},"spec":{"r":1},"status":{"s":1}})",
+       true},
+      {"spec changed",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"1",)"
+       R"("labels":{"x":"1"}},"spec":{"r":2},"status":{"s":1}})",
+       false},
+      {"label changed",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"1",)"
+       R"("labels":{"x":"2"}},"spec":{"r":1},"status":{"s":1}})",
+       false},
+      {"other top-level member",
+       R"({"apiVersion":"v1","kind":"K","metadata":{"name":"a","resourceVersion":"1",)"
+       R"("labels":{"x":"1"}},"spec":{"r":1},"data":{},"status":{"s":1}})",
+       false},
+  };
+  const auto hash_of = [](const std::string& text) {
+    auto o = client::Object::parse(text);
+    EXPECT_TRUE(o);
+    return detectorInputHash(o ? *o : nullptr);
+  };
+  const std::size_t want = hash_of(base);
+  for (const auto& r : rows) {
+    EXPECT_EQ(hash_of(r.text) == want, r.same) << r.name;
+  }
+  EXPECT_EQ(detectorInputHash(nullptr), 0u);
+}
+
+TEST(DetectorTest, SettledPassStillSeesWhatItOwns) {
+  // After a pass that found nothing to do, a binding status write changes no input; a change
+  // of the binding's spec behind our back does, and is put right.
+  Fixture f;
+  ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "web"), {}));
+  f.reconcile();
+  f.waitForTemplateRv();
+  f.reconcile();  // nothing to write: settled
+  auto rb = (*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+  rb["status"] = {{"conditions", nlohmann::json::array()}};
+  ASSERT_TRUE(f.host->update(kResourceBindingsGvr, "default", rb, {}, "status"));
+  f.reconcile();
+  const std::string version =
+      (*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->resourceVersion();
+  f.reconcile();
+  EXPECT_EQ((*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))
+                ->resourceVersion(),
+            version);
+  rb = (*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+  rb["spec"]["replicas"] = 7;
+  ASSERT_TRUE(f.host->update(kResourceBindingsGvr, "default", rb, {}, ""));
+  f.reconcile();
+  EXPECT_EQ((*f.host->get(kResourceBindingsGvr, "default", "web-deployment", ""))
+                ->json()["spec"]["replicas"],
+            3);
+}
+
 TEST(DetectorTest, ReplicaChangeUpdatesBindingAndKeepsSchedule) {
   Fixture f;
   ASSERT_TRUE(f.host->create(kPropagationPoliciesGvr, "default", policy("pp", "web"), {}));
