@@ -172,7 +172,82 @@ std::optional<std::string> withoutTopLevelMember(std::string_view s, std::string
   }
 }
 
+namespace {
+
+// metadataWithoutManagedFields in one pass: the metadata object's members are walked where they
+// stand instead of skipping the whole object to find its end first (managedFields, most of it,
+// was skipped twice). nullopt when anything is unusual; the caller then takes the two-step path.
+std::optional<std::string> metadataWithoutManagedFieldsOnePass(std::string_view s) {
+  std::size_t i = 0;
+  skipSpace(s, i);
+  if (i >= s.size() || s[i] != '{') return std::nullopt;
+  ++i;
+  // The top-level members before metadata (apiVersion, kind in stored objects).
+  while (true) {
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    const std::size_t key_start = i;
+    if (!skipString(s, i)) return std::nullopt;
+    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return std::nullopt;
+    ++i;
+    skipSpace(s, i);
+    if (key == "metadata") break;
+    if (!skipValue(s, i)) return std::nullopt;
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ',') return std::nullopt;
+    ++i;
+  }
+  const std::size_t start = i;
+  if (i >= s.size() || s[i] != '{') return std::nullopt;
+  ++i;
+  skipSpace(s, i);
+  if (i < s.size() && s[i] == '}') return std::nullopt;  // "{}": the two-step path keeps it
+  std::size_t from = std::string_view::npos;
+  std::size_t to = std::string_view::npos;
+  std::size_t previous_comma = std::string_view::npos;
+  while (true) {
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    const std::size_t key_start = i;
+    if (!skipString(s, i)) return std::nullopt;
+    const std::string_view key = s.substr(key_start + 1, i - key_start - 2);
+    skipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return std::nullopt;
+    ++i;
+    if (!skipValue(s, i)) return std::nullopt;
+    skipSpace(s, i);
+    if (i >= s.size()) return std::nullopt;
+    const bool more = s[i] == ',';
+    if (!more && s[i] != '}') return std::nullopt;
+    if (key == "managedFields" && from == std::string_view::npos) {
+      // The member with the comma after it, or (last member) the comma before it.
+      from = key_start;
+      to = i;
+      if (more) {
+        to = i + 1;
+      } else if (previous_comma != std::string_view::npos) {
+        from = previous_comma;
+      }
+    }
+    if (!more) break;
+    previous_comma = i;
+    ++i;
+  }
+  const std::size_t end = i + 1;  // after the metadata object's closing brace
+  if (from == std::string_view::npos) return std::string(s.substr(start, end - start));
+  std::string out;
+  out.reserve(end - start - (to - from));
+  out.append(s.substr(start, from - start));
+  out.append(s.substr(to, end - to));
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> metadataWithoutManagedFields(std::string_view stored) {
+  if (auto out = metadataWithoutManagedFieldsOnePass(stored)) return out;
   const auto metadata = topLevelMember(stored, "metadata");
   if (!metadata || metadata->empty() || metadata->front() != '{') return std::nullopt;
   if (auto trimmed = withoutTopLevelMember(*metadata, "managedFields")) return trimmed;

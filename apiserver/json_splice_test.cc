@@ -84,6 +84,19 @@ TEST(JsonSpliceTest, MetadataWithoutManagedFields) {
        R"({"x":{"managedFields":1}})"},
       {"no metadata", R"({"spec":{"metadata":{}}})", nullptr},
       {"metadata not an object", R"({"metadata":"x"})", nullptr},
+      {"managedFields last", R"({"metadata":{"name":"n","managedFields":[]}})", R"({"name":"n"})"},
+      {"managedFields alone", R"({"metadata":{"managedFields":[]},"spec":{}})", "{}"},
+      {"spaces kept as written", R"({"metadata": { "managedFields" : [1] , "name":"n" } })",
+       R"({  "name":"n" })"},
+      {"empty metadata", R"({"kind":"K","metadata":{}})", "{}"},
+      {"metadata after spec", R"({"spec":{"a":[1,{"b":"}"}]},"metadata":{"uid":"u"}})",
+       R"({"uid":"u"})"},
+      {"first managedFields of two", R"({"metadata":{"managedFields":1,"managedFields":2}})",
+       R"({"managedFields":2})"},
+      {"malformed member after managedFields", R"({"metadata":{"managedFields":1,"name":}})",
+       R"({"name":})"},
+      {"malformed member before managedFields", R"({"metadata":{"a" 1,"managedFields":1}})",
+       R"({"a" 1,"managedFields":1})"},
   };
   for (const auto& row : rows) {
     auto out = metadataWithoutManagedFields(row.stored);
