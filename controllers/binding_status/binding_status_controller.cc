@@ -49,6 +49,40 @@ BindingStatusController::BindingStatusController(client::ClientPtr host,
       clock_(clock ? std::move(clock) : std::make_shared<core::RealClock>()),
       options_(options) {}
 
+BindingStatusController::WorkReport BindingStatusController::reportOf(
+    const client::Object& work) {
+  const std::string key = work.key();
+  {
+    std::lock_guard lock(reports_mu_);
+    auto it = reports_.find(key);
+    if (it != reports_.end() && it->second.resource_version == work.resourceVersion()) {
+      return it->second;
+    }
+  }
+  WorkReport r;
+  r.resource_version = work.resourceVersion();
+  const std::string_view status_text = work.rawMember({"status"});
+  nlohmann::json ws = status_text.empty() ? nlohmann::json::object()
+                                          : apimachinery::parseJsonOrDiscarded(status_text);
+  if (!ws.is_object()) ws = nlohmann::json::object();
+  const auto conditions = ws.value("conditions", nlohmann::json::array());
+  r.applied = conditionStatus(conditions, kConditionApplied);
+  for (const auto& c : conditions) {
+    if (c.value("type", "") == kConditionApplied && r.applied != "True") {
+      r.applied_message = c.value("message", "");
+    }
+  }
+  const auto statuses = ws.value("manifestStatuses", nlohmann::json::array());
+  if (!statuses.empty()) {
+    if (statuses[0].contains("status")) r.status = statuses[0]["status"];
+    r.health = statuses[0].value("health", "");
+  }
+  if (r.health.empty()) r.health = api::kHealthUnknown;
+  std::lock_guard lock(reports_mu_);
+  reports_[key] = r;
+  return r;
+}
+
 core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     const runtime::Request& request) {
   const std::string& ns = request.namespace_name;
@@ -93,24 +127,12 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
       unreported = true;
       continue;  // no Work yet: nothing to report for this cluster
     }
-    const std::string_view status_text = it->second->rawMember({"status"});
-    nlohmann::json ws = status_text.empty() ? nlohmann::json::object()
-                                            : apimachinery::parseJsonOrDiscarded(status_text);
-    if (!ws.is_object()) ws = nlohmann::json::object();
-    const auto conditions = ws.value("conditions", nlohmann::json::array());
-    item.applied = conditionStatus(conditions, kConditionApplied) == "True";
-    unreported = unreported || conditionStatus(conditions, kConditionApplied).empty();
-    for (const auto& c : conditions) {
-      if (c.value("type", "") == kConditionApplied && !item.applied) {
-        item.applied_message = c.value("message", "");
-      }
-    }
-    const auto statuses = ws.value("manifestStatuses", nlohmann::json::array());
-    if (!statuses.empty()) {
-      if (statuses[0].contains("status")) item.status = statuses[0]["status"];
-      item.health = statuses[0].value("health", "");
-    }
-    if (item.health.empty()) item.health = api::kHealthUnknown;
+    WorkReport report = reportOf(*it->second);
+    item.applied = report.applied == "True";
+    unreported = unreported || report.applied.empty();
+    item.applied_message = std::move(report.applied_message);
+    item.status = std::move(report.status);
+    item.health = std::move(report.health);
     all_applied = all_applied && item.applied;
     items.push_back(api::toJson(item));
     typed.push_back(std::move(item));
@@ -123,6 +145,11 @@ core::Result<runtime::ReconcileResult> BindingStatusController::reconcile(
     if (d.wait) return runtime::ReconcileResult{d.left};
   } else {
     settle_.release(request.key());
+  }
+  {
+    // Written below (or nothing to write): the reports are not needed again until a Work moves.
+    std::lock_guard lock(reports_mu_);
+    for (const auto& [cluster, w] : works_by_cluster) reports_.erase(w->key());
   }
 
   const std::string now = nowText(*clock_);

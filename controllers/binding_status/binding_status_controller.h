@@ -11,6 +11,12 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
 
 #include "client/client.h"
 #include "client/indexer.h"
@@ -51,6 +57,20 @@ class BindingStatusController final : public runtime::Reconciler {
   // again before the cache has the template's, whose stale version would be written over.
   runtime::OwnWrites own_bindings_;
   runtime::OwnWrites own_templates_;
+  // What a Work's status reports, by Work key, at the Work's resourceVersion: while a binding
+  // rolls out, each of its Works' status writes calls a pass that reads every Work of the
+  // binding; each status is parsed once, not once per pass. Kept while the binding holds its
+  // write, dropped once it has written.
+  struct WorkReport {
+    std::string resource_version;
+    std::string applied;  // the Applied condition's status, "" when absent
+    std::string applied_message;
+    std::optional<nlohmann::json> status;  // manifestStatuses[0].status
+    std::string health;
+  };
+  WorkReport reportOf(const client::Object& work);
+  std::mutex reports_mu_;
+  std::unordered_map<std::string, WorkReport> reports_;
 };
 
 // The interpreter's Deployment aggregation sums replica counts but reports no conditions; the

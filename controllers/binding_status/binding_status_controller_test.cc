@@ -131,5 +131,50 @@ TEST(BindingStatusControllerTest, FirstReportWaitsForEveryWorkWithinTheSettleWin
   }
 }
 
+
+TEST(BindingStatusControllerTest, HeldWorkReportsAreReadAgainWhenTheWorkMoves) {
+  // A pass held for m2 keeps what it read of m1; m1 and m2 then report (new versions): the
+  // written status carries their new reports, not the kept ones.
+  struct Row {
+    const char* name;
+    int m1_ready_after;  // m1's readyReplicas once it reports again (1 = unchanged)
+  };
+  const std::vector<Row> rows = {{"m1 unchanged", 1}, {"m1 moved while held", 0}};
+  for (const auto& row : rows) {
+    auto host = std::make_shared<client::FakeClient>();
+    ASSERT_TRUE(host->create(kDeployments, "default", testing::deployment("default", "web", 3), {}));
+    ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", webBinding(), {}));
+    ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1", work("m1", 1, true), {}));
+    auto w2 = work("m2", 2, true);
+    w2.erase("status");
+    ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m2", w2, {}));
+    TemplateStore templates;
+    client::Indexer rbs, crbs, works;
+    works.addIndex(kWorkBindingIndex, workBindingIndex);
+    testing::loadCache(*host, kResourceBindingsGvr, rbs);
+    testing::loadCache(*host, kWorksGvr, works);
+    BindingStatusController controller(host, {&rbs, &crbs, &works}, &templates,
+                                       std::make_shared<core::FakeClock>(),
+                                       BindingStatusOptions{std::chrono::milliseconds(1000)});
+    ASSERT_TRUE(controller.reconcile({"default", "web-deployment"}).isOk()) << row.name;
+    if (row.m1_ready_after != 1) {
+      auto w1 = (*host->get(kWorksGvr, "karmada-es-m1", "web-abc", ""))->json();
+      w1["status"] = work("m1", row.m1_ready_after, true)["status"];
+      ASSERT_TRUE(host->update(kWorksGvr, "karmada-es-m1", w1, {}, "status")) << row.name;
+    }
+    auto w2_now = (*host->get(kWorksGvr, "karmada-es-m2", "web-abc", ""))->json();
+    w2_now["status"] = work("m2", 2, true)["status"];
+    ASSERT_TRUE(host->update(kWorksGvr, "karmada-es-m2", w2_now, {}, "status")) << row.name;
+    testing::loadCache(*host, kWorksGvr, works);
+    ASSERT_TRUE(controller.reconcile({"default", "web-deployment"}).isOk()) << row.name;
+    auto b = (*host->get(kResourceBindingsGvr, "default", "web-deployment", ""))->json();
+    ASSERT_EQ(b["status"]["aggregatedStatus"].size(), 2u) << row.name << ": " << b.dump();
+    EXPECT_EQ(b["status"]["aggregatedStatus"][0]["status"]["readyReplicas"], row.m1_ready_after)
+        << row.name;
+    EXPECT_EQ(b["status"]["aggregatedStatus"][1]["status"]["readyReplicas"], 2) << row.name;
+    EXPECT_EQ(conditionStatus(b["status"]["conditions"], "FullyApplied"), "True") << row.name;
+  }
+}
+
 }  // namespace
 }  // namespace flotilla::controllers
