@@ -143,6 +143,28 @@ std::shared_ptr<const scheduler::Cluster> SchedulerController::convertedCluster(
   return converted;
 }
 
+std::shared_ptr<const std::vector<scheduler::Cluster>> SchedulerController::clusterSnapshot() {
+  const std::vector<client::ObjectPtr> objs = caches_.clusters->list();
+  std::vector<std::pair<std::string, std::string>> versions;
+  versions.reserve(objs.size());
+  for (const auto& obj : objs) versions.emplace_back(obj->name(), obj->resourceVersion());
+  std::sort(versions.begin(), versions.end());
+  {
+    std::lock_guard lock(clusters_mu_);
+    if (snapshot_ && versions == snapshot_versions_) return snapshot_;
+  }
+  auto clusters = std::make_shared<std::vector<scheduler::Cluster>>();
+  for (const auto& obj : objs) {
+    if (auto converted = convertedCluster(obj)) clusters->push_back(*converted);
+  }
+  std::sort(clusters->begin(), clusters->end(),
+            [](const auto& a, const auto& c) { return a.name < c.name; });
+  std::lock_guard lock(clusters_mu_);
+  snapshot_versions_ = std::move(versions);
+  snapshot_ = std::move(clusters);
+  return snapshot_;
+}
+
 core::Result<runtime::ReconcileResult> SchedulerController::scheduleDependency(
     const client::ObjectPtr& cached) {
   const auto b_tree = cached->tree();
@@ -245,12 +267,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
   input.fresh = !rb->spec.reschedule_triggered_at.empty() &&
                 rb->spec.reschedule_triggered_at > rb->status.last_scheduled_time;
 
-  std::vector<scheduler::Cluster> clusters;
-  for (const auto& obj : caches_.clusters->list()) {
-    if (auto converted = convertedCluster(obj)) clusters.push_back(*converted);
-  }
-  std::sort(clusters.begin(), clusters.end(),
-            [](const auto& a, const auto& c) { return a.name < c.name; });
+  const auto clusters = clusterSnapshot();
   std::vector<scheduler::PriceBook> books;
   if (caches_.price_books) {
     for (const auto& obj : caches_.price_books->list()) {
@@ -273,7 +290,7 @@ core::Result<runtime::ReconcileResult> SchedulerController::reconcile(
     result.reason = "SchedulerError";
     result.message = problems.causes().front().field + ": " + problems.causes().front().message;
   } else {
-    result = sched.schedule(input, clusters);
+    result = sched.schedule(input, *clusters);
   }
 
   client::ObjectPtr current = cached;

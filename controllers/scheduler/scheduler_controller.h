@@ -61,6 +61,9 @@ class SchedulerController final : public runtime::Reconciler {
   // burst of bindings would otherwise decode every Cluster once per binding. Null when the
   // Cluster does not convert.
   std::shared_ptr<const scheduler::Cluster> convertedCluster(const client::ObjectPtr& obj);
+  // Every converted Cluster, sorted by name: built once per set of Cluster versions, not copied
+  // and sorted for every binding (Clusters change every few seconds, bindings by the thousand).
+  std::shared_ptr<const std::vector<scheduler::Cluster>> clusterSnapshot();
 
   client::ClientPtr host_;
   SchedulerCaches caches_;
@@ -74,6 +77,9 @@ class SchedulerController final : public runtime::Reconciler {
   // name → (resourceVersion, converted Cluster or null)
   std::map<std::string, std::pair<std::string, std::shared_ptr<const scheduler::Cluster>>>
       converted_clusters_;
+  // (name, resourceVersion) of the Clusters clusters_ was built from, sorted.
+  std::vector<std::pair<std::string, std::string>> snapshot_versions_;
+  std::shared_ptr<const std::vector<scheduler::Cluster>> snapshot_;
 };
 
 // True when the binding needs a scheduling decision.
