@@ -142,7 +142,8 @@ TEST(BindingStatusControllerTest, HeldWorkReportsAreReadAgainWhenTheWorkMoves) {
   const std::vector<Row> rows = {{"m1 unchanged", 1}, {"m1 moved while held", 0}};
   for (const auto& row : rows) {
     auto host = std::make_shared<client::FakeClient>();
-    ASSERT_TRUE(host->create(kDeployments, "default", testing::deployment("default", "web", 3), {}));
+    ASSERT_TRUE(
+        host->create(kDeployments, "default", testing::deployment("default", "web", 3), {}));
     ASSERT_TRUE(host->create(kResourceBindingsGvr, "default", webBinding(), {}));
     ASSERT_TRUE(host->create(kWorksGvr, "karmada-es-m1", work("m1", 1, true), {}));
     auto w2 = work("m2", 2, true);
