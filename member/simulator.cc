@@ -14,7 +14,7 @@ namespace {
 constexpr size_t kBatch = 256;  // keys reconciled between two looks at the watch
 constexpr std::chrono::milliseconds kMaxBackoff{10'000};
 // How long dirty keys gather before a round reconciles them (see run()).
-constexpr std::chrono::milliseconds kRoundGap{30};
+constexpr std::chrono::milliseconds kRoundGap{100};
 
 std::string keyOf(const Json& obj) {
   const std::string ns = apiserver::objectNamespace(obj);
