@@ -67,20 +67,24 @@ void WorkQueue::reportDepthLocked() {
   if (metrics_) metrics_->depth(queue_.size());
 }
 
-void WorkQueue::addLocked(const std::string& key) {
-  if (shutting_down_) return;
-  if (!dirty_.insert(key).second) return;  // already queued or parked
+bool WorkQueue::addLocked(const std::string& key) {
+  if (shutting_down_) return false;
+  if (!dirty_.insert(key).second) return false;  // already queued or parked
   if (metrics_) metrics_->added();
   added_at_.emplace(key, clock_->now());
-  if (processing_.count(key)) return;  // re-queued by done()
+  if (processing_.count(key)) return false;  // re-queued by done()
   queue_.push_back(key);
   reportDepthLocked();
-  cv_.notify_one();
+  return true;
 }
 
 void WorkQueue::add(const std::string& key) {
-  std::lock_guard lock(mu_);
-  addLocked(key);
+  bool queued;
+  {
+    std::lock_guard lock(mu_);
+    queued = addLocked(key);
+  }
+  if (queued) cv_.notify_one();
 }
 
 void WorkQueue::addAfter(const std::string& key, std::chrono::nanoseconds delay) {
@@ -149,18 +153,23 @@ std::optional<std::string> WorkQueue::get() {
 }
 
 void WorkQueue::done(const std::string& key) {
-  std::lock_guard lock(mu_);
-  if (auto it = started_at_.find(key); it != started_at_.end()) {
-    if (metrics_) metrics_->finished(seconds(it->second, clock_->now()));
-    started_at_.erase(it);
+  bool queued = false;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = started_at_.find(key); it != started_at_.end()) {
+      if (metrics_) metrics_->finished(seconds(it->second, clock_->now()));
+      started_at_.erase(it);
+    }
+    processing_.erase(key);
+    if (dirty_.count(key)) {
+      queue_.push_back(key);
+      reportDepthLocked();
+      queued = true;
+    }
+    // Under mu_: shutDownWithDrain() may return (and the queue go away) as soon as it can lock.
+    if (processing_.empty()) drained_cv_.notify_all();
   }
-  processing_.erase(key);
-  if (dirty_.count(key)) {
-    queue_.push_back(key);
-    reportDepthLocked();
-    cv_.notify_one();
-  }
-  if (processing_.empty()) drained_cv_.notify_all();
+  if (queued) cv_.notify_one();
 }
 
 std::size_t WorkQueue::len() const {
@@ -205,10 +214,12 @@ void WorkQueue::delayLoop() {
     }
     if (!ready.empty()) {
       lock.unlock();
+      std::size_t queued = 0;
       {
         std::lock_guard qlock(mu_);
-        for (const auto& k : ready) addLocked(k);
+        for (const auto& k : ready) queued += addLocked(k) ? 1 : 0;
       }
+      for (std::size_t i = 0; i < queued; ++i) cv_.notify_one();
       lock.lock();
       continue;
     }

@@ -82,7 +82,9 @@ class WorkQueue {
   bool shuttingDown() const;
 
  private:
-  void addLocked(const std::string& key);
+  // True when the key went into the queue: the caller wakes a worker once it has unlocked mu_
+  // (a worker woken while mu_ is held wakes only to block on it).
+  bool addLocked(const std::string& key);
   void delayLoop();
   void reportDepthLocked();
 
