@@ -24,10 +24,10 @@ Controller::Controller(ControllerOptions options, ReconcilerPtr reconciler)
     reconcile_time_ = options_.metrics->histogram(
         "controller_runtime_reconcile_time_seconds", "Length of time per reconciliation.",
         {"controller"}, exponentialBuckets(0.005, 2, 14));
-    for (const char* r : {"success", "error", "requeue_after"}) {
-      reconcile_total_->inc({options_.name, r}, 0);
-    }
-    reconcile_errors_->inc({options_.name}, 0);
+    total_success_ = reconcile_total_->series({options_.name, "success"});
+    total_error_ = reconcile_total_->series({options_.name, "error"});
+    total_requeue_after_ = reconcile_total_->series({options_.name, "requeue_after"});
+    errors_ = reconcile_errors_->series({options_.name});
   }
   queue_ = std::make_unique<WorkQueue>(qo);
 }
@@ -82,11 +82,19 @@ void Controller::processOne(const std::string& key) {
   auto result = reconciler_->reconcile(Request::fromKey(key));
   const double seconds =
       std::chrono::duration<double>(options_.clock->now() - start).count();
-  if (reconcile_time_) reconcile_time_->observe({options_.name}, seconds);
+  if (reconcile_time_) {
+    HistogramFamily::Series* s = time_series_.load(std::memory_order_acquire);
+    if (s == nullptr) {
+      // Workers racing here get the same series.
+      s = reconcile_time_->series({options_.name});
+      time_series_.store(s, std::memory_order_release);
+    }
+    reconcile_time_->observe(s, seconds);
+  }
   if (!result) {
     const core::Status st = result.status();
-    if (reconcile_errors_) reconcile_errors_->inc({options_.name});
-    if (reconcile_total_) reconcile_total_->inc({options_.name, "error"});
+    if (errors_) CounterFamily::inc(errors_);
+    if (total_error_) CounterFamily::inc(total_error_);
     if (isTerminal(st)) {
       log->error("[{}] {}: terminal error, not retrying: {}", key, options_.name, st.toString());
       queue_->forget(key);
@@ -99,10 +107,10 @@ void Controller::processOne(const std::string& key) {
   }
   queue_->forget(key);
   if (result->requeue_after && result->requeue_after->count() > 0) {
-    if (reconcile_total_) reconcile_total_->inc({options_.name, "requeue_after"});
+    if (total_requeue_after_) CounterFamily::inc(total_requeue_after_);
     queue_->addAfter(key, *result->requeue_after);
-  } else if (reconcile_total_) {
-    reconcile_total_->inc({options_.name, "success"});
+  } else if (total_success_) {
+    CounterFamily::inc(total_success_);
   }
 }
 

@@ -69,6 +69,12 @@ class Controller {
   CounterFamily* reconcile_total_ = nullptr;
   CounterFamily* reconcile_errors_ = nullptr;
   HistogramFamily* reconcile_time_ = nullptr;
+  // Series handles, looked up once (the families are shared by every controller).
+  std::atomic<double>* total_success_ = nullptr;
+  std::atomic<double>* total_error_ = nullptr;
+  std::atomic<double>* total_requeue_after_ = nullptr;
+  std::atomic<double>* errors_ = nullptr;
+  std::atomic<HistogramFamily::Series*> time_series_{nullptr};  // on the first reconcile
 };
 
 }  // namespace flotilla::runtime

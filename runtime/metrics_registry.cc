@@ -49,41 +49,49 @@ std::string MetricFamily::labelText(const LabelValues& values, const std::string
   return out.empty() ? "" : "{" + out + "}";
 }
 
-void CounterFamily::inc(const LabelValues& labels, double v) {
-  std::lock_guard lock(mu_);
-  values_[labels] += v;
+namespace {
+std::atomic<double>* valueSeries(std::map<LabelValues, std::unique_ptr<std::atomic<double>>>& m,
+                                 const LabelValues& labels) {
+  auto& slot = m[labels];
+  if (!slot) slot = std::make_unique<std::atomic<double>>(0.0);
+  return slot.get();
 }
+}  // namespace
+
+std::atomic<double>* CounterFamily::series(const LabelValues& labels) {
+  std::lock_guard lock(mu_);
+  return valueSeries(values_, labels);
+}
+void CounterFamily::inc(const LabelValues& labels, double v) { inc(series(labels), v); }
 double CounterFamily::value(const LabelValues& labels) const {
   std::lock_guard lock(mu_);
   auto it = values_.find(labels);
-  return it == values_.end() ? 0 : it->second;
+  return it == values_.end() ? 0 : it->second->load();
 }
 void CounterFamily::render(std::string* out) const {
   std::lock_guard lock(mu_);
   header(out, name_, help_, "counter");
   for (const auto& [labels, v] : values_) {
-    *out += name_ + labelText(labels) + " " + formatValue(v) + "\n";
+    *out += name_ + labelText(labels) + " " + formatValue(v->load()) + "\n";
   }
 }
 
-void GaugeFamily::set(const LabelValues& labels, double v) {
+std::atomic<double>* GaugeFamily::series(const LabelValues& labels) {
   std::lock_guard lock(mu_);
-  values_[labels] = v;
+  return valueSeries(values_, labels);
 }
-void GaugeFamily::add(const LabelValues& labels, double v) {
-  std::lock_guard lock(mu_);
-  values_[labels] += v;
-}
+void GaugeFamily::set(const LabelValues& labels, double v) { series(labels)->store(v); }
+void GaugeFamily::add(const LabelValues& labels, double v) { series(labels)->fetch_add(v); }
 double GaugeFamily::value(const LabelValues& labels) const {
   std::lock_guard lock(mu_);
   auto it = values_.find(labels);
-  return it == values_.end() ? 0 : it->second;
+  return it == values_.end() ? 0 : it->second->load();
 }
 void GaugeFamily::render(std::string* out) const {
   std::lock_guard lock(mu_);
   header(out, name_, help_, "gauge");
   for (const auto& [labels, v] : values_) {
-    *out += name_ + labelText(labels) + " " + formatValue(v) + "\n";
+    *out += name_ + labelText(labels) + " " + formatValue(v->load()) + "\n";
   }
 }
 
@@ -92,10 +100,21 @@ HistogramFamily::HistogramFamily(std::string name, std::string help,
     : MetricFamily(std::move(name), std::move(help), std::move(label_names)),
       buckets_(std::move(buckets)) {}
 
-void HistogramFamily::observe(const LabelValues& labels, double v) {
+HistogramFamily::Series* HistogramFamily::series(const LabelValues& labels) {
   std::lock_guard lock(mu_);
-  Series& s = series_[labels];
-  if (s.bucket_counts.empty()) s.bucket_counts.assign(buckets_.size(), 0);
+  auto& slot = series_[labels];
+  if (!slot) {
+    slot = std::make_unique<Series>();
+    slot->bucket_counts.assign(buckets_.size(), 0);
+  }
+  return slot.get();
+}
+
+void HistogramFamily::observe(const LabelValues& labels, double v) { observe(series(labels), v); }
+
+void HistogramFamily::observe(Series* series, double v) const {
+  Series& s = *series;
+  std::lock_guard lock(s.mu);
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
     if (v <= buckets_[i]) {
       ++s.bucket_counts[i];
@@ -109,13 +128,17 @@ void HistogramFamily::observe(const LabelValues& labels, double v) {
 uint64_t HistogramFamily::count(const LabelValues& labels) const {
   std::lock_guard lock(mu_);
   auto it = series_.find(labels);
-  return it == series_.end() ? 0 : it->second.count;
+  if (it == series_.end()) return 0;
+  std::lock_guard series_lock(it->second->mu);
+  return it->second->count;
 }
 
 void HistogramFamily::render(std::string* out) const {
   std::lock_guard lock(mu_);
   header(out, name_, help_, "histogram");
-  for (const auto& [labels, s] : series_) {
+  for (const auto& [labels, series] : series_) {
+    const Series& s = *series;
+    std::lock_guard series_lock(series->mu);
     uint64_t cumulative = 0;
     for (std::size_t i = 0; i < buckets_.size(); ++i) {
       cumulative += s.bucket_counts[i];

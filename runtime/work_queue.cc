@@ -18,15 +18,23 @@ class PrometheusQueueMetrics final : public QueueMetrics {
     work_duration_ = r.histogram("workqueue_work_duration_seconds",
                                  "How long processing an item from the queue takes.", {"name"},
                                  buckets);
-    depth_->set(labels_, 0);
-    adds_->inc(labels_, 0);
-    retries_->inc(labels_, 0);
+    depth_series_ = depth_->series(labels_);
+    adds_series_ = adds_->series(labels_);
+    retries_series_ = retries_->series(labels_);
   }
-  void added() override { adds_->inc(labels_); }
-  void depth(std::size_t d) override { depth_->set(labels_, static_cast<double>(d)); }
-  void started(double s) override { queue_duration_->observe(labels_, s); }
-  void finished(double s) override { work_duration_->observe(labels_, s); }
-  void retried() override { retries_->inc(labels_); }
+  // The queue calls these under its own lock (retried() excepted, which only touches an atomic):
+  // the histogram series are looked up on first use, so a queue that never ran shows none.
+  void added() override { CounterFamily::inc(adds_series_); }
+  void depth(std::size_t d) override { depth_series_->store(static_cast<double>(d)); }
+  void started(double s) override {
+    if (!queued_series_) queued_series_ = queue_duration_->series(labels_);
+    queue_duration_->observe(queued_series_, s);
+  }
+  void finished(double s) override {
+    if (!work_series_) work_series_ = work_duration_->series(labels_);
+    work_duration_->observe(work_series_, s);
+  }
+  void retried() override { CounterFamily::inc(retries_series_); }
 
  private:
   LabelValues labels_;
@@ -35,6 +43,11 @@ class PrometheusQueueMetrics final : public QueueMetrics {
   CounterFamily* retries_;
   HistogramFamily* queue_duration_;
   HistogramFamily* work_duration_;
+  std::atomic<double>* depth_series_;
+  std::atomic<double>* adds_series_;
+  std::atomic<double>* retries_series_;
+  HistogramFamily::Series* queued_series_ = nullptr;
+  HistogramFamily::Series* work_series_ = nullptr;
 };
 
 double seconds(core::Clock::TimePoint from, core::Clock::TimePoint to) {
