@@ -172,9 +172,30 @@ class FlotillaChartTest(unittest.TestCase):
             self.assertEqual(api_args[0], "apiserver")
             for k in ("ServiceAccount", "Role", "RoleBinding", "Service", "Secret"):
                 self.assertIn(k, kinds)
+            for doc in docs:
+                self.assert_string_maps(doc, doc["kind"])
+            # The PKI checksum is a random hex string: unquoted, YAML reads one that happens to
+            # look like a number (all digits, or "123e45...") as a number, and the API server
+            # rightly refuses it as an annotation. Seen as a flaky helm upgrade in CI.
+            for line in p.stdout.splitlines():
+                if "checksum/pki:" in line:
+                    self.assertRegex(line.strip(), r'^checksum/pki: "[0-9a-f]{16}"$')
         p = subprocess.run([HELM, "template", "rel", chart, "--set",
                             "apiserver.storage.backend=etcd"], capture_output=True, text=True)
         self.assertNotEqual(p.returncode, 0, "etcd without endpoints must fail to render")
+
+    def assert_string_maps(self, node, where):
+        """Every metadata's labels and annotations in a rendered manifest hold strings only."""
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "metadata" and isinstance(value, dict):
+                    for field in ("labels", "annotations"):
+                        for k, v in (value.get(field) or {}).items():
+                            self.assertIsInstance(v, str, f"{where}.metadata.{field}[{k}] = {v!r}")
+                self.assert_string_maps(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                self.assert_string_maps(item, f"{where}[{i}]")
 
 
 if __name__ == "__main__":
