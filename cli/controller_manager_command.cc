@@ -381,8 +381,10 @@ int runControllerManager(const std::vector<std::string>& args) {
   for (auto* binding_informer : {rbs.get(), crbs.get()}) {
     binding_informer->addEventHandler(
         {route_binding,
-         [route_binding](const client::ObjectPtr&, const client::ObjectPtr& n) {
-           route_binding(n);
+         // A binding's status (aggregated from its Works on every member report) never
+         // changes what the detector writes into it; only its spec and metadata do.
+         [route_binding, spec_changed](const client::ObjectPtr& o, const client::ObjectPtr& n) {
+           if (spec_changed(o, n)) route_binding(n);
          },
          route_binding});
   }
