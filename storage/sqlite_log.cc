@@ -32,7 +32,7 @@ std::shared_ptr<const std::string> share(std::string value) {
 }  // namespace
 
 core::Status createSchema(SqliteConnection& conn) {
-  return conn.exec(
+  FLOTILLA_RETURN_IF_ERROR(conn.exec(
       "CREATE TABLE IF NOT EXISTS log ("
       "  id INTEGER PRIMARY KEY,"
       "  key BLOB NOT NULL,"
@@ -45,10 +45,26 @@ core::Status createSchema(SqliteConnection& conn) {
       // of live keys find the keys whose newest row is a tombstone without reading the table.
       "CREATE INDEX IF NOT EXISTS log_tombstone ON log(key, id) WHERE deleted = 1;"
       "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) "
-      "  WITHOUT ROWID;"
-      // Databases written before kept a `current` table (key -> newest row); the log's index
-      // answers the same questions, and the table was one more B-tree written by every write.
-      "DROP TABLE IF EXISTS current;");
+      "  WITHOUT ROWID;"));
+  // Databases written before kept a `current` table (key -> newest live row); the log's index
+  // answers the same questions, and the table was one more B-tree written by every write. It
+  // is replaced by a view of the same name and columns so that an older binary opened on this
+  // database (a rollback) still reads every object, and fails loudly on its first write (a view
+  // cannot be modified; its transaction rolls back) instead of creating an empty table and
+  // serving an empty store.
+  bool old_table = false;
+  {
+    // Scoped: a table cannot be dropped while a statement reading the schema is still open.
+    auto kind = conn.prepare("SELECT type FROM sqlite_master WHERE name = 'current'");
+    if (!kind.isOk()) return kind.status();
+    auto row = kind->step();
+    if (!row.isOk()) return row.status();
+    old_table = *row && kind->columnBlob(0) == "table";
+  }
+  if (old_table) FLOTILLA_RETURN_IF_ERROR(conn.exec("DROP TABLE current;"));
+  return conn.exec(
+      "CREATE VIEW IF NOT EXISTS current (key, id) AS SELECT key, id FROM ("
+      "  SELECT key, max(id) AS id, deleted FROM log GROUP BY key) WHERE deleted = 0;");
 }
 
 core::Result<Revisions> readRevisions(SqliteConnection& conn) {

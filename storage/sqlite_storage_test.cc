@@ -337,12 +337,55 @@ TEST_F(SqliteStorageTest, DatabaseWithTheOldCurrentTableOpens) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'current'", -1,
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = 'current'", -1,
                                &stmt, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "view");
   sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+// What a binary from before the table was dropped does on a database this one wrote (a
+// rollback): its schema statement keeps the view, its reads of `current` see every live key at
+// its newest row, and its writes fail (a view cannot be modified) rather than succeed against
+// an empty table.
+TEST_F(SqliteStorageTest, OlderBinaryReadsTheCurrentViewAndCannotWriteIt) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->create("/o/a", "a1").isOk());
+    auto a = store->get("/o/a");
+    ASSERT_TRUE(a.isOk());
+    ASSERT_TRUE(store->update("/o/a", "a2", a->mod_revision).isOk());
+    ASSERT_TRUE(store->create("/o/b", "b1").isOk());
+    auto b = store->get("/o/b");
+    ASSERT_TRUE(b.isOk());
+    ASSERT_TRUE(store->remove("/o/b", b->mod_revision).isOk());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE IF NOT EXISTS current (key BLOB PRIMARY KEY, id INTEGER "
+                         "NOT NULL) WITHOUT ROWID;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT CAST(c.key AS TEXT), CAST(l.value AS TEXT) FROM current "
+                               "AS c JOIN log AS l ON l.id = c.id ORDER BY c.key",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  std::vector<std::string> rows;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    rows.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) +
+                   "=" + reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+  }
+  sqlite3_finalize(stmt);
+  EXPECT_EQ(rows, std::vector<std::string>{"/o/a=a2"});
+  EXPECT_NE(sqlite3_exec(db, "INSERT INTO current (key, id) VALUES (CAST('/o/c' AS BLOB), 9)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
 }
 
