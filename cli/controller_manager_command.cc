@@ -112,6 +112,8 @@ int runControllerManager(const std::vector<std::string>& args) {
                {"cluster-probe-period", "how often member clusters are probed", "10s"},
                {"cluster-failure-threshold", "how long a probe must fail before NotReady", "30s"},
                {"cluster-success-threshold", "how long a probe must pass before Ready", "0s"},
+               {"cluster-probe-timeout",
+                "the longest one member health probe may take (no retries)", "5s"},
                {"work-status-period", "how often member object status is collected", "2s"},
                {"status-coalesce",
                 "how long member status changes are gathered into one Work or binding status "
@@ -175,6 +177,7 @@ int runControllerManager(const std::vector<std::string>& args) {
   if (!parseDuration(flags.get("cluster-probe-period"), &cs_options.probe_period) ||
       !parseDuration(flags.get("cluster-failure-threshold"), &cs_options.failure_threshold) ||
       !parseDuration(flags.get("cluster-success-threshold"), &cs_options.success_threshold) ||
+      !parseDuration(flags.get("cluster-probe-timeout"), &cs_options.probe_timeout) ||
       !parseDuration(flags.get("work-status-period"), &ex_options.status_period) ||
       !parseDuration(flags.get("status-coalesce"), &ex_options.status_coalesce) ||
       !parseDuration(flags.get("status-settle"), &ex_options.status_settle) ||

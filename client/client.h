@@ -4,6 +4,7 @@
 // whose code reflects the Kubernetes reason (see api_errors.h).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -73,6 +74,16 @@ class Client {
                              Cancellation* cancel = nullptr) = 0;
   // GET of an arbitrary path (discovery documents); the parsed JSON body.
   virtual core::Result<nlohmann::json> getPath(const std::string& path) = 0;
+  // A health probe: one GET of path, answered within timeout or failed (Code::Timeout), never
+  // retried and never queued behind the client's throttle, so that a frozen server is noticed
+  // in one timeout rather than after the retries a request would get. Like getPath, the parsed
+  // body (InvalidArgument when the 2xx body is not JSON, e.g. /readyz's "ok"). Clients without
+  // a network (fakes) answer it as getPath.
+  virtual core::Result<nlohmann::json> probePath(const std::string& path,
+                                                 std::chrono::milliseconds timeout) {
+    (void)timeout;
+    return getPath(path);
+  }
 };
 using ClientPtr = std::shared_ptr<Client>;
 

@@ -5,6 +5,7 @@
 // connection of its own, streams the body to the decoder as it arrives, and closes it at the end.
 #include "client/http_transport.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 
 #include "client/connection_pool.h"
@@ -72,7 +73,8 @@ class DefaultTransport final : public HttpTransport {
         pool_(kMaxIdleConnections, kMaxIdleTime) {}
 
   core::Result<HttpResponse> send(const HttpRequest& request) override {
-    const auto timeout = cfg_.timeout.count() > 0 ? cfg_.timeout : std::chrono::milliseconds(30000);
+    auto timeout = cfg_.timeout.count() > 0 ? cfg_.timeout : std::chrono::milliseconds(30000);
+    if (request.timeout.count() > 0) timeout = std::min(timeout, request.timeout);
     const auto deadline = Clock::now() + timeout;
     const std::string what = request.method + " " + cfg_.server + request.target;
     for (int attempt = 0;; ++attempt) {

@@ -24,8 +24,9 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/api/v1/namespaces/a/configmaps?limit=5"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  // send(): unused (the transport's configured timeout applies); stream(): the longest the
-  // stream may stay open, 0 = no limit.
+  // send(): the longest the exchange (connecting included) may take, capped by the transport's
+  // configured timeout; 0 = the configured timeout. stream(): the longest the stream may stay
+  // open, 0 = no limit.
   std::chrono::milliseconds timeout{30000};
 };
 

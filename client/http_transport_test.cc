@@ -243,6 +243,23 @@ TEST(HttpTransportTest, RequestDeadlineIsATimeout) {
   EXPECT_LT(took, milliseconds(3000));
 }
 
+// A request's own timeout, shorter than the transport's, bounds that exchange (health probes).
+TEST(HttpTransportTest, ShorterRequestTimeoutWins) {
+  ServerScript script;
+  script.never_answer = true;
+  ScriptedServer server(script);
+  auto t = transportFor(server.url(), milliseconds(60000));
+  HttpRequest probe = request("GET", "/readyz");
+  probe.timeout = milliseconds(300);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = t->send(probe);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), core::Code::Timeout) << r.status().toString();
+  EXPECT_GE(took, milliseconds(250));
+  EXPECT_LT(took, milliseconds(30000)) << "the transport's 60 s timeout applied";
+}
+
 TEST(HttpTransportTest, RefusedConnectionIsUnavailable) {
   uint16_t port;
   {

@@ -1,5 +1,6 @@
 #include "client/rest_client.h"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -324,14 +325,34 @@ core::Status RestClient::watch(const GroupVersionResource& gvr, const std::strin
   return stream_error;
 }
 
-core::Result<nlohmann::json> RestClient::getPath(const std::string& path) {
-  auto r = execute({"GET", path, {}, {}, {}});
-  if (!r) return r.status();
+namespace {
+
+core::Result<nlohmann::json> parsePathBody(const std::string& path, const std::string& body) {
   try {
-    return nlohmann::json::parse(r->body);
+    return nlohmann::json::parse(body);
   } catch (const nlohmann::json::exception& e) {
     return core::invalidArgument("GET " + path + ": invalid JSON: " + e.what());
   }
+}
+
+}  // namespace
+
+core::Result<nlohmann::json> RestClient::getPath(const std::string& path) {
+  auto r = execute({"GET", path, {}, {}, {}});
+  if (!r) return r.status();
+  return parsePathBody(path, r->body);
+}
+
+core::Result<nlohmann::json> RestClient::probePath(const std::string& path,
+                                                   std::chrono::milliseconds timeout) {
+  HttpRequest request{"GET", path, {}, {}, {}};
+  addCommonHeaders(request);
+  request.timeout = config_.timeout.count() > 0 ? std::min(timeout, config_.timeout) : timeout;
+  auto resp = transport_->send(request);
+  record(request.method, resp ? resp->status : 0);
+  if (!resp) return resp.status();
+  if (resp->status < 200 || resp->status >= 300) return statusFromResponse(resp->status, resp->body);
+  return parsePathBody(path, resp->body);
 }
 
 }  // namespace flotilla::client

@@ -60,6 +60,8 @@ class RestClient final : public Client {
                      const ListOptions& options, const WatchHandler& handler,
                      Cancellation* cancel) override;
   core::Result<nlohmann::json> getPath(const std::string& path) override;
+  core::Result<nlohmann::json> probePath(const std::string& path,
+                                         std::chrono::milliseconds timeout) override;
 
   // Sends one request with throttling, auth and retries; exposed for callers with unusual
   // endpoints. Non-2xx responses become error Statuses.

@@ -193,6 +193,31 @@ TEST(RestClientTest, RetriesAreBounded) {
   EXPECT_EQ(h.transport->requests().size(), 3u);
 }
 
+TEST(RestClientTest, ProbeIsOneAttemptWithItsOwnTimeoutAndNoThrottle) {
+  RestConfig cfg;
+  cfg.timeout = 10s;
+  cfg.qps = 1;
+  cfg.burst = 1;
+  Harness h(cfg);
+  h.transport->enqueue(503, statusBody(503, "ServiceUnavailable", "not ready"));
+  auto failed = h.client->probePath("/readyz", 2s);
+  EXPECT_EQ(failed.status().code(), core::Code::Unavailable) << failed.status().toString();
+  h.transport->enqueue(core::Status(core::Code::Timeout, "timed out"));
+  EXPECT_EQ(h.client->probePath("/readyz", 2s).status().code(), core::Code::Timeout);
+  h.transport->enqueue(200, "ok");
+  EXPECT_EQ(h.client->probePath("/readyz", 30s).status().code(), core::Code::InvalidArgument)
+      << "a 2xx that is not JSON, like getPath";
+  h.transport->enqueue(200, R"({"gitVersion":"v1.32.0"})");
+  auto version = h.client->probePath("/version", 2s);
+  ASSERT_TRUE(version) << version.status().toString();
+  EXPECT_EQ(version->value("gitVersion", ""), "v1.32.0");
+  const auto& sent = h.transport->requests();
+  ASSERT_EQ(sent.size(), 4u) << "no retries";
+  EXPECT_EQ(sent[0].timeout, 2s);
+  EXPECT_EQ(sent[2].timeout, 10s) << "capped by the client's request timeout";
+  EXPECT_TRUE(h.sleeps.empty()) << "probes neither back off nor wait for the throttle";
+}
+
 TEST(RestClientTest, ClientSideThrottle) {
   RestConfig cfg;
   cfg.qps = 10;

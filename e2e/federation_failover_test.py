@@ -264,6 +264,28 @@ class FederationFailoverTest(FederationTestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("web-deployment", out.stdout)
 
+    def test_frozen_member_turns_not_ready_and_recovers(self):
+        """A member that accepts connections but answers nothing (SIGSTOP: a frozen process or a
+        black-holed network) fails its /readyz probes by the probe timeout, without retries,
+        and is marked NotReady; once it answers again it is Ready again. Runs after the failover
+        test (same federation) on the backup member, which then holds nothing."""
+        self.fed.wait_cluster_ready("backup", ready=True, timeout=120)
+        t0 = time.monotonic()
+        self.fed.pause_member("backup")
+        self.addCleanup(self.fed.resume_member, "backup")
+        self.fed.wait_cluster_ready("backup", ready=False, timeout=180)
+        not_ready = time.monotonic() - t0
+        cond = next(c for c in self.fed.cluster("backup")["status"]["conditions"]
+                    if c["type"] == "Ready")
+        # "timed out", or "...closed due to a timeout" when the probe needed a new connection.
+        self.assertRegex(cond.get("message", ""), r"timed out|timeout", cond)
+        self.fed.resume_member("backup")
+        t1 = time.monotonic()
+        self.fed.wait_cluster_ready("backup", ready=True, timeout=180)
+        print(f"\nFROZEN_MEMBER_NOT_READY_SECONDS={not_ready:.1f} READY_AGAIN_SECONDS="
+              f"{time.monotonic() - t1:.1f} (probe period {self.probe_period}, failure threshold "
+              f"{self.failure_threshold}, probe timeout 5s)", flush=True)
+
 
 
 class ApplicationFailoverTest(FederationTestCase):

@@ -173,7 +173,7 @@ ClusterStatusController::Observation ClusterStatusController::observe(const std:
     return obs;
   }
   client::Client& c = **member;
-  auto ready = c.getPath("/readyz");
+  auto ready = c.probePath("/readyz", options_.probe_timeout);
   // /readyz answers "ok" as text: a 200 that is not JSON is still healthy.
   if (!ready && ready.status().code() != core::Code::InvalidArgument) {
     const auto code = ready.status().code();
@@ -230,6 +230,9 @@ core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
               now - *h.collected_at >= options_.collect_period;
   }
   Observation obs = observe(request.name, collect);
+  // A probe that timed out saw the member unresponsive for its whole duration: the failure
+  // started when the probe did (`now`), and has lasted until it returned.
+  const auto observed_at = clock_->now();
 
   // Thresholds: the reported readiness changes only once the new probe result has held long
   // enough; until then the previous condition stays.
@@ -247,7 +250,7 @@ core::Result<runtime::ReconcileResult> ClusterStatusController::reconcile(
     if (obs.probe == Probe::Healthy && collect) h.collected_at = now;
     const auto threshold =
         obs.probe == Probe::Healthy ? options_.success_threshold : options_.failure_threshold;
-    held = now - h.since >= threshold;
+    held = observed_at - h.since >= threshold;
   }
   const bool healthy = obs.probe == Probe::Healthy;
   const bool was_known = !old_ready.empty();

@@ -28,6 +28,10 @@ namespace flotilla::controllers {
 struct ClusterStatusOptions {
   std::chrono::milliseconds probe_period{10000};
   std::chrono::milliseconds failure_threshold{30000};
+  // The longest one /readyz probe may take, without retries: a member that accepts connections
+  // but does not answer (frozen process, black-holed network) counts as failing after this long
+  // instead of after the member client's request timeout and retries.
+  std::chrono::milliseconds probe_timeout{5000};
   std::chrono::milliseconds success_threshold{0};
   // The version, API enablements and node/resource summaries are re-collected when this much
   // time passed since the last collection, or when the cluster turns healthy again; probes in

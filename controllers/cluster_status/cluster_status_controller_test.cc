@@ -140,6 +140,39 @@ TEST(ClusterStatusControllerTest, UnreachableAfterThresholdGetsTaint) {
   EXPECT_TRUE(c["spec"]["taints"].empty());
 }
 
+// A member that accepts connections but answers nothing: one probe takes the probe timeout,
+// and that long counts towards the failure threshold (the member was unresponsive from the
+// probe's start), so a timeout longer than the threshold turns the cluster NotReady at once.
+TEST(ClusterStatusControllerTest, FrozenMemberFailsByProbeTimeout) {
+  struct Row {
+    std::chrono::milliseconds threshold;
+    std::string ready_after_first_failed_probe;
+  };
+  const Row rows[] = {{std::chrono::seconds(3), "False"}, {std::chrono::seconds(30), "True"}};
+  for (const Row& row : rows) {
+    Fixture f;
+    ClusterStatusOptions o;
+    o.failure_threshold = row.threshold;
+    o.probe_timeout = std::chrono::seconds(5);
+    f.controller = std::make_unique<ClusterStatusController>(f.host, f.clusters, f.members,
+                                                             f.clock, o);
+    EXPECT_EQ(conditionStatus(f.reconcile()["status"]["conditions"], "Ready"), "True");
+    std::vector<std::chrono::milliseconds> waited;
+    f.member->setFrozen([&](std::chrono::milliseconds timeout) {
+      waited.push_back(timeout);
+      f.clock->advance(timeout);
+    });
+    auto c = f.reconcile();
+    EXPECT_EQ(waited, std::vector<std::chrono::milliseconds>{std::chrono::seconds(5)});
+    EXPECT_EQ(conditionStatus(c["status"]["conditions"], "Ready"),
+              row.ready_after_first_failed_probe)
+        << row.threshold.count();
+    f.member->setFrozen(nullptr);
+    c = f.reconcile();
+    EXPECT_EQ(conditionStatus(c["status"]["conditions"], "Ready"), "True");
+  }
+}
+
 TEST(ClusterStatusControllerTest, StaleCacheNeitherFailsNorDropsAnotherWritersTaint) {
   // The cache lags the server: another writer (taint-policy) added a NoExecute taint that the
   // cached copy lacks. The status write from the stale copy conflicts and is redone from the

@@ -3,6 +3,8 @@
 // probe members or map kinds to resources can be tested against the real-behaviour fake.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +21,25 @@ class ServedFakeClient final : public client::Client {
   void setReachable(bool reachable) {
     std::lock_guard lock(mu_);
     reachable_ = reachable;
+  }
+  // Frozen: probes take their whole timeout (reported to on_wait, e.g. to advance a fake clock)
+  // and fail with Code::Timeout; other requests fail the same way at once.
+  void setFrozen(std::function<void(std::chrono::milliseconds)> on_wait) {
+    std::lock_guard lock(mu_);
+    frozen_ = std::move(on_wait);
+  }
+  core::Result<nlohmann::json> probePath(const std::string& path,
+                                         std::chrono::milliseconds timeout) override {
+    std::function<void(std::chrono::milliseconds)> frozen;
+    {
+      std::lock_guard lock(mu_);
+      frozen = frozen_;
+    }
+    if (frozen) {
+      frozen(timeout);
+      return core::Status(core::Code::Timeout, "GET " + path + ": timed out");
+    }
+    return getPath(path);
   }
 
   core::Result<client::ObjectPtr> get(const client::GroupVersionResource& gvr,
@@ -99,11 +120,13 @@ class ServedFakeClient final : public client::Client {
  private:
   core::Status reach() {
     std::lock_guard lock(mu_);
+    if (frozen_) return core::Status(core::Code::Timeout, "timed out");
     return reachable_ ? core::Status() : core::Status(core::Code::Unavailable, "connection refused");
   }
   std::shared_ptr<client::FakeClient> fake_;
   std::mutex mu_;
   bool reachable_ = true;
+  std::function<void(std::chrono::milliseconds)> frozen_;
 };
 
 }  // namespace flotilla::controllers::testing

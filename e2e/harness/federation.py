@@ -251,6 +251,19 @@ class Federation:
     def kill_member(self, name):
         self.kill(name)
 
+    def pause_member(self, name):
+        """SIGSTOP: the process keeps its socket (connections are accepted by the kernel) but
+        answers nothing, like a frozen node or a black-holed network."""
+        pid = self._pid_if_ours(name)
+        if pid is None:
+            raise AssertionError(f"{name} is not running")
+        os.kill(pid, signal.SIGSTOP)
+
+    def resume_member(self, name):
+        pid = self._pid_if_ours(name)
+        if pid is not None:
+            os.kill(pid, signal.SIGCONT)
+
     def restart_member(self, name, ready_timeout=120):
         return self.restart(name, ready_timeout)
 
