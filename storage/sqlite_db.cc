@@ -87,7 +87,7 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
   // A large batch can grow the WAL; give the disk back once it has been checkpointed.
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA journal_size_limit=67108864"));
   // Checkpoint every 10,000 WAL pages (~40 MiB) instead of SQLite's 1,000: pages rewritten by
-  // every commit (index interiors, `current`, the sequence) are copied back and fsynced ten
+  // every commit (index interiors, the log's last page) are copied back and fsynced ten
   // times less often. It only matters on the writing connection and stays under the size limit.
   if (create) FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA wal_autocheckpoint=10000"));
   FLOTILLA_RETURN_IF_ERROR(conn->exec("PRAGMA foreign_keys=OFF"));
